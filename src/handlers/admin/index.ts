@@ -1,0 +1,7 @@
+import type { AnyHandler } from '../handler.ts';
+import { keysCreate, keysList, keysRevoke } from './keys.ts';
+import { systemHandlersGet, systemHandlersList } from './system-handlers.ts';
+import { systemConfig } from './system-config.ts';
+import { auditList } from './audit.ts';
+
+export const handlers: AnyHandler[] = [keysCreate, keysList, keysRevoke, systemHandlersList, systemHandlersGet, systemConfig, auditList] as AnyHandler[];

@@ -1,0 +1,14 @@
+import type { AnyHandler } from '../handler.ts';
+import { baliZeroPricing } from './pricing.ts';
+import { quoteGenerate } from './quote.ts';
+import { documentChecklist, visaInfo } from './visa.ts';
+import { kbliLookup, kbliRequirements } from './kbli.ts';
+import { contactInfo, teamDepartments, teamGet, teamList } from './team.ts';
+import { oraclePredict } from './oracle.ts';
+import { leadList, leadSave } from './leads.ts';
+
+/** The business handlers: Bali Zero's facts (prices, quotes, visas, KBLI, team, timelines) and leads. */
+export const handlers: AnyHandler[] = [
+  baliZeroPricing, quoteGenerate, visaInfo, documentChecklist, kbliLookup, kbliRequirements,
+  teamList, teamGet, teamDepartments, contactInfo, oraclePredict, leadSave, leadList,
+] as AnyHandler[];

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { knowledgeService } from '../../knowledge/knowledge-service.ts';
+import { defineHandler } from '../handler.ts';
+
+export const oraclePredict = defineHandler({
+  key: 'oracle.predict',
+  category: 'business',
+  description: 'Timeline estimate for a service (visa, KITAS, PT PMA, alcohol licence, NPWP…): working days (min, likely, max) and '
+    + 'dates from today in Bali, derived from the processing times in the facts and labelled as an estimate with its basis. '
+    + 'Complexity picks the point in the range; urgency cannot shorten government processing. Optional needed_by checks a deadline. Deterministic.',
+  input: z.object({
+    service: z.string().trim().min(1).max(200).describe('The service in any words or a code: "E33G", "PT PMA", "alcohol licence"'),
+    urgency: z.enum(['flexible', 'normal', 'urgent']).default('normal').describe('How urgent it is for the client'),
+    complexity: z.enum(['simple', 'standard', 'complex']).default('standard').describe('simple (complete documents), standard, complex (sponsors, changes, missing documents)'),
+    needed_by: z.iso.date().optional().describe('Date the client needs it by (YYYY-MM-DD)'),
+  }),
+  effect: 'read',
+  roles: ['admin', 'staff', 'client'],
+  examples: [
+    { description: 'How long will a PT PMA take?', params: { service: 'PT PMA', complexity: 'standard' } },
+    { description: 'Quanto tempo per il KITAS pensionato? È urgente', params: { service: 'KITAS pensionato', urgency: 'urgent' } },
+  ],
+  async run(input, ctx) {
+    const kb = ctx.runtime.service(knowledgeService);
+    const item = kb.resolveService(input.service);
+    return { query: input.service, ...kb.estimate(item, input, ctx.runtime.clock.now()) };
+  },
+});

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { notFound } from '../../errors.ts';
+import { knowledgeService, type Knowledge } from '../../knowledge/knowledge-service.ts';
+import { LANGUAGES } from '../../knowledge/schemas.ts';
+import { normalize } from '../../knowledge/text-match.ts';
+import { defineHandler } from '../handler.ts';
+
+type Member = Knowledge['data']['team']['members'][number];
+
+function memberView(kb: Knowledge, m: Member) {
+  const department = kb.data.team.departments.find((d) => d.id === m.department)!;
+  return { id: m.id, name: m.name, placeholder: m.placeholder, role: m.role, department: { id: department.id, name: department.name },
+    languages: m.languages, services: m.services, email: m.email ?? null, source: m.source, last_verified: m.last_verified };
+}
+
+export const teamList = defineHandler({
+  key: 'team.list',
+  category: 'business',
+  description: 'The Bali Zero team directory: members with role, department, languages and the services they handle; filter by '
+    + 'department, language or service ("KITAS", "tax", "PT PMA"). Names marked placeholder are not configured yet: refer to the '
+    + 'role and department instead. When nobody fits, `handover` names the team to hand over to.',
+  input: z.object({
+    department: z.string().trim().min(1).max(60).optional().describe('Department id or name, e.g. setup, tax, marketing'),
+    language: z.enum(LANGUAGES).optional().describe('Only people who speak this language: en, it or id'),
+    service: z.string().trim().min(1).max(200).optional().describe('A service in any words ("kitas", "NPWP", "company setup")'),
+  }),
+  effect: 'read',
+  roles: ['admin', 'staff', 'client'],
+  examples: [
+    { description: 'Who handles KITAS and speaks Italian?', params: { service: 'kitas', language: 'it' } },
+    { description: 'Siapa saja di tim pajak?', params: { department: 'tax' } },
+  ],
+  async run(input, ctx) {
+    const kb = ctx.runtime.service(knowledgeService);
+    let members = kb.data.team.members;
+    if (input.department) {
+      const wanted = normalize(input.department);
+      const dept = kb.data.team.departments.find((d) => d.id === wanted.replaceAll(' ', '-') || normalize(d.name) === wanted);
+      if (!dept) throw notFound('department_not_found', `No department "${input.department}".`, { departments: kb.data.team.departments.map((d) => d.id) });
+      members = members.filter((m) => m.department === dept.id);
+    }
+    if (input.language) members = members.filter((m) => m.languages.includes(input.language!));
+    if (input.service) {
+      const item = kb.matchServices(input.service)[0]?.value;
+      const category = normalize(input.service);
+      const handlers = new Set(kb.teamFor({ itemId: item?.id, category: item?.category ?? category }).map((m) => m.id));
+      members = members.filter((m) => handlers.has(m.id));
+    }
+    return { count: members.length, members: members.map((m) => memberView(kb, m)), handover: kb.data.company.handover_default };
+  },
+});
+
+export const teamGet = defineHandler({
+  key: 'team.get',
+  category: 'business',
+  description: 'One team member by id, name or role ("tax manager", "KITAS specialist"), with department, languages and services. '
+    + 'Unknown → 404 team_member_not_found with the handover team.',
+  input: z.object({
+    who: z.string().trim().min(1).max(120).describe('Member id, name or role'),
+  }),
+  effect: 'read',
+  roles: ['admin', 'staff', 'client'],
+  examples: [
+    { description: 'Who is the tax manager?', params: { who: 'tax manager' } },
+    { description: 'Chi è lo specialista KITAS?', params: { who: 'kitas specialist' } },
+  ],
+  async run(input, ctx) {
+    const kb = ctx.runtime.service(knowledgeService);
+    const wanted = normalize(input.who);
+    const members = kb.data.team.members;
+    const member = members.find((m) => m.id === wanted.replaceAll(' ', '-'))
+      ?? members.find((m) => normalize(m.name) === wanted || (!m.placeholder && normalize(m.name).includes(wanted)))
+      ?? members.find((m) => normalize(m.role) === wanted)
+      ?? members.find((m) => normalize(m.id.replaceAll('-', ' ')).includes(wanted));
+    if (!member) throw notFound('team_member_not_found', `Nobody in the team directory matches "${input.who}".`, { handover: kb.data.company.handover_default });
+    return memberView(kb, member);
+  },
+});
+
+export const teamDepartments = defineHandler({
+  key: 'team.departments',
+  category: 'business',
+  description: 'The departments of Bali Zero (Management, Setup, Tax, Marketing, Reception, External advisory, Technology) with '
+    + 'their roles, the services each handles and how many people are listed.',
+  input: z.object({
+    with_members: z.boolean().default(false).describe('Also list the members of each department'),
+  }),
+  effect: 'read',
+  roles: ['admin', 'staff', 'client'],
+  examples: [
+    { description: 'Which departments are there?', params: {} },
+    { description: 'Reparti con i membri', params: { with_members: true } },
+  ],
+  async run(input, ctx) {
+    const kb = ctx.runtime.service(knowledgeService);
+    const departments = kb.data.team.departments.map((d) => {
+      const members = kb.data.team.members.filter((m) => m.department === d.id);
+      return { id: d.id, name: d.name, description: d.description, roles: d.roles, services: d.services, member_count: members.length,
+        ...(input.with_members ? { members: members.map((m) => memberView(kb, m)) } : {}), source: d.source, last_verified: d.last_verified };
+    });
+    return { count: departments.length, departments };
+  },
+});
+
+export const contactInfo = defineHandler({
+  key: 'contact.info',
+  category: 'business',
+  description: 'How to reach Bali Zero: legal and trading name, email, office, phone/WhatsApp, opening hours (WITA, UTC+8) and '
+    + 'the languages served. Office, phone and hours are configured per deployment.',
+  input: z.object({}),
+  effect: 'read',
+  roles: ['admin', 'staff', 'client'],
+  examples: [
+    { description: 'How can I contact Bali Zero?', params: {} },
+    { description: 'Come contatto Bali Zero?', params: {} },
+  ],
+  async run(_input, ctx) {
+    return ctx.runtime.service(knowledgeService).contact();
+  },
+});

@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+import type { Principal, Role } from '../auth/principal.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+
+export const CATEGORIES = ['ai', 'workspace', 'business', 'memory', 'rag', 'communication', 'analytics', 'intelligence',
+  'identity', 'maps', 'realtime', 'admin'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** read: looks things up; write: changes stored state; send: leaves the building (messages, e-mail, posts). */
+export type Effect = 'read' | 'write' | 'send';
+
+export type HandlerContext = {
+  principal: Principal;
+  runtime: Runtime;
+  requestId: string;
+  signal?: AbortSignal;
+  /** Calls another handler as the same principal (validation and roles apply). */
+  call(key: string, params: unknown): Promise<unknown>;
+};
+
+export type HandlerExample = { description: string; params: Record<string, unknown> };
+
+/**
+ * Everything the runtime, the models and a person need to know about one handler.
+ * Validation of `input` happens once, in the registry, before `run` is called.
+ */
+export type HandlerDefinition<I extends z.ZodType = z.ZodType, O = unknown> = {
+  /** Dotted lower-case key, e.g. `bali.zero.pricing`; segments may contain `_`. */
+  key: string;
+  category: Category;
+  /** For a model and a person: what it does, when to use it, what it returns. */
+  description: string;
+  input: I;
+  output?: z.ZodType<O>;
+  effect: Effect;
+  roles: readonly Role[];
+  /** At least two: one in English, one in Italian or Indonesian. */
+  examples: readonly HandlerExample[];
+  /** Rate-limit class; defaults to the effect. */
+  rateClass?: string;
+  run(input: z.infer<I>, ctx: HandlerContext): Promise<O>;
+};
+
+export type AnyHandler = HandlerDefinition<z.ZodType, unknown>;
+
+/** Declares a handler with its input type inferred from the schema. */
+export function defineHandler<I extends z.ZodType, O>(definition: HandlerDefinition<I, O>): HandlerDefinition<I, O> {
+  return definition;
+}

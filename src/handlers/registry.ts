@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/principal.ts';
+import { forbidden, invalidParams, issuesFromZod, notFound, ZantaraError } from '../errors.ts';
+import type { AnyHandler, HandlerContext, HandlerDefinition } from './handler.ts';
+import { lintHandler } from './lint-handler.ts';
+import { toolNameForKey } from './tool-names.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+
+export type CallOptions = { principal: Principal; requestId?: string; signal?: AbortSignal };
+
+/** What a caller learns about one handler: its declaration minus the code, plus its params as JSON Schema. */
+export type HandlerInfo = {
+  key: string;
+  tool_name: string;
+  category: string;
+  description: string;
+  effect: string;
+  roles: readonly string[];
+  params: Record<string, unknown>;
+  examples: AnyHandler['examples'];
+};
+
+/**
+ * The single source of truth for what ZANTARA can do. `/call`, model tools, MCP and the handler list all come
+ * from here, and every call — from HTTP, a model or another handler — goes through `call`: role check,
+ * validation (unknown fields rejected), rate limit, run, audit of writes and sends.
+ */
+export class Registry {
+  readonly #handlers = new Map<string, AnyHandler>();
+  readonly #schemas = new Map<string, Record<string, unknown>>();
+  #runtime?: Runtime;
+
+  register(...handlers: AnyHandler[]): this {
+    for (const handler of handlers) {
+      const problems = lintHandler(handler);
+      if (problems.length) throw new Error(`Handler ${handler.key} is not well declared:\n  ${problems.join('\n  ')}`);
+      if (this.#handlers.has(handler.key)) throw new Error(`Handler ${handler.key} is registered twice`);
+      const input = handler.input instanceof z.ZodObject ? handler.input.strict() : handler.input;
+      this.#handlers.set(handler.key, { ...handler, input });
+    }
+    return this;
+  }
+
+  /** Binds the runtime whose store, services and limits the handlers use. */
+  bind(runtime: Runtime): this {
+    this.#runtime = runtime;
+    return this;
+  }
+
+  get(key: string): AnyHandler | undefined {
+    return this.#handlers.get(key);
+  }
+
+  list(): AnyHandler[] {
+    return [...this.#handlers.values()].sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  /** The handlers a principal may call. */
+  listFor(principal: Principal): AnyHandler[] {
+    return this.list().filter((h) => h.roles.includes(principal.role));
+  }
+
+  /** JSON Schema (draft 2020-12) of a handler's params, derived from its zod input. */
+  paramsSchema(key: string): Record<string, unknown> {
+    let schema = this.#schemas.get(key);
+    if (!schema) {
+      const handler = this.#require(key);
+      schema = z.toJSONSchema(handler.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      delete schema.$schema;
+      this.#schemas.set(key, schema);
+    }
+    return schema;
+  }
+
+  info(key: string): HandlerInfo {
+    const h = this.#require(key);
+    return { key: h.key, tool_name: toolNameForKey(h.key), category: h.category, description: h.description, effect: h.effect,
+      roles: h.roles, params: this.paramsSchema(key), examples: h.examples };
+  }
+
+  /**
+   * Validates and runs one handler for a principal.
+   * @throws ZantaraError handler_not_found | forbidden | invalid_params | rate_limited | the handler's own codes | internal_error
+   */
+  async call(key: string, params: unknown, options: CallOptions): Promise<unknown> {
+    const runtime = this.#runtime;
+    if (!runtime) throw new Error('Registry is not bound to a runtime');
+    const handler = this.#handlers.get(key);
+    if (!handler) throw notFound('handler_not_found', `No handler named "${key}".`, { key });
+    if (!handler.roles.includes(options.principal.role)) throw forbidden(`The ${options.principal.role} role may not call ${key}.`);
+    const parsed = handler.input.safeParse(params ?? {});
+    if (!parsed.success) throw invalidParams(issuesFromZod(parsed.error.issues));
+    await runtime.rateLimiter.consume(options.principal, handler.rateClass ?? handler.effect);
+
+    const requestId = options.requestId ?? randomUUID();
+    const ctx: HandlerContext = {
+      principal: options.principal,
+      runtime,
+      requestId,
+      signal: options.signal,
+      call: (nextKey, nextParams) => this.call(nextKey, nextParams, { ...options, requestId }),
+    };
+    const started = performance.now();
+    let outcome: 'ok' | 'error' = 'ok';
+    let errorCode: string | undefined;
+    try {
+      return await handler.run(parsed.data, ctx);
+    } catch (error) {
+      outcome = 'error';
+      if (ZantaraError.isInstance(error)) {
+        errorCode = error.code;
+        throw error;
+      }
+      errorCode = 'internal_error';
+      runtime.logger.error({ err: error, key, requestId }, 'handler failed');
+      throw new ZantaraError('internal_error', 'Internal error.', { status: 500, cause: error, expose: false, details: { request_id: requestId } });
+    } finally {
+      const durationMs = performance.now() - started;
+      runtime.metrics.handlerCalls.inc({ key, outcome });
+      runtime.metrics.handlerDuration.observe({ key }, durationMs / 1000);
+      if (handler.effect !== 'read') {
+        await runtime.store.query(
+          `INSERT INTO audit_log (principal_id, role, handler_key, effect, outcome, error_code, request_id, duration_ms)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [options.principal.via === 'system' ? null : options.principal.id, options.principal.role, key, handler.effect, outcome,
+            errorCode ?? null, requestId, Math.round(durationMs)],
+        ).catch((error: unknown) => runtime.logger.error({ err: error, key }, 'audit write failed'));
+      }
+    }
+  }
+
+  #require(key: string): AnyHandler {
+    const handler = this.#handlers.get(key);
+    if (!handler) throw notFound('handler_not_found', `No handler named "${key}".`, { key });
+    return handler;
+  }
+}
+
+export type { HandlerDefinition };

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { ZantaraError } from '../errors.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import type { AppEnv } from './app-env.ts';
+import { sendError } from './envelope.ts';
+import { checkDeclaredLength } from './request-body.ts';
+import { callRoutes } from './routes/call.ts';
+import { chatRoutes } from './routes/chat.ts';
+import { actionsRoutes } from './routes/actions.ts';
+import { usageRoutes } from './routes/usage.ts';
+import { systemRoutes } from './routes/system.ts';
+import { openApiRoutes } from './routes/openapi.ts';
+import { eventRoutes } from './routes/events.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+
+export { MAX_BODY_BYTES } from './request-body.ts';
+
+/** A group of routes; each entry point module adds its own. */
+export type RouteModule = (app: Hono<AppEnv>, runtime: Runtime) => void;
+
+/** Route modules in the order they are mounted. Add new entry points here. */
+const routeModules: RouteModule[] = [systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes, usageRoutes, webhookRoutes];
+
+/**
+ * The HTTP API. Every response that is an error uses the one envelope; unknown routes are 404 `not_found`;
+ * bodies over 1 MiB are 413 `payload_too_large`; unexpected failures are 500 `internal_error` with a request id only.
+ */
+export function createApp(runtime: Runtime): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.header('x-request-id', requestId);
+    const started = performance.now();
+    await next();
+    const route = c.req.routePath ?? 'unmatched';
+    runtime.metrics.httpRequests.inc({ route, status: String(c.res.status) });
+    runtime.logger.info({ requestId, method: c.req.method, route, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10,
+      principal: c.get('principal')?.id }, 'request');
+  });
+
+  app.use(async (c, next) => {
+    checkDeclaredLength(c);
+    await next();
+  });
+
+  for (const mount of routeModules) mount(app, runtime);
+
+  app.notFound((c) => c.json({ ok: false, error: 'not_found', message: `No route ${c.req.method} ${c.req.path}.`, request_id: c.get('requestId') }, 404));
+  app.onError((error, c) => {
+    if (!ZantaraError.isInstance(error) || !error.expose) runtime.logger.error({ err: error, requestId: c.get('requestId') }, 'request failed');
+    return sendError(c, error);
+  });
+  return app;
+}

@@ -1,0 +1,37 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ZantaraError } from '../errors.ts';
+import { readBody } from './request-body.ts';
+
+/** The one error envelope: `{ ok: false, error: code, message, ...details }`; 500s carry only a request id. */
+export type ErrorBody = { ok: false; error: string; message?: string; request_id?: string; [detail: string]: unknown };
+
+export function errorBody(error: unknown, requestId: string): { status: number; body: ErrorBody } {
+  if (ZantaraError.isInstance(error) && error.expose) {
+    return { status: error.status, body: { ok: false, error: error.code, message: error.message, ...error.details, request_id: requestId } };
+  }
+  return { status: 500, body: { ok: false, error: 'internal_error', message: 'Internal error.', request_id: requestId } };
+}
+
+export function sendError(c: Context, error: unknown): Response {
+  const requestId = (c.get('requestId' as never) as string | undefined) ?? 'unknown';
+  const { status, body } = errorBody(error, requestId);
+  if (status === 429 && typeof body.retry_after_seconds === 'number') c.header('Retry-After', String(body.retry_after_seconds));
+  if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="zantara"');
+  return c.json(body, status as ContentfulStatusCode);
+}
+
+/** Parses a JSON request body: `invalid_json` for bad JSON, `invalid_request` when it is not an object. */
+export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
+  const text = (await readBody(c)).toString('utf8');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ZantaraError('invalid_json', 'The request body is not valid JSON.', { status: 400 });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ZantaraError('invalid_request', 'The request body must be a JSON object.', { status: 400 });
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,60 @@
+// The HTTP API over a real socket: bodies are read from Node's request stream, so limits are tested here too.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
+import { MAX_BODY_BYTES } from './request-body.ts';
+import { startServer } from './server.ts';
+
+let store: TestStore;
+let rt: TestRuntime;
+let server: Awaited<ReturnType<typeof startServer>>;
+let key: string;
+before(async () => {
+  store = await createTestPglite();
+  rt = await createTestRuntime({ store });
+  server = await startServer(rt, { port: 0, hostname: '127.0.0.1' });
+  key = (await rt.key('client')).key;
+});
+after(async () => { await server.close(); await rt.close(); await store.close(); });
+
+function post(path: string, chunks: Buffer[], headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, server.url);
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json', ...headers } }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', (error) => (/EPIPE|ECONNRESET/.test(String(error)) ? undefined : reject(error)));
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}
+
+describe('HTTP over a socket', () => {
+  it('reads a JSON body and answers /call', async () => {
+    const body = Buffer.from(JSON.stringify({ key: 'system.handlers.get', params: { key: 'system.handlers.list' } }));
+    const res = await post('/call', [body], { 'content-length': String(body.length) });
+    assert.equal(res.status, 200);
+    assert.equal(JSON.parse(res.body).data.key, 'system.handlers.list');
+  });
+
+  it('413 for a declared length over 1 MiB and for a chunked body that grows over it; still serving after', async () => {
+    const big = Buffer.alloc(MAX_BODY_BYTES + 10, 'a');
+    const declared = await post('/call', [big], { 'content-length': String(big.length) });
+    assert.equal(declared.status, 413);
+    assert.equal(JSON.parse(declared.body).error, 'payload_too_large');
+    const chunked = await post('/call', [Buffer.from('{"key":"'), big, Buffer.from('"}')], { 'transfer-encoding': 'chunked' });
+    assert.equal(chunked.status, 413);
+    const ok = await post('/call', [Buffer.from('{"key":"system.handlers.list"}')], {});
+    assert.equal(ok.status, 200);
+  });
+
+  it('400 invalid_json over a socket', async () => {
+    const res = await post('/call', [Buffer.from('{"key":')], {});
+    assert.equal(res.status, 400);
+    assert.equal(JSON.parse(res.body).error, 'invalid_json');
+  });
+});

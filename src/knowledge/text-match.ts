@@ -1,0 +1,109 @@
+/**
+ * Matching what people type ("KITAS lavoro", "E23 working", "kitas kerja") against the entries of the fact files:
+ * accent- and case-insensitive tokens, stop words in English, Italian and Indonesian dropped, rare words weigh more
+ * than common ones (a light IDF), prefixes count ("retire" finds "retirement"), codes count most.
+ */
+
+/** Lower case, accents removed, anything but letters and digits becomes a space. */
+export function normalize(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+const STOP_WORDS = new Set([
+  // English
+  'a', 'an', 'the', 'i', 'me', 'my', 'we', 'our', 'you', 'your', 'to', 'in', 'on', 'at', 'of', 'for', 'and', 'or', 'with',
+  'want', 'would', 'like', 'need', 'how', 'much', 'what', 'is', 'are', 'do', 'does', 'can', 'get', 'be', 'this',
+  'that', 'about', 'please', 'cost', 'price', 'prices', 'bali', 'indonesia', 'some', 'info', 'information', 'from', 'as',
+  // ("it" is kept: "IT consulting")
+  // Italian
+  'il', 'lo', 'la', 'le', 'gli', 'un', 'una', 'uno', 'di', 'da', 'per', 'con', 'su', 'e', 'o', 'del', 'della', 'dei',
+  'voglio', 'vorrei', 'quanto', 'costa', 'prezzo', 'come', 'mi', 'che', 'sono', 'ho', 'bisogno', 'al', 'alla', 'nel',
+  // Indonesian
+  'saya', 'aku', 'ingin', 'mau', 'di', 'ke', 'dan', 'atau', 'yang', 'untuk', 'dengan', 'berapa', 'harga', 'biaya',
+  'apa', 'bagaimana', 'ini', 'itu', 'tolong', 'butuh', 'perlu',
+]);
+
+/** Meaningful tokens of a text (stop words dropped unless nothing else is left). */
+export function tokenize(text: string): string[] {
+  const all = normalize(text).split(' ').filter(Boolean);
+  const kept = all.filter((t) => !STOP_WORDS.has(t));
+  return kept.length ? kept : all;
+}
+
+export type MatchDocument<T> = {
+  value: T;
+  /** Codes ("E33G", "PT PMA"): the whole query or one of its tokens equal to a code scores highest. */
+  codes: string[];
+  /** Stable ids ("e23-working"): match only when the whole query is the id. */
+  ids?: string[];
+  /** Phrases that describe the entry (names, aliases, keywords) in any language. */
+  phrases: string[];
+};
+
+export type Match<T> = { value: T; score: number };
+
+/**
+ * A small search index over fact entries.
+ * @example
+ * const index = new TextIndex(items.map((i) => ({ value: i, codes: [i.code], phrases: [i.name, ...i.aliases.en] })));
+ * index.search('KITAS lavoro')[0].value.id; // 'e23-working'
+ */
+export class TextIndex<T> {
+  readonly #docs: Array<{ value: T; codes: Set<string>; ids: Set<string>; tokens: Set<string>; phrases: string[] }>;
+  readonly #idf = new Map<string, number>();
+
+  constructor(documents: Array<MatchDocument<T>>) {
+    this.#docs = documents.map((d) => {
+      const phrases = d.phrases.map(normalize).filter(Boolean);
+      const codes = new Set(d.codes.flatMap((c) => [normalize(c).replaceAll(' ', ''), ...normalize(c).split(' ')]).filter(Boolean));
+      const tokens = new Set(phrases.flatMap((p) => p.split(' ')));
+      const ids = new Set((d.ids ?? []).map((i) => normalize(i).replaceAll(' ', '')));
+      return { value: d.value, codes, ids, tokens, phrases };
+    });
+    const df = new Map<string, number>();
+    for (const doc of this.#docs) for (const t of new Set([...doc.tokens, ...doc.codes])) df.set(t, (df.get(t) ?? 0) + 1);
+    for (const [t, n] of df) this.#idf.set(t, Math.log(1 + this.#docs.length / n));
+  }
+
+  /**
+   * Entries sorted by score (best first). An entry must match at least `minCoverage` of the query's meaningful
+   * words (or its code), so "quantum teleportation licence" does not answer with the alcohol licence.
+   */
+  search(query: string, limit = 10, minCoverage = 0.5): Array<Match<T>> {
+    const tokens = tokenize(query);
+    const joined = normalize(query);
+    const compact = joined.replaceAll(' ', '');
+    if (!tokens.length) return [];
+    const results: Array<Match<T>> = [];
+    for (const doc of this.#docs) {
+      let score = 0;
+      let matched = 0;
+      const exact = doc.codes.has(compact) || doc.ids.has(compact);
+      if (exact) score += 10;
+      for (const token of tokens) {
+        const s = this.#tokenScore(doc, token);
+        if (s > 0) matched++;
+        score += s;
+      }
+      if (score === 0 || (!exact && matched / tokens.length < minCoverage)) continue;
+      // A whole phrase typed as it is written ("kitas kerja") is a strong signal.
+      if (tokens.length > 1 && doc.phrases.some((p) => p === joined || ` ${joined} `.includes(` ${p} `) && p.includes(' '))) score += 3;
+      results.push({ value: doc.value, score: Math.round(score * 100) / 100 });
+    }
+    return results.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  #tokenScore(doc: { codes: Set<string>; tokens: Set<string> }, token: string): number {
+    if (doc.codes.has(token)) return 4 + (this.#idf.get(token) ?? 1);
+    if (doc.tokens.has(token)) return this.#idf.get(token) ?? 1;
+    if (token.length >= 4) {
+      // Prefix either way: "retire" ~ "retirement", "restaurants" ~ "restaurant".
+      let best = 0;
+      for (const t of doc.tokens) {
+        if (t.length >= 4 && (t.startsWith(token) || token.startsWith(t))) best = Math.max(best, (this.#idf.get(t) ?? 1) * 0.7);
+      }
+      return best;
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * `npm start`: opens the store (PGlite in ./data, or PostgreSQL via DATABASE_URL), makes sure an admin key
+ * exists, and serves the HTTP API on PORT (default 8080).
+ */
+import { z } from 'zod';
+import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
+import { cleanEnv, parseEnv } from './config/env.ts';
+import { ZantaraError } from './errors.ts';
+import { startServer } from './http/server.ts';
+import { createRuntime } from './runtime/runtime.ts';
+import { startBackgroundTasks } from './runtime/background.ts';
+
+const serverEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+});
+
+async function main(): Promise<void> {
+  const env = cleanEnv(process.env);
+  const { PORT, HOST } = parseEnv(serverEnv, env);
+  const runtime = await createRuntime({ env });
+  const admin = await bootstrapAdmin(runtime);
+  await startBackgroundTasks(runtime);
+  const server = await startServer(runtime, { port: PORT, hostname: HOST });
+  console.log(`ZANTARA is listening on ${server.url} (store: ${runtime.store.kind})`);
+  if (admin.createdKey) {
+    console.log(`\nFirst start: an admin API key was created. It is shown only this once — keep it safe:\n\n  ${admin.createdKey}\n`);
+    console.log(`Try: curl -s ${server.url}/call -H 'x-api-key: <key>' -H 'content-type: application/json' -d '{"key":"system.handlers.list"}'\n`);
+  }
+  const shutdown = async (signal: string) => {
+    runtime.logger.info({ signal }, 'shutting down');
+    await server.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (ZantaraError.isInstance(error)) console.error(`zantara: ${error.message}`);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,136 @@
+/**
+ * What a message asks for, as far as the local tier is concerned. Word lists in English, Italian and Indonesian
+ * (accent-folded) decide; anything ambiguous is left to a model. The classifier never looks anything up: it only
+ * says which handler could answer and what to ask it.
+ */
+import { foldText } from '../tool-selection/text-analysis.ts';
+
+export type KnowledgeIntent = 'price' | 'quote' | 'visa' | 'documents' | 'kbli' | 'kbli_requirements' | 'team' | 'departments'
+  | 'contact' | 'timeline';
+
+export type Intent =
+  | { kind: 'knowledge'; intents: KnowledgeIntent[]; subject: string }
+  | { kind: 'out_of_scope'; topic: string }
+  | { kind: 'action'; what: string }
+  | { kind: 'unsupported'; what: string }
+  | { kind: 'unknown' };
+
+/** Folds, pads with spaces and turns punctuation into spaces, so `has(text, ' word ')` matches whole words. */
+export function prepare(message: string): string {
+  return ` ${foldText(message).replace(/[^a-z0-9/]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+}
+
+/** True when one of the words or phrases occurs (whole words; a trailing `*` allows any ending). */
+function has(text: string, words: readonly string[]): boolean {
+  return words.some((word) => matchWord(text, word));
+}
+
+function matchWord(text: string, word: string): boolean {
+  if (word.endsWith('*')) {
+    const stem = ` ${word.slice(0, -1)}`;
+    return text.includes(stem);
+  }
+  return text.includes(` ${word} `);
+}
+
+const word = (list: string) => list.trim().split(/\s*,\s*/);
+
+// Bali Zero's own vocabulary: a message using it is about Bali Zero's services even if it also names a country.
+const BALI_ZERO_CODES = /\b(kitas|kitap|itas|itap|e23|e28a|e31a|e31b|e33f|e33g|c1|c2|c7|c7a|c18|c22a|c22b|d1|d2|d12|pt pma|pma|kbli|npwp|npwpd|bpjs|lkpm|nib|bali zero|balizero|nppbkc)\b/;
+
+const OFF_TOPIC: Record<string, readonly string[]> = {
+  weather: word('weather, forecast, rain, raining, sunny, temperature, meteo, tempo fara, piove, pioggia, cuaca, hujan, ramalan cuaca'),
+  recipe: word('recipe, recipes, cook, cooking, ricetta, ricette, cucinare, carbonara, resep, masak, memasak, rendang, nasi goreng'),
+  crypto: word('bitcoin, btc, ethereum, crypto, cryptocurrency, criptovalut*, kripto, token, nft, dogecoin, solana'),
+  stocks: word('stock price, stock market, shares, azione apple, azioni, borsa, saham, nasdaq, dow jones, s&p'),
+  sports: word('football, soccer, match, partita, juventus, inter, milan, serie a, premier league, sepak bola, pertandingan, skor, score, nba'),
+  joke: word('joke, jokes, barzelletta, barzellette, lelucon, lucu, funny'),
+  creative: word('poem, poetry, poesia, puisi, song lyrics, story about, racconto, cerita pendek'),
+  health: word('medicine, medicina, headache, mal di testa, sakit kepala, obat, doctor, dottore, dokter, fever, febbre, demam'),
+  real_estate: word('how much is a villa, price of a villa, villa prices, villa price, buy a villa, buy land, rent a villa, house prices, land prices, ' +
+    'quanto costa una villa, prezzo di una villa, prezzi delle ville, comprare una villa, comprare casa, comprare terreno, affittare una villa, ' +
+    'harga villa, harga rumah, harga tanah, beli villa, beli rumah, beli tanah, sewa villa per bulan'),
+  travel: word('sunset, tramonto, best beach, spiaggia piu bella, pantai mana, restaurant recommendation, things to do, cosa vedere, tempat wisata'),
+};
+
+/** Other countries and their visa programmes: Bali Zero serves Indonesian immigration only. */
+const OTHER_COUNTRIES = word('thailand, thailandia, thai, schengen, esta, united states, america, americano, americana, amerika, ' +
+  'australia, australian, japan, giappone, jepang, uk, united kingdom, inghilterra, inggris, canada, kanada, vietnam, malaysia, singapore, ' +
+  'singapura, philippines, filippine, filipina, dubai, uae, emirati, china, cina, tiongkok, india, new zealand, nuova zelanda, ' +
+  'germany, germania, jerman, france, francia, prancis, spain, spagna, spanyol, green card, h1b, working holiday');
+
+// Requests to write or send something, or to act on someone's behalf.
+const ACTION = word('send, sent, email the, e mail the, mail the, whatsapp to, message to, notify, alert the, save me, save my, save this, ' +
+  'save the, register me, register my, add this, add the, add me, book a, book an, schedule, reschedule, cancel the, delete, forget, ' +
+  'remember that, remember my, remind me, upload, post on, post to, ' +
+  'invia, inviare, manda, mandare, spedisci, scrivi a, avvisa, notifica, salva, salvare, registrami, registra, aggiungi, fissa, ' +
+  'prenota, organizza, cancella, annulla, elimina, dimentica, ricorda che, ricordati, ricordami, carica, ' +
+  'kirim, kirimkan, mengirim, beritahu, simpan, menyimpan, catat, daftarkan, tambahkan, jadwalkan, buat jadwal, buatkan jadwal, ' +
+  'batalkan, hapus, lupakan, ingat bahwa, ingatkan, unggah');
+
+// In-scope requests the local tier has no template for (workspace, memory, maps, documents search, analytics).
+const UNSUPPORTED = word('calendar, calendario, kalender, agenda, meeting*, riunion*, rapat, jadwal, appointment*, appuntament*, ' +
+  'inbox, gmail, posta, email from, mail from, email dal, email del, email dari, drive, spreadsheet, sheet, foglio, docs, slides, ' +
+  'remember about me, ricordi di me, ingat tentang saya, what do you remember, cosa ricordi, apa yang kamu ingat, ' +
+  'nearest, vicino, terdekat, directions, indicazioni, rute, map, maps, mappa, peta, dashboard, report of, analytics, ' +
+  'summarise, summarize, riassumi, ringkas, outbox, audit, api key, leads, lead list, google doc*, documento google, presentation, presentazione, presentasi');
+
+const PRICE = word('price*, cost, costs, costing, how much, fee, fees, charge, charges, tariff*, expensive, cheap*, ' +
+  'prezz*, costa, costano, costo, costi, quanto viene, quanto si paga, tariff*, ' +
+  'harga*, biaya*, berapa duit, ongkos, tarif, bayar');
+const QUOTE = word('quote, quotation, estimate for, preventiv*, offerta, penawaran, rincian biaya, package, packages, pacchett*, paket');
+const TIMELINE = word('how long, how many days, how many weeks, how quickly, how fast, processing time*, timeline, take to get, ' +
+  'quanto tempo, quanti giorni, quante settimane, tempi, tempistic*, durata della pratica, ' +
+  'berapa lama, berapa hari, berapa minggu, proses*, waktu proses');
+const DOCUMENTS = word('document*, paperwork, checklist, what do i need to bring, papers, ' +
+  'documenti, documento, carte, lista documenti, ' +
+  'dokumen, berkas, syarat dokumen, kelengkapan');
+const KBLI = word('kbli, business code, activity code, classification code, codice attivita, codice ateco, kode usaha, kode bidang usaha, klasifikasi');
+const KBLI_REQUIREMENTS = word('investment requirement*, capital requirement*, minimum investment, minimum capital, requisiti di investimento, ' +
+  'capitale minimo, investimento minimo, persyaratan investasi, modal minimum, investasi minimum, requirements to open, requisiti per aprire, ' +
+  'syarat membuka, persyaratan untuk membuka, foreign ownership, proprieta straniera, kepemilikan asing');
+// Visa and permit topics; question phrases alone ("tell me about…") are not enough to ask visa.info.
+const VISA = word('visa, visas, visto, visti, kitas, kitap, permit, permesso, izin tinggal, stay permit, residence, residenza, ' +
+  'retire, retirement, pensione, pension*, pensiun, nomad*, nomadi, remote work*, sposat*, married, wife, husband, moglie, marito, istri, suami');
+const TEAM = word('team, staff, who handles, who is in charge, who deals, squadra, chi si occupa, chi segue, chi parla, chi nel team, ' +
+  'tim, siapa yang menangani, siapa tim, specialist, specialista, consultant, consulente, konsultan, who speaks');
+const DEPARTMENTS = word('department*, division*, repart*, dipartiment*, departemen, divisi');
+const CONTACT = word('contact, contacts, reach you, reach bali zero, phone, phone number, telephone, whatsapp number, email address, ' +
+  'your email, office, opening hours, open hours, address, where are you, ' +
+  'contattar*, contatto, contatti, telefono, numero di telefono, numero whatsapp, indirizzo, orari*, orario, ufficio, dove siete, ' +
+  'hubungi, menghubungi, kontak, nomor telepon, nomor whatsapp, nomor wa, alamat, kantor, jam buka, jam kerja, email anda');
+
+/** The local tier's reading of one message. */
+export function classifyIntent(message: string): Intent {
+  const text = prepare(message);
+  const baliZero = BALI_ZERO_CODES.test(text);
+
+  for (const [topic, words] of Object.entries(OFF_TOPIC)) {
+    if (has(text, words) && !baliZero) return { kind: 'out_of_scope', topic };
+  }
+  if (has(text, OTHER_COUNTRIES) && !baliZero && !/\b(bali|indonesia|indonesian)\b/.test(text.replace(/ for indonesians? | per un indonesiano | untuk orang indonesia /g, ' '))) {
+    return { kind: 'out_of_scope', topic: 'other_country' };
+  }
+
+  const price = has(text, PRICE);
+  const quote = has(text, QUOTE);
+  // "Make me a quote" and "which documents should I send?" ask for information, not for an action.
+  const asksQuote = quote && /\b(buatkan|make|prepare|fammi|mi fai)\b/.test(text);
+  const asksDocuments = has(text, DOCUMENTS) && /\b(should i|do i|must i|need to|devo|dobbiamo|harus|perlu) (send|bring|provide|inviare|mandare|portare|kirim|bawa)\b/.test(text);
+  if (has(text, ACTION) && !asksQuote && !asksDocuments) return { kind: 'action', what: 'write_or_send' };
+  if (has(text, UNSUPPORTED)) return { kind: 'unsupported', what: 'workspace_or_memory' };
+
+  const intents: KnowledgeIntent[] = [];
+  if (quote) intents.push('quote');
+  if (has(text, KBLI_REQUIREMENTS)) intents.push('kbli_requirements');
+  else if (has(text, KBLI)) intents.push('kbli');
+  if (price && !quote) intents.push('price');
+  if (has(text, TIMELINE)) intents.push('timeline');
+  if (has(text, DOCUMENTS)) intents.push('documents');
+  if (has(text, DEPARTMENTS)) intents.push('departments');
+  else if (has(text, TEAM)) intents.push('team');
+  if (has(text, CONTACT) && !intents.includes('team')) intents.push('contact');
+  if (intents.length === 0 && has(text, VISA)) intents.push('visa');
+  if (intents.length === 0) return { kind: 'unknown' };
+  return { kind: 'knowledge', intents, subject: message.trim() };
+}

@@ -1,0 +1,303 @@
+/**
+ * The local tier: answers the questions Bali Zero's facts can answer — prices, visas and KITAS, KBLI codes,
+ * document checklists, team and contact, timelines, quotes for named services — with zero model calls, by calling
+ * the handlers and rendering their structured results in the user's language. It is a router, not a second brain:
+ * when it is not sure it escalates with a reason, and out-of-scope questions never get a Bali Zero fact.
+ */
+import type { Principal } from '../../auth/principal.ts';
+import { ZantaraError } from '../../errors.ts';
+import { loadKnowledge } from '../../knowledge/load-knowledge.ts';
+import type { Runtime } from '../../runtime/runtime.ts';
+import { detectLanguage, type Language } from '../language.ts';
+import { classifyIntent, type KnowledgeIntent } from './intent.ts';
+import { PHRASES } from './phrases.ts';
+import {
+  AnswerBuilder, renderChecklist, renderContact, renderDepartments, renderKbli, renderKbliRequirements, renderPricing, renderQuote,
+  renderTeam, renderTimeline, renderVisa, type ChecklistResult, type ContactResult, type KbliRequirementsResult, type PricingResult,
+  type QuoteResult, type TimelineResult, type VisaResult,
+} from './render.ts';
+import { departmentIn, kbliCodeIn, quoteParts, subjectOf, teamLanguageIn, wantedVariant } from './subject.ts';
+
+export type { Language } from '../language.ts';
+
+export type EscalationReason = 'out_of_scope' | 'not_confident' | 'action' | 'unsupported';
+
+/** The local tier's verdict: an answer rendered from handler results, or a reason to escalate to a model. */
+export type LocalVerdict =
+  | { status: 'answered'; response: string; handlers_used: string[]; language: Language }
+  | { status: 'escalate'; reason: EscalationReason; language: Language };
+
+/** More matches than this for one price question means the question was too vague to answer from the list. */
+const MAX_PRICE_MATCHES = 3;
+/** KBLI codes shown for a search. */
+const KBLI_SHOWN = 3;
+/** "E33G vs E28A", "NPWP and how long": a message that may name more than one service. */
+function isComparison(message: string): boolean {
+  return /\b(vs|versus|or|and|compare|compared|difference|oppure|o|e|rispetto|confronto|atau|dan|dibandingkan|banding)\b/i.test(message);
+}
+
+/** A subject longer than this is a sentence, not a service name: a model reads it better. */
+const MAX_SUBJECT_WORDS = 6;
+
+/** Thrown inside the tier when a result is not good enough to answer with; becomes `not_confident`. */
+class NotConfident extends Error {}
+
+type Call = (key: string, params: Record<string, unknown>) => Promise<unknown>;
+
+/**
+ * Tries to answer without any model call.
+ * @example
+ * const verdict = await tryLocalAnswer(runtime, principal, 'Quanto costa il KITAS E33G?');
+ * if (verdict.status === 'answered') reply(verdict.response); // Italian, IDR figures, last verified date
+ */
+export async function tryLocalAnswer(runtime: Runtime, principal: Principal, message: string): Promise<LocalVerdict> {
+  const language = detectLanguage(message);
+  const intent = classifyIntent(message);
+  const escalate = async (reason: EscalationReason): Promise<LocalVerdict> => {
+    // Ready for noModelMessage, should no model be configured (one contact.info call per runtime).
+    await loadContactForFallback(runtime, principal);
+    return { status: 'escalate', reason, language };
+  };
+  if (intent.kind === 'out_of_scope') return escalate('out_of_scope');
+  if (intent.kind === 'action') return escalate('action');
+  if (intent.kind === 'unsupported') return escalate('unsupported');
+  if (intent.kind === 'unknown') return escalate('not_confident');
+
+  const used: string[] = [];
+  const call: Call = async (key, params) => {
+    if (!runtime.registry.get(key)) throw new NotConfident(`${key} is not registered`);
+    const result = await runtime.registry.call(key, params, { principal });
+    if (!used.includes(key)) used.push(key);
+    return result;
+  };
+  const answer = new AnswerBuilder(language);
+  try {
+    for (const kind of intent.intents) await answerIntent(kind, message, answer, call);
+  } catch (error) {
+    // A miss (404/422), a role the principal lacks, a rate limit or a vague question: a model does better.
+    if (!(error instanceof NotConfident || ZantaraError.isInstance(error))) runtime.logger.error({ err: error }, 'local tier failed; escalating');
+    else runtime.logger.debug({ err: error, message }, 'local tier not confident');
+    return escalate('not_confident');
+  }
+  if (answer.empty) return escalate('not_confident');
+  return { status: 'answered', response: answer.toString(), handlers_used: used, language };
+}
+
+async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBuilder, call: Call): Promise<void> {
+  const subject = subjectOf(message);
+  const needSubject = () => { if (!subject) throw new NotConfident('no subject'); return subject; };
+  switch (kind) {
+    case 'price': {
+      const result = await matchServices(call, needSubject(), isComparison(message));
+      if (result.services.length > MAX_PRICE_MATCHES) throw new NotConfident('too many price matches');
+      renderPricing(a, result);
+      return;
+    }
+    case 'quote': {
+      const services: Array<Record<string, unknown>> = [];
+      const packages: string[] = [];
+      for (const part of quoteParts(message)) {
+        const name = subjectOf(part);
+        if (!name) continue;
+        if (/\b(package|packages|pacchetto|pacchetti|paket)\b/.test(part)) packages.push(part.replace(/\b(quote|preventivo|penawaran|harga|for|per|untuk|the|il|lo|la)\b/g, ' ').trim());
+        else {
+          // Each named service is resolved (and its match checked) first; the quote then names it by id.
+          const matched = await matchServices(call, name);
+          if (matched.services.length > MAX_PRICE_MATCHES) throw new NotConfident(`"${name}" is ambiguous`);
+          services.push({ service: matched.services[0].id, ...wantedVariant(part) });
+        }
+      }
+      if (!services.length && !packages.length) throw new NotConfident('no service named');
+      renderQuote(a, await call('quote.generate', { services, packages }) as QuoteResult);
+      return;
+    }
+    case 'visa': {
+      const result = await call('visa.info', { query: needSubject() }) as VisaResult;
+      // "Which visa for my dog?" must not answer with the tourist visa because "visa" matched.
+      const named = await namedByEachWord(subject, async (word) => {
+        const alone = await call('visa.info', { query: word }) as VisaResult;
+        return [alone.visa.code, ...alone.alternatives.map((alt) => alt.code)];
+      });
+      if (!agreesOn(named, result.visa.code)) throw new NotConfident(`the words of "${subject}" do not agree on one visa`);
+      renderVisa(a, result);
+      return;
+    }
+    case 'documents': {
+      const matched = await matchServices(call, needSubject());
+      if (matched.services.length !== 1) throw new NotConfident('documents for which service?');
+      renderChecklist(a, await call('document.checklist', { service: matched.services[0].id }) as ChecklistResult);
+      return;
+    }
+    case 'kbli': {
+      const code = kbliCodeIn(message);
+      // Three results are shown; asking for three lets curated matches answer without a search of the full table.
+      // "villa rental business": the words for "a business" name no activity.
+      const activity = needSubject().replace(/\b(business|businesses|bisnis|usaha|attivita|impresa|company|azienda|perusahaan)\b/g, ' ').replace(/\s+/g, ' ').trim();
+      if (!code && !activity) throw new NotConfident('no activity named');
+      const result = await call('kbli.lookup', code ? { code } : { query: activity, limit: KBLI_SHOWN }) as Parameters<typeof renderKbli>[1];
+      if (!result.results.length) throw new NotConfident('no KBLI match');
+      if (!code) {
+        const named = await namedByEachWord(activity, async (word) => word.length < 3 ? null : // two letters say little about an activity
+          ((await call('kbli.lookup', { query: word, limit: GENERIC_WORD_MATCHES })) as Parameters<typeof renderKbli>[1]).results.map((r) => r.code));
+        if (!agreesOn(named, result.results[0].code)) throw new NotConfident(`the words of "${activity}" do not agree on one activity`);
+      }
+      renderKbli(a, result, KBLI_SHOWN);
+      return;
+    }
+    case 'kbli_requirements': {
+      const code = kbliCodeIn(message);
+      // "a bar with a PT PMA": the company form is not the business activity.
+      const business = needSubject().replace(/\b(pt pma|pma|pt|company|societa|perusahaan)\b/g, ' ').replace(/\s+/g, ' ').trim();
+      if (!code && !business) throw new NotConfident('no business named');
+      const result = await call('kbli.requirements', code ? { code } : { business_type: business }) as KbliRequirementsResult;
+      renderKbliRequirements(a, result);
+      return;
+    }
+    case 'team': {
+      const department = departmentIn(message);
+      const language = teamLanguageIn(message);
+      const service = department ? undefined : subjectOf(message)
+        .replace(/\b(bali|zero|team|staff|tim|squadra|vostro|nostro|nel|handles|handle|deals|speaks|speak|parla|parlano|menangani|siapa|bisa|berbahasa|bahasa|specialist|charge|occupa|occupano|segue|english|inglese|inggris|italian|italiano|italia|indonesian|indonesiano|indonesia)\b/g, ' ')
+        .replace(/\s+/g, ' ').trim();
+      // The service is checked like a price question ("who handles yoga retreats?" names no service of ours).
+      const serviceId = service ? (await matchServices(call, service)).services[0].id : undefined;
+      const params = { ...(department ? { department } : {}), ...(language ? { language } : {}), ...(serviceId ? { service: serviceId } : {}) };
+      if (!Object.keys(params).length) throw new NotConfident('no team filter');
+      const result = await call('team.list', params) as Parameters<typeof renderTeam>[1];
+      if (!result.members.length) throw new NotConfident('nobody in the directory fits');
+      renderTeam(a, result);
+      return;
+    }
+    case 'departments':
+      renderDepartments(a, await call('team.departments', {}) as Parameters<typeof renderDepartments>[1]);
+      return;
+    case 'contact':
+      renderContact(a, await call('contact.info', {}) as ContactResult);
+      return;
+    case 'timeline': {
+      // "How long does a KITAS take?" matches every KITAS; they share one processing time, so the estimate holds.
+      const matched = await matchServices(call, needSubject());
+      if (new Set(matched.services.map((s) => s.processing_time?.id ?? null)).size !== 1) throw new NotConfident('services with different timelines');
+      renderTimeline(a, await call('oracle.predict', { service: matched.services[0].id }) as TimelineResult);
+      return;
+    }
+  }
+}
+
+/** A word matching this many entries or more ("kitas", "visa") says the kind of thing, not which one. */
+const GENERIC_WORD_MATCHES = 4;
+
+/**
+ * What each word of a subject names on its own: the ids the lookup finds for it (an empty set for a word the facts
+ * do not know). Words naming GENERIC_WORD_MATCHES entries or more are left out; a one-word subject is not checked.
+ */
+async function namedByEachWord(subject: string, lookup: (word: string) => Promise<string[] | null>): Promise<Array<Set<string>>> {
+  const words = [...new Set(subject.split(' ').filter((w) => w.length >= 2))];
+  if (words.length > MAX_SUBJECT_WORDS) throw new NotConfident('subject too long');
+  if (words.length < 2) return [];
+  const named: Array<Set<string>> = [];
+  for (const word of words) {
+    let ids: string[] | null = [];
+    // An Italian plural the facts only know in the singular ("ville" → "villa") gets a second chance.
+    const forms = /^[a-z]{4,}[ei]$/.test(word) ? [word, `${word.slice(0, -1)}a`, `${word.slice(0, -1)}o`, `${word.slice(0, -1)}e`] : [word];
+    for (const form of [...new Set(forms)]) {
+      try {
+        ids = await lookup(form);
+        break;
+      } catch (error) {
+        if (!ZantaraError.isInstance(error) || error.status !== 404) throw error;
+      }
+    }
+    if (ids === null) continue; // a word the lookup cannot take on its own
+    if (ids.length < GENERIC_WORD_MATCHES) named.push(new Set(ids));
+  }
+  return named;
+}
+
+/** The best entry is named by more than half of the words that name anything specific. */
+function agreesOn(named: Array<Set<string>>, id: string): boolean {
+  return named.length === 0 || named.filter((ids) => ids.has(id)).length * 2 > named.length;
+}
+
+/**
+ * The price-list entries a subject names, through the pricing handler, checked word by word. The handler accepts a
+ * match on half the words; the local tier wants the words to agree: the best entry must be named by more than half
+ * of the words that name anything specific — so "driving licence" does not answer with the alcohol licence, "yoga
+ * mat" with the professional visa, or "marriage certificate" with the spouse KITAS, while "alcohol licence for my
+ * bar" still finds the alcohol licence. With `several` (a comparison: "E33G vs E28A") every entry returned must be
+ * named by a word, and the words naming none of them must be a minority.
+ */
+async function matchServices(call: Call, subject: string, several = false): Promise<PricingResult> {
+  const result = await call('bali.zero.pricing', { specific_service: subject }) as PricingResult;
+  if (!result.services.length) throw new NotConfident(`no match for "${subject}"`);
+  const named = await namedByEachWord(subject, async (word) =>
+    ((await call('bali.zero.pricing', { specific_service: word })) as PricingResult).services.map((entry) => entry.id));
+  const agreed = several && named.length
+    ? result.services.every((entry) => named.some((ids) => ids.has(entry.id)))
+      && named.filter((ids) => !result.services.some((entry) => ids.has(entry.id))).length * 2 < named.length
+    : agreesOn(named, result.services[0].id);
+  if (!agreed) throw new NotConfident(`the words of "${subject}" do not agree on one service`);
+  return result;
+}
+
+// ---------- with no model ----------
+
+type ContactDetails = { phone?: string; whatsapp?: string; email?: string; hours?: string; handover?: string };
+
+// `noModelMessage(language)` has no runtime: it uses the details the last runtime's contact.info returned.
+const contactByRuntime = new WeakMap<Runtime, ContactDetails>();
+let knownContact: ContactDetails | undefined;
+
+/** Reads the contact details through the contact.info handler, once per runtime, for `noModelMessage`. */
+async function rememberContact(runtime: Runtime, principal: Principal): Promise<ContactDetails | undefined> {
+  const cached = contactByRuntime.get(runtime);
+  if (cached) return (knownContact = cached);
+  if (!runtime.registry.get('contact.info')) return undefined;
+  const c = await runtime.registry.call('contact.info', {}, { principal }) as ContactResult;
+  const details = { phone: c.phone, whatsapp: c.whatsapp, email: c.email, hours: c.hours };
+  contactByRuntime.set(runtime, details);
+  return (knownContact = details);
+}
+
+/**
+ * Loads the contact details (through the contact.info handler) so `noModelMessage` can name them. The orchestrator
+ * may call it at start; `tryLocalAnswer` also does after its first answer.
+ */
+export async function loadContactForFallback(runtime: Runtime, principal: Principal): Promise<ContactDetails | undefined> {
+  return rememberContact(runtime, principal).catch((error: unknown) => {
+    runtime.logger.warn({ err: error }, 'contact details unavailable for the no-model message');
+    return undefined;
+  });
+}
+
+/**
+ * What ZANTARA says when no model is configured and the local tier could not answer: what it cannot do, and how
+ * to reach the team, in the user's language. `reason` (optional) tailors the first sentence; `contact` overrides
+ * the details read from contact.info.
+ */
+export function noModelMessage(language: Language, reason?: EscalationReason, contact?: ContactDetails): string {
+  const p = PHRASES[language] ?? PHRASES.en;
+  const details = contact ?? knownContact ?? defaultContact();
+  const first = reason === 'out_of_scope' ? p.outOfScope : reason === 'action' ? p.actionNeedsModel : p.cannotAnswer;
+  return `${first} ${details.whatsapp || details.phone || details.email ? p.reachTeam(details) : p.reachTeamUnknown}`;
+}
+
+let fallbackContact: ContactDetails | undefined;
+/** The company file's contact details (with the ZANTARA_PHONE / ZANTARA_HOURS overrides of this process). */
+function defaultContact(): ContactDetails {
+  if (fallbackContact) return fallbackContact;
+  try {
+    const data = loadCompanySync();
+    fallbackContact = {
+      phone: process.env.ZANTARA_PHONE ?? data.phone, whatsapp: process.env.ZANTARA_PHONE ?? data.whatsapp, email: data.email,
+      hours: process.env.ZANTARA_HOURS ?? data.hours,
+    };
+  } catch {
+    fallbackContact = {};
+  }
+  return fallbackContact;
+}
+
+function loadCompanySync() {
+  return loadKnowledge(process.env.ZANTARA_KNOWLEDGE_DIR || undefined).company;
+}

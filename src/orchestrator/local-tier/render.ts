@@ -1,0 +1,308 @@
+/**
+ * Renders handler results as answers in English, Italian or Indonesian. Every figure, name, note and date
+ * comes from the result; the words around them come from `phrases.ts`. Each answer cites the source and
+ * `last_verified` of what it quotes, keeps verify notes, and ends with the price-list disclaimer when it shows prices.
+ */
+import type { Language } from '../language.ts';
+import type { PackageQuote, PriceEntry, ProcessingTimeInfo, QuoteContactLine, QuoteLine } from '../../knowledge/knowledge-service.ts';
+import { PHRASES, unitIn, type Phrases } from './phrases.ts';
+
+type Note = { text: string; verify?: boolean; source?: string; last_verified?: string | null };
+type PriceListInfo = { title: string; source: string; last_updated: string };
+
+/** An answer being assembled from one or more handler results; sources, verify notes and disclaimer appear once. */
+export class AnswerBuilder {
+  readonly language: Language;
+  readonly p: Phrases;
+  readonly #sections: string[] = [];
+  readonly #sources = new Map<string, string>();
+  #verify = false;
+  #disclaimer?: { text: string; list: string };
+
+  constructor(language: Language) {
+    this.language = language;
+    this.p = PHRASES[language];
+  }
+
+  section(lines: Array<string | null | undefined | false>): void {
+    const kept = lines.filter((l): l is string => typeof l === 'string' && l.length > 0);
+    if (kept.length) this.#sections.push(kept.join('\n'));
+  }
+
+  cite(source: string, lastVerified: string | null | undefined): void {
+    if (!lastVerified) return;
+    const key = `${source}|${lastVerified}`;
+    if (!this.#sources.has(key)) this.#sources.set(key, this.p.sourceLine(source, lastVerified));
+  }
+
+  verify(flag: boolean | undefined): void { if (flag) this.#verify = true; }
+
+  /** The price list's disclaimer; `listName` names the list in the translated versions. */
+  disclaimer(text: string, listName: string): void { this.#disclaimer = { text, list: listName }; }
+
+  get empty(): boolean { return this.#sections.length === 0; }
+
+  toString(): string {
+    const footer = [
+      ...this.#sources.values(),
+      this.#verify ? this.p.verify : null,
+      this.#disclaimer ? this.p.disclaimer(this.#disclaimer.text, this.#disclaimer.list) : null,
+    ].filter((l): l is string => l !== null);
+    return [...this.#sections, footer.join('\n')].filter(Boolean).join('\n\n');
+  }
+}
+
+function variantLine(p: Phrases, language: Language, v: PriceEntry['variants'][number]): string {
+  const parts = [p.option[v.option]];
+  if (v.years) parts.push(p.years(v.years));
+  if (v.days) parts.push(p.days(v.days));
+  if (v.unit) parts.push(unitIn(language, v.unit));
+  return `• ${parts.join(', ')}: ${v.from ? `${p.from} ` : ''}${p.idr(v.amount)}${v.verify ? ' *' : ''}`;
+}
+
+function titleOf(entry: { code: string | null; name: string }): string {
+  return entry.code && !entry.name.includes(entry.code) ? `${entry.name} (${entry.code})` : entry.name;
+}
+
+function processingLine(p: Phrases, pt: ProcessingTimeInfo | null): string | null {
+  return pt ? `${p.processing(pt.min, pt.max, pt.unit)}.` : null;
+}
+
+/** One price-list entry: its variants (or "price on request"), what is included, processing time, notes. */
+export function addPriceEntry(a: AnswerBuilder, entry: PriceEntry, options: { withNotes?: boolean; withProcessing?: boolean } = {}): void {
+  const { p, language } = a;
+  a.section([
+    `${titleOf(entry)} — ${p.fee}:`,
+    ...(entry.contact_for_quote ? [`• ${p.contactForQuote}`] : entry.variants.map((v) => variantLine(p, language, v))),
+    entry.included.length ? `${p.included}: ${entry.included.join(', ')}.` : null,
+    options.withProcessing === false ? null : processingLine(p, entry.processing_time),
+    options.withNotes !== false && entry.notes ? `${p.notes}: ${entry.notes}` : null,
+  ]);
+  a.cite(entry.source, entry.last_verified);
+  a.verify(entry.verify);
+}
+
+export type PricingResult = {
+  services: PriceEntry[];
+  price_list: PriceListInfo;
+  disclaimer: string;
+  warnings?: Note[];
+};
+
+export function renderPricing(a: AnswerBuilder, result: PricingResult): void {
+  for (const entry of result.services) addPriceEntry(a, entry);
+  addWarnings(a, result.warnings);
+  a.disclaimer(result.disclaimer, result.price_list.title);
+}
+
+function addWarnings(a: AnswerBuilder, warnings: Note[] | undefined, limit = 2): void {
+  const shown = (warnings ?? []).slice(0, limit);
+  if (!shown.length) return;
+  a.section(shown.map((w) => `${a.p.warning}: ${w.text}`));
+  for (const w of shown) { if (w.source) a.cite(w.source, w.last_verified); a.verify(w.verify); }
+}
+
+export type QuoteResult = {
+  persons: number;
+  lines: QuoteLine[];
+  packages: PackageQuote[];
+  contact_for_quote: QuoteContactLine[];
+  total: number;
+  total_is_minimum: boolean;
+  valid_until: string;
+  verify: boolean;
+  price_list: PriceListInfo;
+  disclaimer: string;
+};
+
+function quoteLine(a: AnswerBuilder, line: QuoteLine): string {
+  const { p } = a;
+  const detail = [line.option === 'standard' ? null : p.option[line.option], line.years ? p.years(line.years) : null,
+    line.days ? p.days(line.days) : null].filter(Boolean).join(', ');
+  const quantity = line.quantity > 1 ? ` × ${line.quantity} = ${p.idr(line.amount)}` : '';
+  return `• ${titleOf({ code: line.code, name: line.name })}${detail ? ` (${detail})` : ''}: ${line.from ? `${p.from} ` : ''}${p.idr(line.unit_price)}${quantity}${line.verify ? ' *' : ''}`;
+}
+
+export function renderQuote(a: AnswerBuilder, result: QuoteResult): void {
+  const { p } = a;
+  const lines: string[] = [`${p.quoteTitle}${result.persons > 1 ? ` — ${p.persons(result.persons)}` : ''}:`];
+  for (const line of result.lines) { lines.push(quoteLine(a, line)); a.cite(result.price_list.source, line.last_verified); }
+  for (const pkg of result.packages) {
+    lines.push(`${p.package}: ${pkg.name}`);
+    for (const line of pkg.lines) lines.push(`  ${quoteLine(a, line)}`);
+    lines.push(`  = ${p.idr(pkg.total)}`);
+    a.cite(pkg.source, pkg.last_verified);
+    a.verify(pkg.verify);
+  }
+  if (result.contact_for_quote.length) lines.push(`${p.quoteContactItems}: ${result.contact_for_quote.map((c) => titleOf(c)).join(', ')}`);
+  lines.push(`${p.quoteTotal(result.total_is_minimum)}: ${p.idr(result.total)}`);
+  lines.push(p.quoteValidity(result.valid_until));
+  a.section(lines);
+  a.verify(result.verify);
+  a.disclaimer(result.disclaimer, result.price_list.title);
+}
+
+export type VisaResult = {
+  visa: {
+    code: string; name: string; purpose: string; duration: string; extensions: string; eligibility: string; requirements: string[];
+    processing_time: ProcessingTimeInfo | null; prices: PriceEntry[]; warnings: Note[]; verify: boolean; source: string; last_verified: string;
+  };
+  alternatives: Array<{ code: string; name: string; purpose: string }>;
+  disclaimer: string;
+};
+
+export function renderVisa(a: AnswerBuilder, result: VisaResult): void {
+  const { p } = a;
+  const v = result.visa;
+  a.section([
+    p.visaTitle(v.code, v.name),
+    `${p.purpose}: ${v.purpose}`,
+    `${p.duration}: ${v.duration}`,
+    `${p.extensions}: ${v.extensions}`,
+    `${p.eligibility}: ${v.eligibility}`,
+    v.requirements.length ? `${p.requirements}: ${v.requirements.join('; ')}.` : null,
+    processingLine(p, v.processing_time),
+  ]);
+  a.cite(v.source, v.last_verified);
+  a.verify(v.verify);
+  for (const entry of v.prices) addPriceEntry(a, entry, { withNotes: false, withProcessing: false });
+  if (result.alternatives.length) a.section([`${p.alsoConsider}: ${result.alternatives.map((alt) => `${alt.code} (${alt.name})`).join(', ')}`]);
+  addWarnings(a, v.warnings, 1);
+  if (v.prices.length) a.disclaimer(result.disclaimer, v.prices[0].source);
+}
+
+export type ChecklistResult = {
+  service: { code: string | null; name: string };
+  documents: string[];
+  requirements: string[];
+  verify: boolean;
+  verify_note: string | null;
+  source: string;
+  last_verified: string;
+};
+
+export function renderChecklist(a: AnswerBuilder, result: ChecklistResult): void {
+  const { p } = a;
+  a.section([
+    p.documentsTitle(titleOf(result.service)),
+    ...(result.documents.length ? result.documents.map((d) => `• ${d}`) : [p.noChecklist]),
+    result.requirements.length ? `${p.requirements}: ${result.requirements.join('; ')}.` : null,
+  ]);
+  a.cite(result.source, result.last_verified);
+  a.verify(result.verify);
+}
+
+type KbliEntryView = { code: string; title: string; title_en: string | null; notes: string | null; edition: string; source: string; last_verified: string | null };
+
+export function renderKbli(a: AnswerBuilder, result: { edition: string; results: KbliEntryView[] }, limit = 3): void {
+  const { p } = a;
+  const shown = result.results.slice(0, limit);
+  a.section([
+    p.kbliTitle(result.edition),
+    ...shown.map((r) => `• ${r.code} — ${r.title}${r.title_en ? ` (${r.title_en})` : ''}${r.notes ? `. ${r.notes}` : ''}`),
+  ]);
+  for (const r of shown) a.cite(r.source, r.last_verified);
+}
+
+export type KbliRequirementsResult = {
+  edition: string;
+  kbli: KbliEntryView;
+  general: Array<Note & { id: string }>;
+  specific: Array<Note & { id: string; services: PriceEntry[] }>;
+  services: PriceEntry[];
+  disclaimer: string;
+};
+
+export function renderKbliRequirements(a: AnswerBuilder, result: KbliRequirementsResult): void {
+  const { p } = a;
+  const k = result.kbli;
+  a.section([
+    p.kbliRequirementsTitle(k.code, `${k.title}${k.title_en ? ` — ${k.title_en}` : ''}, ${result.edition}`),
+    result.specific.length ? `${p.kbliSpecific}:` : null,
+    ...result.specific.map((n) => `• ${n.text}${n.verify ? ' *' : ''}`),
+    `${p.kbliGeneral}:`,
+    ...result.general.map((n) => `• ${n.text}${n.verify ? ' *' : ''}`),
+  ]);
+  for (const n of [...result.specific, ...result.general]) { if (n.source) a.cite(n.source, n.last_verified); a.verify(n.verify); }
+  if (k.last_verified) a.cite(k.source, k.last_verified);
+  const services = [...result.specific.flatMap((n) => n.services), ...result.services];
+  const seen = new Set<string>();
+  const unique = services.filter((s) => (seen.has(s.id) ? false : (seen.add(s.id), true)));
+  if (unique.length) {
+    a.section([`${p.relatedServices}:`]);
+    for (const entry of unique) addPriceEntry(a, entry, { withNotes: false });
+    a.disclaimer(result.disclaimer, unique[0].source);
+  }
+}
+
+type MemberView = {
+  name: string; placeholder: boolean; role: string; department: { name: string }; languages: string[]; services: string[];
+  email: string | null; source: string; last_verified: string;
+};
+
+const LANGUAGE_NAMES: Record<Language, Record<string, string>> = {
+  en: { en: 'English', it: 'Italian', id: 'Indonesian' },
+  it: { en: 'inglese', it: 'italiano', id: 'indonesiano' },
+  id: { en: 'Inggris', it: 'Italia', id: 'Indonesia' },
+};
+
+function memberLine(a: AnswerBuilder, m: MemberView): string {
+  const { p, language } = a;
+  const who = m.placeholder ? `${m.role} (${m.department.name}; ${p.toBeConfigured})` : `${m.name} — ${m.role} (${m.department.name})`;
+  const speaks = `${p.speaks} ${m.languages.map((l) => LANGUAGE_NAMES[language][l] ?? l).join(', ')}`;
+  return `• ${who}: ${speaks}${m.services.length ? `; ${p.handles} ${m.services.join(', ')}` : ''}${m.email ? `; ${m.email}` : ''}`;
+}
+
+export function renderTeam(a: AnswerBuilder, result: { members: MemberView[]; handover: string }, limit = 5): void {
+  const { p } = a;
+  if (!result.members.length) { a.section([p.teamNone(result.handover)]); return; }
+  a.section([p.teamTitle, ...result.members.slice(0, limit).map((m) => memberLine(a, m))]);
+  for (const m of result.members.slice(0, limit)) a.cite(m.source, m.last_verified);
+}
+
+export function renderDepartments(a: AnswerBuilder, result: { departments: Array<{ name: string; description: string; roles: string[]; member_count: number; source: string; last_verified: string }> }): void {
+  const { p } = a;
+  a.section([p.departmentsTitle, ...result.departments.map((d) => `• ${d.name}: ${d.description} (${d.roles.join(', ')}; ${p.members(d.member_count)})`)]);
+  for (const d of result.departments) a.cite(d.source, d.last_verified);
+}
+
+export type ContactResult = {
+  trading_name: string; legal_name: string; email: string; office: string; phone: string; whatsapp: string; hours: string;
+  languages: string[]; source: string; last_verified: string;
+};
+
+export function renderContact(a: AnswerBuilder, c: ContactResult): void {
+  const { p, language } = a;
+  a.section([
+    p.contactTitle(`${c.trading_name} (${c.legal_name})`),
+    `• ${p.whatsapp}: ${c.whatsapp}`,
+    c.phone !== c.whatsapp ? `• ${p.phone}: ${c.phone}` : null,
+    `• ${p.email}: ${c.email}`,
+    `• ${p.office}: ${c.office}`,
+    `• ${p.hours}: ${c.hours}`,
+    `• ${p.languagesServed}: ${c.languages.map((l) => LANGUAGE_NAMES[language][l] ?? l).join(', ')}`,
+  ]);
+  a.cite(c.source, c.last_verified);
+}
+
+export type TimelineResult = {
+  label: string;
+  service: { code: string | null; name: string };
+  working_days: { min: number; likely: number; max: number };
+  dates: { earliest: string; likely: string; latest: string };
+  basis: ProcessingTimeInfo;
+  notes: string[];
+};
+
+export function renderTimeline(a: AnswerBuilder, r: TimelineResult): void {
+  const { p } = a;
+  a.section([
+    `${p.timelineTitle(titleOf(r.service))} (${p.estimateLabel})`,
+    p.timelineRange(r.working_days.min, r.working_days.likely, r.working_days.max),
+    p.timelineDates(r.dates.earliest, r.dates.latest),
+    processingLine(p, r.basis),
+    // The handler's notes (what the estimate leaves out) are written in English.
+    a.language === 'en' ? r.notes.slice(1).join(' ') || null : null,
+  ]);
+  a.cite(r.basis.source, r.basis.last_verified);
+}

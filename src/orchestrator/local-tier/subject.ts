@@ -1,0 +1,99 @@
+/**
+ * What a message is about once the words that only say what kind of question it is ("how much", "quanto costa",
+ * "dokumen apa saja", "quote for") are removed: "How much is the E33G remote worker KITAS?" → "E33G remote worker KITAS".
+ * The knowledge handlers match services on every remaining word, so question words left in would only dilute the match.
+ */
+import { foldText } from '../tool-selection/text-analysis.ts';
+import type { PriceOption } from '../../knowledge/schemas.ts';
+
+const FILLER = new Set(`
+how much many long what which who whom where when why is are was be do does did can could would should will i me my mine you your
+we our us it its this that these those a an the of for to in on at by with from about as and or please tell give get got need needs
+needed require required requires want would like know cost costs price prices pricing fee fees charge charges rate tariff much pay
+quote quotation estimate package packages document documents documentation checklist list paperwork papers bring prepare
+processing process time timeline take takes taking days day weeks week months month long fast quickly
+kbli code codes activity classification use used using should
+offshore onshore abroad outside inside extend extension extensions renew renewal year years
+proroga prorogare rinnovo rinnovare anno anni estero interno perpanjang perpanjangan memperpanjang tahun luar negeri
+se faccio fare dall dalla avere posso potrei get live living here there vivere donna uomo bagi orang foreigner foreigners foreign
+straniero straniera stranieri asing open opening aprire apertura membuka buka requirement requirements requisiti investment
+investimento investasi minimum minimo capital capitale modal
+izin tinggal permit permits permesso permessi soggiorno residence residenza
+bali zero balizero vs versus compared compare confronto bandingkan
+hi hello hey thanks thank ask asking wondering info information
+ciao salve buongiorno buonasera grazie favore sapere chiedere informazione informazioni mio mia miei mie tuo tua
+halo hai kak dong ya nih sih tanya mohon pak bu mas mbak min boleh minta
+service services servizio servizi layanan jasa
+eligible eligibility qualify requisiti syarat syaratnya puo diperpanjang perlukan memerlukan jelaskan tentang explain describe
+spiega spiegami descrivi cos
+send bring provide submit inviare mandare portare fornire kirim bawa serahkan
+set setting up start starting apply applying get getting obtain ottenere ottiene ottengo prendere membuat bikin mengurus urus dapatkan mendapatkan
+also just only some any there here have has had am if so then than
+il lo la i gli le un uno una di del dello della dei degli delle da dal dalla dai per con su sul sulla nel nella e ed o che chi come cosa
+quale quali qual quanto quanta quanti quante costa costano costo costi prezzo prezzi tariffa tariffe preventivo preventivi pacchetto
+documenti documento servono serve servirebbe occorrono necessari richiesti lista tempo tempi ci vuole vogliono giorni settimane mesi
+codice codici attivita mi ti si vi fai fammi puoi potete posso vorrei voglio sono ho hai ha abbiamo avete hanno
+yang dan atau di ke dari untuk pada dengan dalam apa apakah saja berapa harga biaya tarif penawaran paket dokumen berkas syarat
+persyaratan diperlukan dibutuhkan perlu butuh lama hari minggu bulan proses waktu kode kbli usaha itu ini saya aku anda kamu kami
+mau ingin tolong buatkan buat bisa dapat adalah ada berapakah bagaimana gimana
+`.trim().split(/\s+/));
+
+/** The part of a message that names a service, a visa, a business activity or a person. */
+export function subjectOf(message: string): string {
+  return foldText(message)
+    .replace(/[^a-z0-9/]+/g, ' ')
+    .replace(/\b(from abroad|dall estero|dall italia|dari luar negeri|pt pma)\b/g, (m) => (m === 'pt pma' ? m : ' '))
+    .split(' ')
+    .filter((word) => word && !FILLER.has(word) && !/^\d{1,2}$/.test(word))
+    .join(' ');
+}
+
+/** Which price variant a message asks for, when it says so: offshore/onshore/extension, 1 or 2 years. */
+export function wantedVariant(message: string): { option?: PriceOption; years?: 1 | 2 } {
+  const text = ` ${foldText(message).replace(/[^a-z0-9]+/g, ' ')} `;
+  let option: PriceOption | undefined;
+  if (/ (offshore|from abroad|outside indonesia|dall estero|dall italia|dall estero|dari luar negeri|luar negeri) /.test(text)) option = 'offshore';
+  else if (/ (onshore|inside indonesia|already in indonesia|dall interno|gia in indonesia|dalam negeri|sudah di indonesia) /.test(text)) option = 'onshore';
+  else if (/ (extend|extension|extensions|renew|renewal|proroga|prorogare|rinnovo|rinnovare|perpanjang|perpanjangan|memperpanjang) /.test(text)) option = 'extension';
+  const years = /\b(1|one|un|uno|satu) (year|years|anno|anni|tahun)\b/.test(text) ? 1 : /\b(2|two|due|dua) (year|years|anno|anni|tahun)\b/.test(text) ? 2 : undefined;
+  return { ...(option ? { option } : {}), ...(years ? { years } : {}) };
+}
+
+/** Splits a quote request into the services it lists: "PT PMA plus an investor KITAS" → two parts. */
+export function quoteParts(message: string): string[] {
+  return foldText(message)
+    .split(/\s*(?:,|;|\+|&|\bplus\b|\band\b|\bwith\b|\be\b|\bed\b|\bpiu\b|\bcon\b|\bdan\b|\bserta\b|\bdengan\b)\s*/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+/** A 5-digit KBLI code in the message, if any. */
+export function kbliCodeIn(message: string): string | undefined {
+  return /\b(\d{5})\b/.exec(message)?.[1];
+}
+
+/** A team language the message asks about ("who speaks Italian"). */
+export function teamLanguageIn(message: string): 'en' | 'it' | 'id' | undefined {
+  const text = ` ${foldText(message).replace(/[^a-z]+/g, ' ')} `;
+  if (/ (italian|italiano|italiana|bahasa italia) /.test(text)) return 'it';
+  if (/ (english|inglese|bahasa inggris) /.test(text)) return 'en';
+  if (/ (indonesian|indonesiano|bahasa indonesia) /.test(text)) return 'id';
+  return undefined;
+}
+
+const DEPARTMENTS: Array<[string, RegExp]> = [
+  ['tax', / (tax|taxes|fiscal|fiscale|tasse|pajak) /],
+  ['setup', / (setup|set up|company setup|costituzione) /],
+  ['marketing', / (marketing|pemasaran) /],
+  ['reception', / (reception|receptionist|reception desk|accoglienza|resepsionis) /],
+  ['management', / (management|manager generale|direzione|manajemen|ceo|board) /],
+  ['technology', / (technology|tech|tecnologia|teknologi|it team) /],
+];
+
+/** A department the message names ("the tax team", "tim pajak"). */
+export function departmentIn(message: string): string | undefined {
+  const text = ` ${foldText(message).replace(/[^a-z]+/g, ' ')} `;
+  // "the PT PMA setup" is a service; "the setup team" is a department.
+  if (!/ (team|tim|squadra|staff|reparto|department|dipartimento|departemen|divisi|bagian) /.test(text)) return undefined;
+  return DEPARTMENTS.find(([, pattern]) => pattern.test(text))?.[0];
+}

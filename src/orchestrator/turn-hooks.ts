@@ -1,0 +1,29 @@
+import type { Principal } from '../auth/principal.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { memoryTurnHook } from '../memory/memory-turn-hook.ts';
+
+/** A document passage an answer relied on, carried into /v1/chat as `sources`. */
+export type Source = { title: string; source: string; heading?: string };
+
+export type TurnHookInput = {
+  runtime: Runtime;
+  principal: Principal;
+  conversationId: string;
+  message: string;
+  /** 'en' | 'it' | 'id' when known. */
+  language?: string;
+};
+
+/**
+ * Extension points of a chat turn, so memory and document search plug into the orchestrator without it
+ * knowing them. `beforeTurn` adds system-prompt sections (e.g. the user's profile); `afterTurn` sees the
+ * finished exchange (e.g. to extract durable facts). A hook that throws is logged and skipped.
+ */
+export type TurnHook = {
+  name: string;
+  beforeTurn?(input: TurnHookInput): Promise<{ system?: string } | undefined>;
+  afterTurn?(input: TurnHookInput & { response: string; turnId: string; handlersUsed: string[] }): Promise<void>;
+};
+
+/** The hooks every turn runs, in order. Add new hooks here. */
+export const turnHooks: TurnHook[] = [memoryTurnHook];

@@ -1,0 +1,25 @@
+/**
+ * The channels the outbox can deliver to. To add one, import its `ChannelDeliverer` and append it to the list
+ * (one line each); nothing else in the outbox changes.
+ */
+import type { ChannelDeliverer } from './channel-deliverer.ts';
+import { whatsappDeliverer } from '../integrations/meta/whatsapp-deliverer.ts';
+import { instagramDeliverer } from '../integrations/meta/instagram-deliverer.ts';
+import { slackDeliverer } from '../integrations/slack/slack-deliverer.ts';
+import { discordDeliverer } from '../integrations/discord/discord-deliverer.ts';
+import { emailDeliverer } from '../integrations/email/email-deliverer.ts';
+import { gmailDeliverer } from '../integrations/google/gmail-deliverer.ts';
+
+export const channelDeliverers: ChannelDeliverer[] = [
+  whatsappDeliverer,
+  instagramDeliverer,
+  slackDeliverer,
+  discordDeliverer,
+  emailDeliverer,
+  gmailDeliverer,
+];
+
+/** The deliverer for a channel name, if one is registered. */
+export function delivererFor(channel: string, deliverers: readonly ChannelDeliverer[] = channelDeliverers): ChannelDeliverer | undefined {
+  return deliverers.find((d) => d.channel === channel);
+}
