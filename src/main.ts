@@ -22,11 +22,12 @@ async function main(): Promise<void> {
   const admin = await bootstrapAdmin(runtime);
   await startBackgroundTasks(runtime);
   const server = await startServer(runtime, { port: PORT, hostname: HOST });
-  console.log(`ZANTARA is listening on ${server.url} (store: ${runtime.store.kind})`);
-  if (admin.createdKey) {
-    console.log(`\nFirst start: an admin API key was created. It is shown only this once — keep it safe:\n\n  ${admin.createdKey}\n`);
-    console.log(`Try: curl -s ${server.url}/call -H 'x-api-key: <key>' -H 'content-type: application/json' -d '{"key":"system.handlers.list"}'\n`);
-  }
+  // One write, key first: whoever waits for the "listening" line (a person, a supervisor, a test) already has the key.
+  const banner = admin.createdKey
+    ? `\nFirst start: an admin API key was created. It is shown only this once — keep it safe:\n\n  ${admin.createdKey}\n\n` +
+      `Try: curl -s ${server.url}/call -H 'x-api-key: <key>' -H 'content-type: application/json' -d '{"key":"system.handlers.list"}'\n\n`
+    : '';
+  process.stdout.write(`${banner}ZANTARA is listening on ${server.url} (store: ${runtime.store.kind})\n`);
   const shutdown = async (signal: string) => {
     runtime.logger.info({ signal }, 'shutting down');
     await server.close();

@@ -6,12 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgliteStore } from '../store/pglite-store.ts';
 import { migrate } from '../store/migrate.ts';
+import { guardChild, killGuardedChildren } from '../testing/child-guard.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'zantara-crash-'));
 
-describe('crash safety (PGlite data directory, SIGKILL mid-stream)', () => {
+describe('crash safety (PGlite data directory, SIGKILL mid-stream)', { timeout: 180_000 }, () => {
   it('after a kill, every acknowledged fact and document is there and the store opens cleanly', async () => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, 'crash-writer.fixture.ts'), dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = guardChild(spawn(process.execPath, [join(import.meta.dirname, 'crash-writer.fixture.ts'), dataDir], { stdio: ['ignore', 'pipe', 'pipe'] }));
     const facts: string[] = [];
     const docs = new Map<string, { title: string; chunks: number }>();
     let stderr = '';
@@ -59,4 +60,4 @@ describe('crash safety (PGlite data directory, SIGKILL mid-stream)', () => {
   });
 });
 
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+after(() => { killGuardedChildren(); rmSync(dataDir, { recursive: true, force: true }); });

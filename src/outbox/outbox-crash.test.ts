@@ -17,11 +17,12 @@ import { createTestRuntime } from '../testing/test-runtime.ts';
 import { FakeSlackServer } from '../testing/fake-slack/fake-slack-server.ts';
 import { FakeDiscordServer } from '../testing/fake-discord/fake-discord-server.ts';
 import { outboxService } from './outbox.ts';
+import { guardChild, killGuardedChildren } from '../testing/child-guard.ts';
 
 const CHILD = join(import.meta.dirname, 'outbox-worker-child.fixture.ts');
 
 function startWorker(env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> } {
-  const child = spawn(process.execPath, [CHILD], { env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = guardChild(spawn(process.execPath, [CHILD], { env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   child.stdout!.on('data', (d) => { output += String(d); });
   child.stderr!.on('data', (d) => { output += String(d); });
@@ -77,7 +78,7 @@ async function postgresTarget(): Promise<StoreTarget | undefined> {
 }
 
 const targets = [await pgliteTarget(), await postgresTarget()].filter((t): t is StoreTarget => Boolean(t));
-after(async () => { for (const t of targets) await t.cleanup(); });
+after(async () => { killGuardedChildren(); for (const t of targets) await t.cleanup(); });
 
 for (const target of targets) {
   describe(`outbox crash safety on ${target.name}`, () => {
