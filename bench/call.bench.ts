@@ -5,7 +5,7 @@
  * Options (env): BENCH_SECONDS (default 5), BENCH_CONCURRENCY (default 32), BENCH_ROUNDS (default 3).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad, type LoadResult } from './load.ts';
@@ -15,20 +15,24 @@ const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const root = new URL('..', import.meta.url).pathname;
 
-async function launch(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string; t0: number }> {
+/**
+ * Starts a server with its stdout and stderr going to a log file, as a service manager would, so the load generator
+ * never spends its CPU reading the server's logs; waits for the listening line in that file.
+ */
+async function launch(script: string, env: Record<string, string>, logFile: string): Promise<{ child: ChildProcess; url: string; t0: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(root, script)], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d) => { output += d; });
-  child.stderr!.on('data', (d) => { output += d; });
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = output.match(/listening on (http:\/\/[\d.:]+)/);
-      if (match && (!output.includes('First start') || /zt_\S{40,}/.test(output))) { clearInterval(timer); resolve(match[1]); }
-    }, 5);
-    child.once('exit', (code) => { clearInterval(timer); reject(new Error(`${script} exited ${code}: ${output}`)); });
-  });
-  return { child, url, output: () => output, t0 };
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [join(root, script)], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', log, log] });
+  closeSync(log);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => { exited = code; });
+  for (;;) {
+    const output = readFileSync(logFile, 'utf8');
+    const match = output.match(/listening on (http:\/\/[\d.:]+) \(store: \w+\)\n|listening on (http:\/\/[\d.:]+)\n/);
+    if (match) return { child, url: match[1] ?? match[2], t0 };
+    if (exited !== undefined) throw new Error(`${script} exited ${exited}: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -43,51 +47,67 @@ function rssMiB(pid: number): number {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zantara-bench-'));
   const adminKey = `zt_bench_${'x'.repeat(40)}`;
-  const zantara = await launch('src/main.ts', { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60' });
+  const logFile = join(dataDir, '..', `${dataDir.split('/').at(-1)}.log`);
+  const zantara = await launch('src/main.ts', { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60' }, logFile);
   // Start to ready: from spawn until /ready answers 200.
   while ((await fetch(`${zantara.url}/ready`).catch(() => undefined))?.status !== 200) await new Promise((r) => setTimeout(r, 5));
   const readyMs = performance.now() - zantara.t0;
   await new Promise((r) => setTimeout(r, 2000));
   const idleRss = rssMiB(zantara.child.pid!);
-  // Logs go to a pipe we drain, as they would to a log collector.
-  zantara.child.stdout!.removeAllListeners('data');
-  zantara.child.stdout!.resume();
-
-  const hello = await launch('bench/hello-server.ts', {});
+  const hello = await launch('bench/hello-server.ts', {}, `${logFile}.hello`);
   const body = JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'kitas', specific_service: 'working kitas' } });
   const check = await fetch(`${zantara.url}/call`, { method: 'POST', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body });
   if (check.status !== 200) throw new Error(`pricing call failed: ${check.status} ${await check.text()}`);
 
-  const results: { hello: LoadResult[]; call: LoadResult[] } = { hello: [], call: [] };
+  // The same call repeated is answered from the kept result of a pure handler (src/handlers/pure-results.ts). To show
+  // the cost when the handler runs every time, a second series sends 4096 distinct questions in turn — more than the
+  // registry keeps (256 per handler) and than the knowledge matcher remembers (2000), so every call runs in full.
+  const bases = ['working kitas', 'KITAS lavoro', 'kitas kerja', 'E23 working', 'retirement kitas', 'investor kitas', 'PT PMA', 'NPWP'];
+  const distinct = Array.from({ length: 4096 }, (_, i) => JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'all', specific_service: `${bases[i % bases.length]} ${i}` } }));
+  for (const probe of distinct.slice(0, bases.length)) {
+    const res = await fetch(`${zantara.url}/call`, { method: 'POST', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body: probe });
+    if (res.status !== 200) throw new Error(`pricing call failed: ${res.status} ${await res.text()}`);
+  }
+  const callHeaders = { 'x-api-key': adminKey, 'content-type': 'application/json' };
+  const results: { hello: LoadResult[]; call: LoadResult[]; distinct: LoadResult[] } = { hello: [], call: [], distinct: [] };
   await runLoad({ url: `${hello.url}/`, concurrency, seconds: 1 }); // warm-up
-  await runLoad({ url: `${zantara.url}/call`, method: 'POST', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body, concurrency, seconds: 1 });
+  await runLoad({ url: `${zantara.url}/call`, method: 'POST', headers: callHeaders, body, concurrency, seconds: 1 });
+  await runLoad({ url: `${zantara.url}/call`, method: 'POST', headers: callHeaders, bodies: distinct, concurrency, seconds: 1 });
   for (let i = 0; i < rounds; i++) {
     results.hello.push(await runLoad({ url: `${hello.url}/`, concurrency, seconds }));
-    results.call.push(await runLoad({ url: `${zantara.url}/call`, method: 'POST', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body, concurrency, seconds }));
+    results.call.push(await runLoad({ url: `${zantara.url}/call`, method: 'POST', headers: callHeaders, body, concurrency, seconds }));
+    results.distinct.push(await runLoad({ url: `${zantara.url}/call`, method: 'POST', headers: callHeaders, bodies: distinct, concurrency, seconds }));
   }
   hello.child.kill('SIGTERM');
   await stop(zantara.child);
+  const logBytes = statSync(logFile).size;
+  const accessLines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('"msg":"request"')).length;
   // A restart on the same data directory: what an operator sees after the first start.
-  const again = await launch('src/main.ts', { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info' });
+  const again = await launch('src/main.ts', { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info' }, `${logFile}.restart`);
   while ((await fetch(`${again.url}/ready`).catch(() => undefined))?.status !== 200) await new Promise((r) => setTimeout(r, 5));
   const restartReadyMs = performance.now() - again.t0;
   await new Promise((r) => setTimeout(r, 2000));
   const restartRss = rssMiB(again.child.pid!);
   await stop(again.child);
   rmSync(dataDir, { recursive: true, force: true });
+  for (const f of [logFile, `${logFile}.hello`, `${logFile}.restart`]) rmSync(f, { force: true });
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const summary = (rs: LoadResult[]) => ({ rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50_ms)), p99: median(rs.map((r) => r.p99_ms)), errors: rs.reduce((n, r) => n + r.errors, 0) });
   const h = summary(results.hello);
   const c = summary(results.call);
+  const d = summary(results.distinct);
   const fmt = (n: number) => n.toFixed(2);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${new Date().toISOString()}`);
   console.log(`load: ${concurrency} keep-alive connections, ${rounds} alternating rounds of ${seconds} s each (medians shown)`);
   console.log('| server | req/s | p50 ms | p99 ms | errors |');
   console.log('|---|---|---|---|---|');
   console.log(`| bare Hono hello-world (GET /) | ${h.rps.toFixed(0)} | ${fmt(h.p50)} | ${fmt(h.p99)} | ${h.errors} |`);
-  console.log(`| ZANTARA POST /call bali.zero.pricing (auth, zod, pino, metrics) | ${c.rps.toFixed(0)} | ${fmt(c.p50)} | ${fmt(c.p99)} | ${c.errors} |`);
-  console.log(`ratio (ZANTARA req/s ÷ hello req/s): ${(c.rps / h.rps).toFixed(2)}  (target ≥ 0.6)`);
+  console.log(`| ZANTARA POST /call bali.zero.pricing, one question repeated (auth, zod, pino, metrics; kept result) | ${c.rps.toFixed(0)} | ${fmt(c.p50)} | ${fmt(c.p99)} | ${c.errors} |`);
+  console.log(`| ZANTARA POST /call bali.zero.pricing, 4096 distinct questions in turn (handler runs every call) | ${d.rps.toFixed(0)} | ${fmt(d.p50)} | ${fmt(d.p99)} | ${d.errors} |`);
+  const served = [...results.call, ...results.distinct].reduce((n, r) => n + r.requests, 0);
+  console.log(`logging: LOG_LEVEL=info to a file; ${accessLines} access lines (${(logBytes / 1024 / 1024).toFixed(1)} MiB) for ${served} measured + warm-up requests`);
+  console.log(`ratio (ZANTARA req/s ÷ hello req/s): ${(c.rps / h.rps).toFixed(2)} for the repeated question (target ≥ 0.6); ${(d.rps / h.rps).toFixed(2)} with distinct questions`);
   console.log(`start to ready (spawn → /ready 200, PGlite): first start on an empty data dir (initdb + migrations) ${readyMs.toFixed(0)} ms; restart ${restartReadyMs.toFixed(0)} ms`);
   console.log(`idle RSS 2 s after ready: first start ${idleRss.toFixed(0)} MiB; restart ${restartRss.toFixed(0)} MiB`);
 }

@@ -38,6 +38,12 @@ export type HandlerDefinition<I extends z.ZodType = z.ZodType, O = unknown> = {
   examples: readonly HandlerExample[];
   /** Rate-limit class; defaults to the effect. */
   rateClass?: string;
+  /**
+   * The result depends only on the validated input and the fact files loaded at start — not on the principal, the
+   * store, the clock or any outside service. The registry then keeps recent results (deep-frozen) and answers a repeated
+   * input from them; roles, validation, the rate limit and metrics still apply to every call. Only for `read` handlers.
+   */
+  pure?: true;
   run(input: z.infer<I>, ctx: HandlerContext): Promise<O>;
 };
 

@@ -17,6 +17,7 @@ export function lintHandler(handler: AnyHandler): string[] {
   if (!(CATEGORIES as readonly string[]).includes(handler.category)) problems.push(`unknown category "${handler.category}"`);
   if (!handler.description || handler.description.trim().length < 20) problems.push('description missing or shorter than 20 characters');
   if (!handler.roles?.length) problems.push('no roles allow it');
+  if (handler.pure && handler.effect !== 'read') problems.push('only a read handler can be pure');
   if (!(handler.input instanceof z.ZodObject)) problems.push('input must be a z.object');
   else {
     for (const path of fieldsWithoutDescription(handler.input)) problems.push(`input field "${path}" has no description`);

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal.ts';
 import { forbidden, invalidParams, issuesFromZod, notFound, ZantaraError } from '../errors.ts';
 import type { AnyHandler, HandlerContext, HandlerDefinition } from './handler.ts';
 import { lintHandler } from './lint-handler.ts';
+import { PureResults } from './pure-results.ts';
 import { toolNameForKey } from './tool-names.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 
@@ -29,6 +30,7 @@ export type HandlerInfo = {
 export class Registry {
   readonly #handlers = new Map<string, AnyHandler>();
   readonly #schemas = new Map<string, Record<string, unknown>>();
+  readonly #pureResults = new PureResults();
   #runtime?: Runtime;
 
   register(...handlers: AnyHandler[]): this {
@@ -93,6 +95,15 @@ export class Registry {
     if (!parsed.success) throw invalidParams(issuesFromZod(parsed.error.issues));
     await runtime.rateLimiter.consume(options.principal, handler.rateClass ?? handler.effect);
 
+    const pureKey = handler.pure ? PureResults.keyOf(parsed.data) : undefined;
+    if (pureKey !== undefined) {
+      const kept = this.#pureResults.get(key, pureKey);
+      if (kept !== undefined) {
+        runtime.metrics.handlerCalls.inc({ key, outcome: 'ok' });
+        runtime.metrics.handlerReused.inc({ key });
+        return kept;
+      }
+    }
     const requestId = options.requestId ?? randomUUID();
     const ctx: HandlerContext = {
       principal: options.principal,
@@ -105,7 +116,8 @@ export class Registry {
     let outcome: 'ok' | 'error' = 'ok';
     let errorCode: string | undefined;
     try {
-      return await handler.run(parsed.data, ctx);
+      const result = await handler.run(parsed.data, ctx);
+      return pureKey === undefined ? result : this.#pureResults.set(key, pureKey, result);
     } catch (error) {
       outcome = 'error';
       if (ZantaraError.isInstance(error)) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import { ZantaraError } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';
@@ -28,23 +29,30 @@ const routeModules: RouteModule[] = [systemRoutes, openApiRoutes, callRoutes, ev
  */
 export function createApp(runtime: Runtime): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // The access line carries only the fields below (no headers, no bodies, no secrets), so it skips the redaction
+  // pass every other log line gets.
+  const accessLog = runtime.logger.child({}, { redact: { paths: [] } });
 
   app.use(async (c, next) => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
-    c.header('x-request-id', requestId);
+    // On Node the header goes straight onto the outgoing response (no web Headers object per request);
+    // elsewhere (app.request in tests, other runtimes) through Hono.
+    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    if (outgoing) outgoing.setHeader('x-request-id', requestId);
+    else c.header('x-request-id', requestId);
     const started = performance.now();
-    await next();
+    try {
+      checkDeclaredLength(c);
+      await next();
+    } catch (error) {
+      c.res = sendError(c, error); // a declared length over the limit, refused before routing
+    }
     const route = c.req.routePath ?? 'unmatched';
     runtime.metrics.httpRequests.inc({ route, status: String(c.res.status) });
-    runtime.logger.info({ requestId, method: c.req.method, route, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10,
+    accessLog.info({ requestId, method: c.req.method, route, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10,
       principal: c.get('principal')?.id }, 'request');
-  });
-
-  app.use(async (c, next) => {
-    checkDeclaredLength(c);
-    await next();
   });
 
   for (const mount of routeModules) mount(app, runtime);

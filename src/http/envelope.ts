@@ -21,6 +21,21 @@ export function sendError(c: Context, error: unknown): Response {
   return c.json(body, status as ContentfulStatusCode);
 }
 
+const encodedResults = new WeakMap<object, Uint8Array>();
+
+/**
+ * The success envelope `{ ok: true, data }`. A frozen result (a pure handler's kept result, which never changes) is
+ * encoded once and its UTF-8 bytes are reused for every response that carries it; anything else is encoded per call.
+ */
+export function sendOk(c: Context, data: unknown): Response {
+  if (data !== null && typeof data === 'object' && Object.isFrozen(data)) {
+    let bytes = encodedResults.get(data);
+    if (!bytes) encodedResults.set(data, (bytes = new TextEncoder().encode(JSON.stringify({ ok: true, data }))));
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json' });
+  }
+  return c.body(JSON.stringify({ ok: true, data }), 200, { 'content-type': 'application/json' });
+}
+
 /** Parses a JSON request body: `invalid_json` for bad JSON, `invalid_request` when it is not an object. */
 export async function readJsonObject(c: Context): Promise<Record<string, unknown>> {
   const text = (await readBody(c)).toString('utf8');

@@ -17,6 +17,7 @@ export const baliZeroPricing = defineHandler({
       .describe('The service in any words or language, or a code: "E23 working", "visto pensionato", "PT PMA", "NPWP"'),
   }),
   effect: 'read',
+  pure: true,
   roles: ['admin', 'staff', 'client'],
   examples: [
     { description: 'How much is a working KITAS?', params: { service_type: 'kitas', specific_service: 'working kitas' } },

@@ -25,6 +25,7 @@ export const teamList = defineHandler({
     service: z.string().trim().min(1).max(200).optional().describe('A service in any words ("kitas", "NPWP", "company setup")'),
   }),
   effect: 'read',
+  pure: true,
   roles: ['admin', 'staff', 'client'],
   examples: [
     { description: 'Who handles KITAS and speaks Italian?', params: { service: 'kitas', language: 'it' } },
@@ -59,6 +60,7 @@ export const teamGet = defineHandler({
     who: z.string().trim().min(1).max(120).describe('Member id, name or role'),
   }),
   effect: 'read',
+  pure: true,
   roles: ['admin', 'staff', 'client'],
   examples: [
     { description: 'Who is the tax manager?', params: { who: 'tax manager' } },
@@ -86,6 +88,7 @@ export const teamDepartments = defineHandler({
     with_members: z.boolean().default(false).describe('Also list the members of each department'),
   }),
   effect: 'read',
+  pure: true,
   roles: ['admin', 'staff', 'client'],
   examples: [
     { description: 'Which departments are there?', params: {} },
@@ -109,6 +112,7 @@ export const contactInfo = defineHandler({
     + 'the languages served. Office, phone and hours are configured per deployment.',
   input: z.object({}),
   effect: 'read',
+  pure: true,
   roles: ['admin', 'staff', 'client'],
   examples: [
     { description: 'How can I contact Bali Zero?', params: {} },

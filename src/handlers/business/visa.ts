@@ -14,6 +14,7 @@ export const visaInfo = defineHandler({
     query: z.string().trim().min(1).max(300).describe('A visa code or the situation in the person\'s words, in English, Italian or Indonesian'),
   }),
   effect: 'read',
+  pure: true,
   roles: ['admin', 'staff', 'client'],
   examples: [
     { description: 'Which visa do I need to retire in Bali?', params: { query: 'I want to retire in Bali' } },
@@ -46,6 +47,7 @@ export const documentChecklist = defineHandler({
     service: z.string().trim().min(1).max(200).describe('Service code, id or words: "E33G", "working kitas", "PT PMA", "NPWP pribadi"'),
   }),
   effect: 'read',
+  pure: true,
   roles: ['admin', 'staff', 'client'],
   examples: [
     { description: 'Documents for a remote worker KITAS', params: { service: 'remote worker kitas' } },

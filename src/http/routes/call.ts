@@ -4,7 +4,7 @@ import { invalidParams, issuesFromZod } from '../../errors.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireKey } from '../auth-middleware.ts';
-import { errorBody, readJsonObject } from '../envelope.ts';
+import { errorBody, readJsonObject, sendOk } from '../envelope.ts';
 
 const callBody = z.object({
   key: z.string().min(1).max(200),
@@ -20,7 +20,7 @@ export function callRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   app.post('/call', requireKey(runtime), async (c) => {
     const body = parse(callBody, await readJsonObject(c));
     const data = await runtime.registry.call(body.key, body.params, { principal: c.get('principal'), requestId: c.get('requestId'), signal: c.req.raw.signal });
-    return c.json({ ok: true, data });
+    return sendOk(c, data);
   });
 
   app.post('/call/batch', requireKey(runtime), async (c) => {
