@@ -8,6 +8,7 @@ import { parseEnv } from '../config/env.ts';
 import { ZantaraError } from '../errors.ts';
 import { defineService } from '../runtime/service.ts';
 import type { Queryable, Store } from '../store/store.ts';
+import { pendingTurnSaves } from '../orchestrator/pending-turn-saves.ts';
 import { coverageFor, requireQueryWords, tsqueryFor } from '../rag/search-query.ts';
 
 export const FACT_TYPES = ['profile', 'preference', 'permit', 'case', 'contact', 'document', 'note'] as const;
@@ -41,7 +42,13 @@ export type ForgetReport = {
 
 const memoryEnv = z.object({
   ZANTARA_MEMORY_MAX_FACTS: z.coerce.number().int().min(1).default(10000).describe('Facts one principal may hold'),
+  ZANTARA_MEMORY_PROFILE_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(30)
+    .describe('How long a chat profile read is reused in this process (0: read every turn); bounds how late a change made on another replica shows'),
 });
+
+/** Facts read for a user's chat profile (the newest ones; `profileSection` keeps what fits its size). */
+export const PROFILE_FACTS = 40;
+
 
 const COLUMNS = `id, type, key, content, data, source, created_at, updated_at`;
 
@@ -57,10 +64,48 @@ function toFact(row: Record<string, unknown>): Fact {
 export class MemoryFacts {
   readonly #store: Store;
   readonly #maxFacts: number;
+  readonly #profileCacheMs: number;
+  readonly #maxCachedProfiles: number;
+  readonly #now: () => number;
+  /** Profile reads by subject, reused for `profileCacheMs`; a change made through this object drops the entry. */
+  readonly #profiles = new Map<string, { facts: readonly Fact[]; at: number }>();
+  /** Counts changes, so a profile read that overlapped one is not cached (it may have read the old rows). */
+  #changes = 0;
 
-  constructor(store: Store, options: { maxFacts?: number } = {}) {
+  /**
+   * `profileCacheMs`: how long a profile read is reused (0, the default: never); `maxCachedProfiles`: subjects kept
+   * at most, the oldest entry dropped first (default 5000); `now`: the clock in ms.
+   */
+  constructor(store: Store, options: { maxFacts?: number; profileCacheMs?: number; maxCachedProfiles?: number; now?: () => number } = {}) {
     this.#store = store;
     this.#maxFacts = options.maxFacts ?? 10000;
+    this.#profileCacheMs = options.profileCacheMs ?? 0;
+    this.#maxCachedProfiles = Math.max(1, options.maxCachedProfiles ?? 5000);
+    this.#now = options.now ?? Date.now;
+  }
+
+  #changed(subjectId: string): void {
+    this.#changes++;
+    this.#profiles.delete(subjectId);
+  }
+
+  /**
+   * The subject's newest facts for the chat profile (`PROFILE_FACTS`). A read is reused for `profileCacheMs` in this
+   * process; every save, delete or forget through this service drops the subject's entry at once, so only a change
+   * made by another process (another replica on the same database) can show up to `profileCacheMs` late.
+   */
+  async profileFacts(subjectId: string): Promise<readonly Fact[]> {
+    const now = this.#now();
+    const cached = this.#profiles.get(subjectId);
+    if (cached && now >= cached.at && now - cached.at < this.#profileCacheMs) return cached.facts;
+    const changesBefore = this.#changes;
+    const facts: readonly Fact[] = Object.freeze(await this.retrieve(subjectId, { limit: PROFILE_FACTS }));
+    if (this.#profileCacheMs > 0 && this.#changes === changesBefore) {
+      this.#profiles.delete(subjectId);
+      this.#profiles.set(subjectId, { facts, at: now });
+      if (this.#profiles.size > this.#maxCachedProfiles) this.#profiles.delete(this.#profiles.keys().next().value!);
+    }
+    return facts;
   }
 
   /**
@@ -82,7 +127,7 @@ export class MemoryFacts {
       throw new ZantaraError('fact_too_long', `The structured data of a fact holds at most ${MAX_FACT_CHARS} characters of JSON.`, { status: 400 });
     }
     const source = input.source ?? 'api';
-    return this.#store.transaction(async (tx) => {
+    const result = await this.#store.transaction(async (tx): Promise<SaveFactResult> => {
       if (input.key !== undefined) {
         const existing = await tx.query(`SELECT ${COLUMNS} FROM memory_facts WHERE principal_id = $1 AND key = $2 FOR UPDATE`, [subjectId, input.key]);
         const current = existing.rows[0] ? toFact(existing.rows[0]) : undefined;
@@ -103,6 +148,8 @@ export class MemoryFacts {
         [randomUUID(), subjectId, type, input.key ?? null, content, data === null ? null : JSON.stringify(data), source]);
       return { fact: toFact(inserted.rows[0]), outcome: 'created' as const };
     });
+    if (result.outcome !== 'unchanged') this.#changed(subjectId);
+    return result;
   }
 
   async #checkRoom(tx: Queryable, subjectId: string): Promise<void> {
@@ -165,6 +212,7 @@ export class MemoryFacts {
       `DELETE FROM memory_facts WHERE principal_id = $1 AND ${byId ? 'id = $2::uuid' : 'key = $2'} RETURNING ${COLUMNS}`,
       [subjectId, byId ? target.id : target.key]);
     if (!rows[0]) throw new ZantaraError('fact_not_found', `No fact ${byId ? `with id ${target.id}` : `with key "${target.key}"`} for this user.`, { status: 404 });
+    this.#changed(subjectId);
     return toFact(rows[0]);
   }
 
@@ -174,7 +222,9 @@ export class MemoryFacts {
    * actions (those still pending expire). Tables of other areas that do not exist yet are reported, not failed on.
    */
   async forget(subjectId: string): Promise<ForgetReport> {
-    return this.#store.transaction(async (tx) => {
+    // A chat turn answered a moment ago may still be being stored: it must not put back what this removes.
+    await pendingTurnSaves(this.#store).settled(subjectId);
+    const forgotten = await this.#store.transaction(async (tx) => {
       const present = async (table: string) => (await tx.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [table])).rows[0].t !== null;
       const report: ForgetReport = { facts: 0, conversations: 0, conversation_messages: 0, turn_traces_text_cleared: 0, pending_actions_cleared: 0, not_present: [] };
       report.facts = (await tx.query('DELETE FROM memory_facts WHERE principal_id = $1', [subjectId])).rowCount;
@@ -199,10 +249,13 @@ export class MemoryFacts {
       } else report.not_present.push('conversations');
       return report;
     });
+    this.#changed(subjectId);
+    return forgotten;
   }
 }
 
 export const memoryService = defineService('memory', (runtime) => {
   const env = parseEnv(memoryEnv, runtime.env);
-  return new MemoryFacts(runtime.store, { maxFacts: env.ZANTARA_MEMORY_MAX_FACTS });
+  return new MemoryFacts(runtime.store, { maxFacts: env.ZANTARA_MEMORY_MAX_FACTS, profileCacheMs: env.ZANTARA_MEMORY_PROFILE_CACHE_SECONDS * 1000,
+    now: () => runtime.clock.now().getTime() });
 });

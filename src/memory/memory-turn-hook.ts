@@ -21,7 +21,7 @@ export const memoryTurnHook: TurnHook = {
   name: 'memory',
   async beforeTurn({ runtime, principal }) {
     if (principal.id === SYSTEM_PRINCIPAL.id) return undefined;
-    const facts = await runtime.service(memoryService).retrieve(principal.id, { limit: 40 });
+    const facts = await runtime.service(memoryService).profileFacts(principal.id);
     const system = profileSection(facts, { today: runtime.clock.now().toISOString().slice(0, 10) });
     return system ? { system } : undefined;
   },

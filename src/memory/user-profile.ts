@@ -10,7 +10,7 @@ export const PROFILE_MAX_CHARS = 1200;
  * @example
  * profileSection(await memory.retrieve(userId, { limit: 30 })) // "What you remember about this user …\n- Name: Marco Rossi"
  */
-export function profileSection(facts: Fact[], options: { maxChars?: number; today?: string } = {}): string | undefined {
+export function profileSection(facts: readonly Fact[], options: { maxChars?: number; today?: string } = {}): string | undefined {
   if (facts.length === 0) return undefined;
   const rank = (f: Fact) => { const i = f.key ? ORDER.indexOf(f.key) : -1; return i === -1 ? ORDER.length + (f.key ? 0 : 1) : i; };
   const sorted = [...facts].sort((a, b) => rank(a) - rank(b) || b.updated_at.localeCompare(a.updated_at));

@@ -1,10 +1,12 @@
 /**
  * The agent loop on the AI SDK: one `streamText` call with the turn's tools, a step limit and a concurrency cap.
  * It streams text deltas as they come, adds up usage per step, and collects every tool call with its result.
- * Retries belong to the provider chain underneath (`maxRetries: 0` here).
+ * A caller that does not stream (no `onText`) gets the same loop on `generateText`, which skips the SDK's
+ * stream plumbing; the providers are still called through their streaming API (`generateThroughStream`), so the
+ * chain's first-token timeout and fallback behave the same. Retries belong to the provider chain (`maxRetries: 0`).
  */
-import { stepCountIs, streamText, type ModelMessage, type Tool } from 'ai';
-import type { LanguageModelV4 } from '@ai-sdk/provider';
+import { generateText, stepCountIs, streamText, type ModelMessage, type StepResult, type Tool, type ToolSet } from 'ai';
+import type { LanguageModelV4, LanguageModelV4Content, LanguageModelV4GenerateResult, LanguageModelV4StreamPart, LanguageModelV4StreamResult } from '@ai-sdk/provider';
 import { ZantaraError } from '../errors.ts';
 import { keyForToolName } from '../handlers/tool-names.ts';
 
@@ -23,7 +25,8 @@ export type AgentLoopInput = {
   toolConcurrency: number;
   maxOutputTokens?: number;
   signal?: AbortSignal;
-  onText(text: string): void;
+  /** Text deltas as the provider produces them; without it the loop runs on `generateText` (nothing to stream). */
+  onText?(text: string): void;
   onStepUsage(usage: StepUsage): void;
 };
 
@@ -32,6 +35,8 @@ export type AgentLoopInput = {
  * tool records. Throws the provider's error, or `cancelled` when the caller went away.
  */
 export async function runAgentLoop(input: AgentLoopInput): Promise<{ text: string; toolRecords: ToolRecord[] }> {
+  if (!input.onText) return runWithoutStreaming(input);
+  const onText = input.onText;
   const result = streamText({
     model: input.model,
     instructions: input.instructions,
@@ -59,7 +64,7 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<{ text: strin
         const delta = !stepHasText && text && !/\s$/.test(text) ? `\n\n${part.text}` : part.text;
         stepHasText = true;
         text += delta;
-        input.onText(delta);
+        onText(delta);
         break;
       }
       case 'finish-step':
@@ -83,4 +88,127 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<{ text: strin
     }
   }
   return { text, toolRecords };
+}
+
+/** The same loop for a caller that does not stream: the answer and the records from the finished steps. */
+async function runWithoutStreaming(input: AgentLoopInput): Promise<{ text: string; toolRecords: ToolRecord[] }> {
+  let steps: Array<StepResult<ToolSet>>;
+  try {
+    ({ steps } = await generateText({
+      model: generateThroughStream(input.model),
+      instructions: input.instructions,
+      messages: input.messages,
+      tools: input.tools,
+      activeTools: input.activeTools(),
+      prepareStep: () => ({ activeTools: input.activeTools() }),
+      stopWhen: stepCountIs(input.maxSteps),
+      toolCallConcurrency: input.toolConcurrency,
+      maxRetries: 0,
+      maxOutputTokens: input.maxOutputTokens,
+      abortSignal: input.signal,
+      onStepFinish: (step) => input.onStepUsage({
+        input_tokens: step.usage.inputTokens ?? 0,
+        cached_input_tokens: step.usage.inputTokenDetails?.cacheReadTokens ?? 0,
+        output_tokens: step.usage.outputTokens ?? 0,
+      }),
+    }));
+  } catch (error) {
+    if (input.signal?.aborted) throw new ZantaraError('cancelled', 'The request was cancelled.', { status: 499, cause: error, expose: true });
+    throw error;
+  }
+  let text = '';
+  const toolRecords: ToolRecord[] = [];
+  for (const step of steps) {
+    // Steps' texts are joined as the streamed loop joins them: a blank line unless the text so far ends in a space.
+    if (step.text) text += text && !/\s$/.test(text) ? `\n\n${step.text}` : step.text;
+    for (const part of step.content) {
+      if (part.type === 'tool-result') {
+        toolRecords.push({ tool_call_id: part.toolCallId, key: keyForToolName(part.toolName), input: part.input, output: part.output });
+      } else if (part.type === 'tool-error') {
+        toolRecords.push({ tool_call_id: part.toolCallId, key: keyForToolName(part.toolName), input: part.input,
+          error: String((part.error as Error)?.message ?? part.error).slice(0, 500) });
+      }
+    }
+  }
+  return { text, toolRecords };
+}
+
+/**
+ * The model with `doGenerate` answered through its `doStream`: `generateText` drives it, the provider is called
+ * exactly as for a streaming caller, and the parts are collected into one result.
+ */
+export function generateThroughStream(model: LanguageModelV4): LanguageModelV4 {
+  return {
+    specificationVersion: model.specificationVersion,
+    provider: model.provider,
+    modelId: model.modelId,
+    supportedUrls: model.supportedUrls,
+    doStream: (options) => model.doStream(options),
+    doGenerate: async (options) => collectStream(await model.doStream(options)),
+  };
+}
+
+/** A stream's parts as one generate result (text and reasoning joined per block, everything else in order). */
+export async function collectStream(result: LanguageModelV4StreamResult): Promise<LanguageModelV4GenerateResult> {
+  const content: LanguageModelV4Content[] = [];
+  const blocks = new Map<string, { type: 'text' | 'reasoning'; text: string }>();
+  let finish: Extract<LanguageModelV4StreamPart, { type: 'finish' }> | undefined;
+  let warnings: LanguageModelV4GenerateResult['warnings'] = [];
+  let metadata: Omit<Extract<LanguageModelV4StreamPart, { type: 'response-metadata' }>, 'type'> = {};
+  const reader = result.stream.getReader();
+  for (;;) {
+    const next = await reader.read();
+    if (next.done) break;
+    const part = next.value;
+    switch (part.type) {
+      case 'stream-start':
+        warnings = part.warnings;
+        break;
+      case 'response-metadata': {
+        const { type: _type, ...rest } = part;
+        metadata = rest;
+        break;
+      }
+      case 'text-start':
+      case 'reasoning-start': {
+        const block = { type: part.type === 'text-start' ? 'text' as const : 'reasoning' as const, text: '', ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}) };
+        blocks.set(`${block.type}:${part.id}`, block);
+        content.push(block);
+        break;
+      }
+      case 'text-delta':
+      case 'reasoning-delta': {
+        const type = part.type === 'text-delta' ? 'text' as const : 'reasoning' as const;
+        const block = blocks.get(`${type}:${part.id}`);
+        if (block) block.text += part.delta;
+        else content.push({ type, text: part.delta });
+        break;
+      }
+      case 'text-end':
+      case 'reasoning-end':
+      case 'tool-input-start':
+      case 'tool-input-delta':
+      case 'tool-input-end':
+      case 'ping':
+      case 'raw':
+        break;
+      case 'finish':
+        finish = part;
+        break;
+      case 'error':
+        throw part.error;
+      default:
+        content.push(part);
+    }
+  }
+  return {
+    content,
+    finishReason: finish?.finishReason ?? { unified: 'other', raw: undefined },
+    usage: finish?.usage ?? { inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+      outputTokens: { total: undefined, text: undefined, reasoning: undefined } },
+    ...(finish?.providerMetadata ? { providerMetadata: finish.providerMetadata } : {}),
+    warnings,
+    request: result.request,
+    response: { ...metadata, headers: result.response?.headers },
+  };
 }

@@ -15,7 +15,12 @@ export function createOrchestratorMetrics(metrics: Metrics) {
   const tokens = new Counter({ name: 'zantara_chat_tokens_total', help: 'Model tokens by provider, model and kind',
     labelNames: ['provider', 'model', 'kind'], registers });
   const cost = new Counter({ name: 'zantara_chat_cost_usd_total', help: 'Model cost in USD from the price table', labelNames: ['provider', 'model'], registers });
+  const saveFailures = new Counter({ name: 'zantara_chat_turn_save_failures_total',
+    help: 'Chat turns answered whose messages and trace could not be stored', registers });
   return {
+    saveFailed(): void {
+      saveFailures.inc();
+    },
     attempt(a: Attempt): void {
       attempts.inc({ provider: a.provider, outcome: a.outcome, reason: a.reason ?? '' });
     },

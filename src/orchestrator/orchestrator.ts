@@ -22,6 +22,7 @@ import { noModelMessage as defaultNoModelMessage, tryLocalAnswer as defaultTryLo
 import { createOrchestratorMetrics, type OrchestratorMetrics } from './orchestrator-metrics.ts';
 import { personaPrompt } from './persona.ts';
 import { sourcesFromRagResults } from '../rag/citations.ts';
+import { pendingTurnSaves } from './pending-turn-saves.ts';
 import { createChainModel, CooldownTracker, type Attempt, type ChainLink } from './provider-chain.ts';
 import { classifyQuery, decideRoute, type RouteDecision } from './routing.ts';
 import { selectTools as defaultSelectTools } from './tool-selection/select-tools.ts';
@@ -72,7 +73,7 @@ export class Orchestrator {
   #models = new Map<string, LanguageModelV4>();
   #cooldown?: CooldownTracker;
   readonly #metrics: OrchestratorMetrics;
-  /** After-turn work (turn hooks, summary) per conversation, run after the answer is returned. */
+  /** After-answer work (the turn's save, turn hooks, summary) per conversation, run after the answer is returned. */
   readonly #background = new Map<string, Promise<void>>();
 
   constructor(runtime: Runtime) {
@@ -81,7 +82,7 @@ export class Orchestrator {
     runtime.onClose(() => this.idle());
   }
 
-  /** Resolves when every turn's after-turn work (hooks, summaries) has finished. */
+  /** Resolves when every turn's after-answer work (its save, hooks, summaries) has finished. */
   async idle(): Promise<void> {
     while (this.#background.size) await Promise.all(this.#background.values());
   }
@@ -91,6 +92,24 @@ export class Orchestrator {
     const next: Promise<void> = previous.then(work).catch((error: unknown) => this.#runtime.logger.warn({ err: error }, 'after-turn work failed'))
       .finally(() => { if (this.#background.get(conversationId) === next) this.#background.delete(conversationId); });
     this.#background.set(conversationId, next);
+  }
+
+  /**
+   * Stores a finished turn (messages, trace, a new conversation's row) just after its answer is returned: the save
+   * starts a macrotask later, once the caller has the result. Until it is stored, every read of the principal's
+   * conversations in this process waits for it (`pendingTurnSaves`), and `idle()` (so the runtime's close) waits for
+   * it. A failed save is logged and counted (`zantara_chat_turn_save_failures_total`); the answer was already given.
+   */
+  #saveAfterAnswer(input: Parameters<typeof saveTurn>[1], channel: string): Promise<void> {
+    const { store, logger } = this.#runtime;
+    const saved = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => saveTurn(store, input))
+      .catch((error: unknown) => {
+        this.#metrics.saveFailed();
+        logger.error({ err: error, conversation_id: input.conversationId, turn_id: input.trace.id }, 'turn save failed: the turn was answered but is not stored');
+      });
+    pendingTurnSaves(store).track(saved, { principalId: input.principalId, conversationId: input.conversationId, channel });
+    return saved;
   }
 
   /** Replaces options (local tier, tool selection, config…); clears cached models and cooldowns. */
@@ -167,7 +186,8 @@ export class Orchestrator {
         ...toolRecords.map((record): TurnMessage => ({ role: 'tool', content: JSON.stringify(record.output ?? record.error ?? null).slice(0, 20_000),
           parts: { turn_id: turnId, tool_call_id: record.tool_call_id, key: record.key, input: record.input, ...(record.error ? { error: record.error } : {}) } })),
         { role: 'assistant', content: response, parts: { turn_id: turnId, model: extra.model, provider: extra.provider, pending_actions: pending.map((p) => p.id) } }];
-      await saveTurn(runtime.store, { conversationId: conversation.id, principalId: principal.id, at: runtime.clock.now(), messages, trace, newConversation });
+      const saved = this.#saveAfterAnswer({ conversationId: conversation.id, principalId: principal.id, at: runtime.clock.now(), messages, trace, newConversation },
+        conversation.channel);
       this.#metrics.turn(trace);
       const result: ChatTurnResult = {
         response, model: extra.model, provider: extra.provider, route: extra.route, handlers_used: handlersUsed, pending_actions: pending,
@@ -175,7 +195,10 @@ export class Orchestrator {
         cost_usd: Math.round(trace.cost_usd * 1e8) / 1e8, conversation_id: conversation.id, turn_id: turnId, latency_ms: trace.latency_ms, local: extra.local,
       };
       if (extra.sources?.length) result.sources = extra.sources;
-      this.#inBackground(conversation.id, () => this.#afterTurn(principal, conversation.id, message, result, overflowBefore));
+      this.#inBackground(conversation.id, async () => {
+        await saved;
+        await this.#afterTurn(principal, conversation.id, message, result, overflowBefore);
+      });
       return result;
     };
 
@@ -271,7 +294,8 @@ export class Orchestrator {
         toolConcurrency: config.agent.tool_concurrency,
         maxOutputTokens: config.agent.max_output_tokens,
         signal: options.signal,
-        onText: (text) => emit({ type: 'token', text }),
+        // Without a listener nothing is streamed, and the loop skips the SDK's stream plumbing.
+        onText: options.onEvent ? (text) => emit({ type: 'token', text }) : undefined,
         onStepUsage: (usage) => {
           trace.input_tokens += usage.input_tokens;
           trace.cached_input_tokens += usage.cached_input_tokens;
@@ -287,7 +311,7 @@ export class Orchestrator {
       trace.error = String((error as Error)?.message ?? error).slice(0, 500);
       trace.latency_ms = Math.round(performance.now() - started);
       await saveTurn(runtime.store, { conversationId: conversation.id, principalId: principal.id, at: runtime.clock.now(), messages: [{ role: 'user', content: message }], trace, newConversation })
-        .catch((e: unknown) => runtime.logger.error({ err: e }, 'turn save failed'));
+        .catch((e: unknown) => { this.#metrics.saveFailed(); runtime.logger.error({ err: e, turn_id: turnId }, 'turn save failed'); });
       this.#metrics.turn(trace);
       throw turnError(error);
     }

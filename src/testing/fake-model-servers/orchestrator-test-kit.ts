@@ -150,3 +150,8 @@ export async function createOrchestratorTestRuntime(options: {
   });
   return Object.assign(rt, { log });
 }
+
+/** Waits until every answered turn is stored (turns are saved just after their answer is returned). */
+export function settled(rt: Pick<TestRuntime, 'service'>): Promise<void> {
+  return rt.service(orchestratorService).idle();
+}
