@@ -22,15 +22,23 @@ export function prepare(message: string): string {
 
 /** True when one of the words or phrases occurs (whole words; a trailing `*` allows any ending). */
 function has(text: string, words: readonly string[]): boolean {
-  return words.some((word) => matchWord(text, word));
+  return matcherFor(words).test(text);
 }
 
-function matchWord(text: string, word: string): boolean {
-  if (word.endsWith('*')) {
-    const stem = ` ${word.slice(0, -1)}`;
-    return text.includes(stem);
+// One regular expression per word list, built on first use: a turn checks about 500 words, and a string per word
+// per message cost more than the rest of the classification.
+const matchers = new WeakMap<readonly string[], RegExp>();
+
+/** ` word ` for a whole word, ` stem` for `stem*`, on text that `prepare` padded with spaces. */
+function matcherFor(words: readonly string[]): RegExp {
+  let matcher = matchers.get(words);
+  if (!matcher) {
+    const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const alternatives = words.filter((w) => w.replace('*', '') !== '').map((w) => (w.endsWith('*') ? escape(w.slice(0, -1)) : `${escape(w)}(?= )`));
+    matcher = new RegExp(`(?<= )(?:${alternatives.join('|')})`);
+    matchers.set(words, matcher);
   }
-  return text.includes(` ${word} `);
+  return matcher;
 }
 
 const word = (list: string) => list.trim().split(/\s*,\s*/);
