@@ -49,7 +49,7 @@ export type Match<T> = { value: T; score: number };
  * index.search('KITAS lavoro')[0].value.id; // 'e23-working'
  */
 export class TextIndex<T> {
-  readonly #docs: Array<{ value: T; codes: Set<string>; ids: Set<string>; tokens: Set<string>; phrases: string[] }>;
+  readonly #docs: Array<IndexedDoc<T>>;
   readonly #idf = new Map<string, number>();
 
   constructor(documents: Array<MatchDocument<T>>) {
@@ -58,7 +58,8 @@ export class TextIndex<T> {
       const codes = new Set(d.codes.flatMap((c) => [normalize(c).replaceAll(' ', ''), ...normalize(c).split(' ')]).filter(Boolean));
       const tokens = new Set(phrases.flatMap((p) => p.split(' ')));
       const ids = new Set((d.ids ?? []).map((i) => normalize(i).replaceAll(' ', '')));
-      return { value: d.value, codes, ids, tokens, phrases };
+      const multiWord = phrases.filter((p) => p.includes(' ')).map((p) => ` ${p} `);
+      return { value: d.value, codes, ids, tokens, phrases: new Set(phrases), multiWord };
     });
     const df = new Map<string, number>();
     for (const doc of this.#docs) for (const t of new Set([...doc.tokens, ...doc.codes])) df.set(t, (df.get(t) ?? 0) + 1);
@@ -73,6 +74,7 @@ export class TextIndex<T> {
     const tokens = tokenize(query);
     const joined = normalize(query);
     const compact = joined.replaceAll(' ', '');
+    const padded = ` ${joined} `;
     if (!tokens.length) return [];
     const results: Array<Match<T>> = [];
     for (const doc of this.#docs) {
@@ -87,13 +89,13 @@ export class TextIndex<T> {
       }
       if (score === 0 || (!exact && matched / tokens.length < minCoverage)) continue;
       // A whole phrase typed as it is written ("kitas kerja") is a strong signal.
-      if (tokens.length > 1 && doc.phrases.some((p) => p === joined || ` ${joined} `.includes(` ${p} `) && p.includes(' '))) score += 3;
+      if (tokens.length > 1 && (doc.phrases.has(joined) || doc.multiWord.some((p) => padded.includes(p)))) score += 3;
       results.push({ value: doc.value, score: Math.round(score * 100) / 100 });
     }
     return results.sort((a, b) => b.score - a.score).slice(0, limit);
   }
 
-  #tokenScore(doc: { codes: Set<string>; tokens: Set<string> }, token: string): number {
+  #tokenScore(doc: IndexedDoc<T>, token: string): number {
     if (doc.codes.has(token)) return 4 + (this.#idf.get(token) ?? 1);
     if (doc.tokens.has(token)) return this.#idf.get(token) ?? 1;
     if (token.length >= 4) {
@@ -107,3 +109,13 @@ export class TextIndex<T> {
     return 0;
   }
 }
+
+type IndexedDoc<T> = {
+  value: T;
+  codes: Set<string>;
+  ids: Set<string>;
+  tokens: Set<string>;
+  phrases: Set<string>;
+  /** Phrases of several words, padded with spaces, to find one whole inside the padded query. */
+  multiWord: string[];
+};
