@@ -9,7 +9,7 @@
  * resolving with the answer); the work the turn does after answering (storing messages and trace, after-turn hooks) is
  * waited for between the turn and the bare call — outside both timings, so it does not slow the bare call — and
  * reported on its own row. The main pairs call the turn as a JSON caller does (no onEvent); a second set of pairs
- * calls it as a streaming caller does (onEvent, so the loop runs on streamText). Options (env): BENCH_ITERATIONS (default 400), BENCH_WARMUP (100),
+ * calls it as a streaming caller does (onEvent: every text delta is delivered as it arrives). Options (env): BENCH_ITERATIONS (default 400), BENCH_WARMUP (100),
  * BENCH_STORE=postgres to run the same turn on PostgreSQL (TEST_DATABASE_URL, a schema of its own) instead of PGlite;
  * ZANTARA_MEMORY_PROFILE_CACHE_SECONDS=0 to read the memory profile on every turn (no cache).
  */
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
     ours.push(a); base.push(b); overhead.push(a - b); withoutStore.push(a - inStore[inStore.length - 1] - b);
   }
 
-  // The same pairs with a caller that streams (onEvent: SSE, the CLI): the turn then runs on streamText.
+  // The same pairs with a caller that streams (onEvent: SSE, the CLI), receiving the text deltas.
   const oursStreaming: number[] = [];
   const overheadStreaming: number[] = [];
   let tokens = 0;
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
   console.log(`| … of which inside the store (${mean(afterAnswerQueries)} queries or transactions per turn) | ${ms(percentile(aas, 50))} | ${ms(percentile(aas, 99))} | |`);
   console.log(`| ZANTARA turn, caller streaming (onEvent: SSE, CLI), ${iterations} more pairs | ${ms(percentile(os, 50))} | ${ms(percentile(os, 99))} | |`);
   console.log(`| overhead with a streaming caller (turn − bare generateText, per pair) | ${ms(percentile(ds, 50))} | ${ms(percentile(ds, 99))} | |`);
-  console.log(`| for comparison: bare AI SDK streamText, all tools (what a streaming caller's turn runs on) | ${ms(percentile(bs, 50))} | ${ms(percentile(bs, 99))} | |`);
+  console.log(`| for comparison: bare AI SDK streamText, all tools (the SDK's streaming path; the turn no longer uses it) | ${ms(percentile(bs, 50))} | ${ms(percentile(bs, 99))} | |`);
   console.log(`| of which: local tier attempt (escalates) | ${ms(percentile(l, 50))} | ${ms(percentile(l, 99))} | |`);
   console.log(`| of which: tool selection | ${ms(percentile(s, 50))} | ${ms(percentile(s, 99))} | |`);
   await rt.close();

@@ -1,12 +1,12 @@
 /**
- * The agent loop gives a caller that does not stream exactly what it gives a streaming one (answer, tool records,
- * usage), while the provider is still called through its streaming API.
+ * The agent loop runs on generateText over the provider's streaming API: a streaming caller gets the text deltas as
+ * they arrive, and both kinds of caller get the same answer, tool records and usage.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { jsonSchema, tool, type ModelMessage } from 'ai';
 import { MockLanguageModelV4 } from 'ai/test';
-import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider';
+import type { LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { ZantaraError } from '../errors.ts';
 import { collectStream, runAgentLoop, type StepUsage } from './agent-loop.ts';
 
@@ -60,12 +60,12 @@ async function run(streaming: boolean, signal?: AbortSignal) {
 }
 
 describe('agent loop with and without a streaming caller', () => {
-  test('the same answer, tool records and usage either way, and the provider is called streaming both times', async () => {
+  test('the same answer, tool records and usage either way; the provider is called streaming; deltas keep the step separator', async () => {
     const streamed = await run(true);
     const collected = await run(false);
     assert.equal(streamed.result.text, 'Let me check.\n\nThe widget costs 10.');
     assert.equal(collected.result.text, streamed.result.text);
-    assert.deepEqual(streamed.deltas.join(''), streamed.result.text);
+    assert.deepEqual(streamed.deltas, ['Let me check.', '\n\nThe widget ', 'costs 10.']);
     assert.deepEqual(collected.deltas, []);
     const records = (r: typeof streamed) => [...r.result.toolRecords].sort((a, b) => a.tool_call_id.localeCompare(b.tool_call_id));
     assert.deepEqual(records(collected), records(streamed));
@@ -80,7 +80,37 @@ describe('agent loop with and without a streaming caller', () => {
     assert.equal(streamed.calls.length, 2);
   });
 
-  test('a caller that went away gets `cancelled` without streaming too', async () => {
+  test('a delta reaches the caller while the provider is still streaming', async () => {
+    let seen!: () => void;
+    const firstDeltaSeen = new Promise<void>((resolve) => { seen = resolve; });
+    const model: LanguageModelV4 = new MockLanguageModelV4({
+      provider: 'mock', modelId: 'slow',
+      doStream: async () => ({
+        stream: new ReadableStream<LanguageModelV4StreamPart>({
+          async start(controller) {
+            controller.enqueue({ type: 'stream-start', warnings: [] });
+            controller.enqueue({ type: 'text-start', id: 't' });
+            controller.enqueue({ type: 'text-delta', id: 't', delta: 'First ' });
+            // The rest of the answer only comes once the caller has shown the first delta.
+            const shown = await Promise.race([firstDeltaSeen.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 2000))]);
+            controller.enqueue({ type: 'text-delta', id: 't', delta: shown ? 'then the rest.' : 'too late.' });
+            controller.enqueue({ type: 'text-end', id: 't' });
+            controller.enqueue({ type: 'finish', usage: usage(10, 5), finishReason: { unified: 'stop', raw: 'stop' } });
+            controller.close();
+          },
+        }),
+      }),
+    });
+    const deltas: string[] = [];
+    const { text } = await runAgentLoop({
+      model, instructions: 'test', messages: [{ role: 'user', content: 'Hi' }], tools: {}, activeTools: () => [], maxSteps: 2, toolConcurrency: 1,
+      onText: (delta) => { deltas.push(delta); seen(); }, onStepUsage: () => undefined,
+    });
+    assert.deepEqual(deltas, ['First ', 'then the rest.']);
+    assert.equal(text, 'First then the rest.');
+  });
+
+  test('a caller that went away gets `cancelled` with and without streaming', async () => {
     const controller = new AbortController();
     controller.abort(new Error('client disconnected'));
     for (const streaming of [true, false]) {

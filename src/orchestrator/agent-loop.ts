@@ -1,11 +1,11 @@
 /**
- * The agent loop on the AI SDK: one `streamText` call with the turn's tools, a step limit and a concurrency cap.
- * It streams text deltas as they come, adds up usage per step, and collects every tool call with its result.
- * A caller that does not stream (no `onText`) gets the same loop on `generateText`, which skips the SDK's
- * stream plumbing; the providers are still called through their streaming API (`generateThroughStream`), so the
- * chain's first-token timeout and fallback behave the same. Retries belong to the provider chain (`maxRetries: 0`).
+ * The agent loop on the AI SDK: `generateText` with the turn's tools, a step limit and a concurrency cap, over the
+ * route's provider chain called through its streaming API (`generateThroughStream`), so the chain's first-token
+ * timeout and fallback apply and a streaming caller gets each text delta as the provider produces it — without the
+ * SDK's stream plumbing (`streamText` costs about 0.5 ms more per two-step turn, see BENCHMARKS.md). It adds up usage
+ * per step and collects every tool call with its result. Retries belong to the provider chain (`maxRetries: 0`).
  */
-import { generateText, stepCountIs, streamText, type ModelMessage, type StepResult, type Tool, type ToolSet } from 'ai';
+import { generateText, stepCountIs, type ModelMessage, type Tool } from 'ai';
 import type { LanguageModelV4, LanguageModelV4Content, LanguageModelV4GenerateResult, LanguageModelV4StreamPart, LanguageModelV4StreamResult } from '@ai-sdk/provider';
 import { ZantaraError } from '../errors.ts';
 import { keyForToolName } from '../handlers/tool-names.ts';
@@ -25,77 +25,39 @@ export type AgentLoopInput = {
   toolConcurrency: number;
   maxOutputTokens?: number;
   signal?: AbortSignal;
-  /** Text deltas as the provider produces them; without it the loop runs on `generateText` (nothing to stream). */
+  /** Text deltas as the provider produces them (a streaming caller); optional. */
   onText?(text: string): void;
   onStepUsage(usage: StepUsage): void;
 };
+
+/** Steps' texts are joined with a blank line, unless the text so far ends in white space. */
+function joined(text: string, next: string): string {
+  return text && !/\s$/.test(text) ? `${text}\n\n${next}` : text + next;
+}
 
 /**
  * Runs the loop to its end and returns the answer text (all steps' text, steps separated by a blank line) and the
  * tool records. Throws the provider's error, or `cancelled` when the caller went away.
  */
 export async function runAgentLoop(input: AgentLoopInput): Promise<{ text: string; toolRecords: ToolRecord[] }> {
-  if (!input.onText) return runWithoutStreaming(input);
-  const onText = input.onText;
-  const result = streamText({
-    model: input.model,
-    instructions: input.instructions,
-    messages: input.messages,
-    tools: input.tools,
-    activeTools: input.activeTools(),
-    prepareStep: () => ({ activeTools: input.activeTools() }),
-    stopWhen: stepCountIs(input.maxSteps),
-    toolCallConcurrency: input.toolConcurrency,
-    maxRetries: 0,
-    maxOutputTokens: input.maxOutputTokens,
-    abortSignal: input.signal,
-    // Errors arrive as `error` parts below; the default handler would only print them.
-    onError: () => undefined,
-  });
-  let text = '';
+  // What has been streamed so far, so a step's first delta gets the same separator as the final text.
+  let streamed = '';
   let stepHasText = false;
-  const toolRecords: ToolRecord[] = [];
-  for await (const part of result.fullStream) {
-    switch (part.type) {
-      case 'start-step':
-        stepHasText = false;
-        break;
-      case 'text-delta': {
-        const delta = !stepHasText && text && !/\s$/.test(text) ? `\n\n${part.text}` : part.text;
-        stepHasText = true;
-        text += delta;
-        onText(delta);
-        break;
-      }
-      case 'finish-step':
-        input.onStepUsage({
-          input_tokens: part.usage.inputTokens ?? 0,
-          cached_input_tokens: part.usage.inputTokenDetails?.cacheReadTokens ?? 0,
-          output_tokens: part.usage.outputTokens ?? 0,
-        });
-        break;
-      case 'tool-result':
-        toolRecords.push({ tool_call_id: part.toolCallId, key: keyForToolName(part.toolName), input: part.input, output: part.output });
-        break;
-      case 'tool-error':
-        toolRecords.push({ tool_call_id: part.toolCallId, key: keyForToolName(part.toolName), input: part.input,
-          error: String((part.error as Error)?.message ?? part.error).slice(0, 500) });
-        break;
-      case 'error':
-        throw part.error;
-      case 'abort':
-        throw new ZantaraError('cancelled', 'The request was cancelled.', { status: 499, expose: true });
-    }
-  }
-  return { text, toolRecords };
-}
-
-/** The same loop for a caller that does not stream: the answer and the records from the finished steps. */
-async function runWithoutStreaming(input: AgentLoopInput): Promise<{ text: string; toolRecords: ToolRecord[] }> {
-  let steps: Array<StepResult<ToolSet>>;
+  const onText = input.onText;
+  const forward = onText && {
+    stepStarted: () => { stepHasText = false; },
+    part: (part: LanguageModelV4StreamPart) => {
+      if (part.type !== 'text-delta' || !part.delta) return;
+      const delta = stepHasText ? part.delta : joined(streamed, part.delta).slice(streamed.length);
+      stepHasText = true;
+      streamed += delta;
+      onText(delta);
+    },
+  };
+  let steps: Awaited<ReturnType<typeof generateText>>['steps'];
   try {
     ({ steps } = await generateText({
-      model: generateThroughStream(input.model),
+      model: generateThroughStream(input.model, forward),
       instructions: input.instructions,
       messages: input.messages,
       tools: input.tools,
@@ -119,8 +81,7 @@ async function runWithoutStreaming(input: AgentLoopInput): Promise<{ text: strin
   let text = '';
   const toolRecords: ToolRecord[] = [];
   for (const step of steps) {
-    // Steps' texts are joined as the streamed loop joins them: a blank line unless the text so far ends in a space.
-    if (step.text) text += text && !/\s$/.test(text) ? `\n\n${step.text}` : step.text;
+    if (step.text) text = joined(text, step.text);
     for (const part of step.content) {
       if (part.type === 'tool-result') {
         toolRecords.push({ tool_call_id: part.toolCallId, key: keyForToolName(part.toolName), input: part.input, output: part.output });
@@ -133,23 +94,29 @@ async function runWithoutStreaming(input: AgentLoopInput): Promise<{ text: strin
   return { text, toolRecords };
 }
 
+/** Sees each part of each call's stream as it arrives; `stepStarted` before each call. */
+export type StreamListener = { stepStarted(): void; part(part: LanguageModelV4StreamPart): void };
+
 /**
  * The model with `doGenerate` answered through its `doStream`: `generateText` drives it, the provider is called
- * exactly as for a streaming caller, and the parts are collected into one result.
+ * as a streaming call, `listener` sees the parts as they arrive, and they are collected into one result.
  */
-export function generateThroughStream(model: LanguageModelV4): LanguageModelV4 {
+export function generateThroughStream(model: LanguageModelV4, listener?: StreamListener): LanguageModelV4 {
   return {
     specificationVersion: model.specificationVersion,
     provider: model.provider,
     modelId: model.modelId,
     supportedUrls: model.supportedUrls,
     doStream: (options) => model.doStream(options),
-    doGenerate: async (options) => collectStream(await model.doStream(options)),
+    doGenerate: async (options) => {
+      listener?.stepStarted();
+      return collectStream(await model.doStream(options), listener?.part);
+    },
   };
 }
 
 /** A stream's parts as one generate result (text and reasoning joined per block, everything else in order). */
-export async function collectStream(result: LanguageModelV4StreamResult): Promise<LanguageModelV4GenerateResult> {
+export async function collectStream(result: LanguageModelV4StreamResult, onPart?: (part: LanguageModelV4StreamPart) => void): Promise<LanguageModelV4GenerateResult> {
   const content: LanguageModelV4Content[] = [];
   const blocks = new Map<string, { type: 'text' | 'reasoning'; text: string }>();
   let finish: Extract<LanguageModelV4StreamPart, { type: 'finish' }> | undefined;
@@ -160,6 +127,7 @@ export async function collectStream(result: LanguageModelV4StreamResult): Promis
     const next = await reader.read();
     if (next.done) break;
     const part = next.value;
+    onPart?.(part);
     switch (part.type) {
       case 'stream-start':
         warnings = part.warnings;

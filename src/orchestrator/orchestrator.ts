@@ -294,7 +294,6 @@ export class Orchestrator {
         toolConcurrency: config.agent.tool_concurrency,
         maxOutputTokens: config.agent.max_output_tokens,
         signal: options.signal,
-        // Without a listener nothing is streamed, and the loop skips the SDK's stream plumbing.
         onText: options.onEvent ? (text) => emit({ type: 'token', text }) : undefined,
         onStepUsage: (usage) => {
           trace.input_tokens += usage.input_tokens;
