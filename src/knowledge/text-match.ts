@@ -76,23 +76,44 @@ export class TextIndex<T> {
     const compact = joined.replaceAll(' ', '');
     const padded = ` ${joined} `;
     if (!tokens.length) return [];
+    const n = this.#docs.length;
+    const scores = new Float64Array(n);
+    const matched = new Uint16Array(n);
+    const exact = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const doc = this.#docs[i];
+      if (doc.codes.has(compact) || doc.ids.has(compact)) { exact[i] = 1; scores[i] = 10; }
+    }
+    for (const token of tokens) {
+      for (const [i, s] of this.#scoresOf(token)) { scores[i] += s; matched[i]++; }
+    }
     const results: Array<Match<T>> = [];
-    for (const doc of this.#docs) {
-      let score = 0;
-      let matched = 0;
-      const exact = doc.codes.has(compact) || doc.ids.has(compact);
-      if (exact) score += 10;
-      for (const token of tokens) {
-        const s = this.#tokenScore(doc, token);
-        if (s > 0) matched++;
-        score += s;
-      }
-      if (score === 0 || (!exact && matched / tokens.length < minCoverage)) continue;
+    for (let i = 0; i < n; i++) {
+      let score = scores[i];
+      if (score === 0 || (!exact[i] && matched[i] / tokens.length < minCoverage)) continue;
+      const doc = this.#docs[i];
       // A whole phrase typed as it is written ("kitas kerja") is a strong signal.
       if (tokens.length > 1 && (doc.phrases.has(joined) || doc.multiWord.some((p) => padded.includes(p)))) score += 3;
       results.push({ value: doc.value, score: Math.round(score * 100) / 100 });
     }
     return results.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  readonly #tokenScores = new Map<string, Array<[doc: number, score: number]>>();
+
+  /** The entries one query word scores in, with its score in each; remembered per word (the index never changes). */
+  #scoresOf(token: string): Array<[doc: number, score: number]> {
+    let scores = this.#tokenScores.get(token);
+    if (!scores) {
+      scores = [];
+      for (let i = 0; i < this.#docs.length; i++) {
+        const s = this.#tokenScore(this.#docs[i], token);
+        if (s > 0) scores.push([i, s]);
+      }
+      if (this.#tokenScores.size >= 20_000) this.#tokenScores.clear();
+      this.#tokenScores.set(token, scores);
+    }
+    return scores;
   }
 
   #tokenScore(doc: IndexedDoc<T>, token: string): number {
