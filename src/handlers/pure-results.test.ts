@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { defineHandler } from './handler.ts';
 import { lintHandler } from './lint-handler.ts';
-import { deepFreeze, PureResults } from './pure-results.ts';
+import { deepFreeze, isKeptResult, PureResults } from './pure-results.ts';
 import { handlers as businessHandlers } from './business/index.ts';
 import { createTestPglite, type TestStore } from '../store/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
@@ -96,6 +96,9 @@ describe('results of pure handlers', () => {
     assert.equal(kept.get('h', 'b'), undefined);
     assert.deepEqual(kept.get('h', 'a'), { v: 1 });
     assert.deepEqual(deepFreeze([{ x: [1] }]), [{ x: [1] }]);
+    // Only results kept here count as kept (their encoded bytes may be reused); any other frozen object does not.
+    assert.equal(isKeptResult(kept.get('h', 'a')), true);
+    assert.equal(isKeptResult(Object.freeze({ v: 1 })), false);
   });
 
   it('only a read handler may be declared pure', () => {

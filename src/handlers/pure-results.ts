@@ -1,9 +1,15 @@
 /**
  * Recent results of pure handlers (see `HandlerDefinition.pure`): per handler, the last `limit` distinct validated
  * inputs and their results, least recently used dropped first. A result is deep-frozen when it is kept, so the
- * callers that share it cannot change it for the next one; frozen results also let the HTTP layer reuse their
- * encoded bytes (`sendOk`).
+ * callers that share it cannot change it for the next one, and the HTTP layer can reuse its encoded bytes (`sendOk`).
  */
+const kept = new WeakSet<object>();
+
+/** Whether a value is a result kept here: deep-frozen, so anything derived from it (its JSON) never goes stale. */
+export function isKeptResult(value: unknown): value is object {
+  return value !== null && typeof value === 'object' && kept.has(value);
+}
+
 export class PureResults {
   readonly #limit: number;
   readonly #byHandler = new Map<string, Map<string, unknown>>();
@@ -32,6 +38,7 @@ export class PureResults {
     if (!results) this.#byHandler.set(handlerKey, (results = new Map()));
     results.delete(inputKey);
     results.set(inputKey, deepFreeze(value));
+    if (value !== null && typeof value === 'object') kept.add(value);
     if (results.size > this.#limit) results.delete(results.keys().next().value!);
     return value;
   }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZantaraError } from '../errors.ts';
+import { isKeptResult } from '../handlers/pure-results.ts';
 import { readBody } from './request-body.ts';
 
 /** The one error envelope: `{ ok: false, error: code, message, ...details }`; 500s carry only a request id. */
@@ -24,11 +25,11 @@ export function sendError(c: Context, error: unknown): Response {
 const encodedResults = new WeakMap<object, Uint8Array>();
 
 /**
- * The success envelope `{ ok: true, data }`. A frozen result (a pure handler's kept result, which never changes) is
- * encoded once and its UTF-8 bytes are reused for every response that carries it; anything else is encoded per call.
+ * The success envelope `{ ok: true, data }`. A pure handler's kept result (deep-frozen, it never changes) is encoded
+ * once and its UTF-8 bytes are reused for every response that carries it; anything else is encoded per call.
  */
 export function sendOk(c: Context, data: unknown): Response {
-  if (data !== null && typeof data === 'object' && Object.isFrozen(data)) {
+  if (isKeptResult(data)) {
     let bytes = encodedResults.get(data);
     if (!bytes) encodedResults.set(data, (bytes = new TextEncoder().encode(JSON.stringify({ ok: true, data }))));
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'application/json' });
