@@ -196,7 +196,9 @@ async function main(): Promise<void> {
   console.log(`# Orchestrator overhead — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
   console.log(`Two-step turn (tool call to bali.zero.pricing, then the answer), zero-latency mock model, ${onPostgres ? 'PostgreSQL (TEST_DATABASE_URL, loopback)' : 'in-memory PGlite'}; ${iterations} interleaved pairs after ${warmup} warm-up pairs.`);
   console.log(`Tools: the turn offers its selection (k = 8 + pinned system.handlers.search); the bare call gets all ${allowed.length} tools of the principal.`);
-  console.log(`Memory profile cache: ZANTARA_MEMORY_PROFILE_CACHE_SECONDS=${env.ZANTARA_MEMORY_PROFILE_CACHE_SECONDS ?? '30 (default)'} — the same principal's turns, milliseconds apart, reuse one read while it lasts.\n`);
+  const cacheSeconds = env.ZANTARA_MEMORY_PROFILE_CACHE_SECONDS ?? '30 (default)';
+  console.log(`Memory profile cache: ZANTARA_MEMORY_PROFILE_CACHE_SECONDS=${cacheSeconds} — ${Number.parseFloat(cacheSeconds) === 0
+    ? 'the profile is read on every turn' : "the same principal's turns, milliseconds apart, reuse one read while it lasts"}.\n`);
   console.log('| measure | p50 | p99 | target |');
   console.log('|---|---|---|---|');
   console.log(`| ZANTARA turn (runChatTurn, caller not streaming: JSON /v1/chat, /call, channels) | ${ms(percentile(o, 50))} | ${ms(percentile(o, 99))} | |`);
