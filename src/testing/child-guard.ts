@@ -1,7 +1,7 @@
 /**
  * Child processes started by tests never outlive the test file: a server or worker left running keeps the runner's
  * file process alive, and CI waits on it until its deadline. Every guarded child is killed when the test process exits,
- * however it exits (normally, on an assertion failure, or forced by --test-force-exit after a timeout).
+ * however it exits (normally, or on an assertion failure), and `after` hooks kill them as soon as the file is done.
  */
 import type { ChildProcess } from 'node:child_process';
 
