@@ -61,7 +61,7 @@ async function main(): Promise<void> {
 
   // The same call repeated is answered from the kept result of a pure handler (src/handlers/pure-results.ts). To show
   // the cost when the handler runs every time, a second series sends 4096 distinct questions in turn — more than the
-  // registry keeps (256 per handler) and than the knowledge matcher remembers (2000), so every call runs in full.
+  // registry keeps (256 per handler), so every call runs in full (the matcher keeps only per-word scores).
   const bases = ['working kitas', 'KITAS lavoro', 'kitas kerja', 'E23 working', 'retirement kitas', 'investor kitas', 'PT PMA', 'NPWP'];
   const distinct = Array.from({ length: 4096 }, (_, i) => JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'all', specific_service: `${bases[i % bases.length]} ${i}` } }));
   for (const probe of distinct.slice(0, bases.length)) {
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     results.call.push(await runLoad({ url: `${zantara.url}/call`, method: 'POST', headers: callHeaders, body, concurrency, seconds }));
   }
   // The distinct questions come second, with hello-world rounds of their own: they grow the server's heap (kept
-  // results, remembered matches), which would otherwise weigh on the rounds of the main figure.
+  // results, per-word scores), which would otherwise weigh on the rounds of the main figure.
   await runLoad({ url: `${zantara.url}/call`, method: 'POST', headers: callHeaders, bodies: distinct, concurrency, seconds: 1 });
   for (let i = 0; i < rounds; i++) {
     results.helloAgain.push(await runLoad({ url: `${hello.url}/`, concurrency, seconds }));

@@ -115,19 +115,6 @@ export class Knowledge {
    * the best one, so "kitas kerja" answers with the working KITAS, not every KITAS.
    */
   matchServices(query: string, category?: Category | 'all'): Array<Match<ResolvedPriceItem>> {
-    // The facts are loaded once per process, so a query always matches the same items: remember recent answers.
-    const memoKey = `${category ?? 'all'}\u0000${query}`;
-    const remembered = this.#matchMemo.get(memoKey);
-    if (remembered) return remembered;
-    const result = this.#matchServices(query, category);
-    if (this.#matchMemo.size >= 2000) this.#matchMemo.clear();
-    this.#matchMemo.set(memoKey, result);
-    return result;
-  }
-
-  readonly #matchMemo = new Map<string, Array<Match<ResolvedPriceItem>>>();
-
-  #matchServices(query: string, category?: Category | 'all'): Array<Match<ResolvedPriceItem>> {
     const exact = this.#itemsById.get(query.trim().toLowerCase());
     if (exact && (!category || category === 'all' || exact.category === category)) return [{ value: exact, score: 100 }];
     const all = this.#items.search(query, 50).filter((m) => !category || category === 'all' || m.value.category === category)
