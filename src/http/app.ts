@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import { ZantaraError } from '../errors.ts';
+import { accessLogger } from '../telemetry/access-log.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { AppEnv } from './app-env.ts';
 import { sendError } from './envelope.ts';
@@ -29,9 +30,8 @@ const routeModules: RouteModule[] = [systemRoutes, openApiRoutes, callRoutes, ev
  */
 export function createApp(runtime: Runtime): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  // The access line carries only the fields below (no headers, no bodies, no secrets), so it skips the redaction
-  // pass every other log line gets.
-  const accessLog = runtime.logger.child({}, { redact: { paths: [] } });
+  // The access line carries only the fields below (no headers, no bodies, no secrets); see access-log.ts.
+  const accessLog = accessLogger(runtime.logger);
 
   app.use(async (c, next) => {
     const incoming = c.req.header('x-request-id');
@@ -51,8 +51,8 @@ export function createApp(runtime: Runtime): Hono<AppEnv> {
     }
     const route = c.req.routePath ?? 'unmatched';
     runtime.metrics.httpRequests.inc({ route, status: String(c.res.status) });
-    accessLog.info({ requestId, method: c.req.method, route, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10,
-      principal: c.get('principal')?.id }, 'request');
+    accessLog({ requestId, method: c.req.method, route, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10,
+      principal: c.get('principal')?.id });
   });
 
   for (const mount of routeModules) mount(app, runtime);

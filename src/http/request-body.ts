@@ -29,6 +29,11 @@ export async function readBody(c: Context): Promise<Buffer> {
     if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
     return bytes;
   }
+  if (incoming.complete && !incoming.readableFlowing && !incoming.readableEnded) {
+    // The whole body has arrived and waits in the stream's buffer (small requests come in one packet): take it now.
+    if (incoming.readableLength > MAX_BODY_BYTES) { incoming.resume(); throw tooLarge(); }
+    return (incoming.read() as Buffer | null) ?? Buffer.alloc(0);
+  }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

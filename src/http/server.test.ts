@@ -52,6 +52,32 @@ describe('HTTP over a socket', () => {
     assert.equal(ok.status, 200);
   });
 
+  it('reads a body that arrives whole with its headers and one that trickles in after them, on one keep-alive socket', async () => {
+    const { createConnection } = await import('node:net');
+    const url = new URL(server.url);
+    const socket = createConnection({ host: url.hostname, port: Number(url.port) });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let received = '';
+    socket.on('data', (d) => { received += d; });
+    const responses = (n: number) => new Promise<void>((resolve) => {
+      const check = () => ((received.match(/"ok":true/g) ?? []).length >= n ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    const body = JSON.stringify({ key: 'system.handlers.get', params: { key: 'system.handlers.list' } });
+    const head = `POST /call HTTP/1.1\r\nhost: x\r\nx-api-key: ${key}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`;
+    socket.write(head + body); // one packet: the body is buffered before the handler reads it
+    await responses(1);
+    socket.write(head); // headers first, then the body in pieces
+    await new Promise((r) => setTimeout(r, 20));
+    socket.write(body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 20));
+    socket.write(body.slice(10));
+    await responses(2);
+    socket.destroy();
+    assert.equal((received.match(/HTTP\/1.1 200/g) ?? []).length, 2);
+    assert.equal((received.match(/"key":"system.handlers.list"/g) ?? []).length >= 2, true);
+  });
+
   it('400 invalid_json over a socket', async () => {
     const res = await post('/call', [Buffer.from('{"key":')], {});
     assert.equal(res.status, 400);
