@@ -41,16 +41,6 @@ export class ApiKeys {
     return { key, id, role: input.role, principal_id: principalId };
   }
 
-  /**
-   * The principal of a key verified in the last 30 s, without waiting: the HTTP layer tries this first, so a
-   * request with a known key goes on in the same turn of the event loop. Undefined means "ask `verify`".
-   */
-  cached(key: string): Principal | undefined {
-    if (key.length < 16 || key.length > 200) return undefined;
-    const cached = this.#cache.get(hashKey(key));
-    return cached && cached.until > Date.now() ? cached.principal : undefined;
-  }
-
   /** The principal a key stands for, or undefined for an unknown or revoked key. */
   async verify(key: string): Promise<Principal | undefined> {
     if (key.length < 16 || key.length > 200) return undefined;

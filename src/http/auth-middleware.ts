@@ -13,9 +13,7 @@ export function requireKey(runtime: Runtime, roles?: readonly Role[]): Middlewar
   return async (c, next) => {
     const header = c.req.header('x-api-key') ?? bearer(c.req.header('authorization'));
     if (!header) throw unauthorized();
-    const keys = runtime.service(apiKeysService);
-    const key = header.trim();
-    const principal = keys.cached(key) ?? await keys.verify(key);
+    const principal = await runtime.service(apiKeysService).verify(header.trim());
     if (!principal) throw unauthorized('The API key is unknown or revoked.');
     if (roles && !roles.includes(principal.role)) throw forbidden();
     c.set('principal', principal);

@@ -123,6 +123,13 @@ describe('POST /call', () => {
     const wrongShape = await rt.request('/call', { key: client, body: { key: 5 } });
     assert.equal(wrongShape.status, 400);
     assert.equal((await wrongShape.json()).error, 'invalid_params');
+    for (const params of [[1, 2], 'text', 7, null]) {
+      const res = await rt.request('/call', { key: client, body: { key: 'test.echo', params } });
+      assert.equal(res.status, 400, JSON.stringify(params));
+      const body = await res.json();
+      assert.equal(body.error, 'invalid_params');
+      assert.ok(body.issues.some((i: { path: string }) => i.path === 'params'), JSON.stringify(body.issues));
+    }
   });
 
   it('413 payload_too_large over 1 MiB, and the server keeps serving', async () => {
