@@ -2,7 +2,8 @@
  * `npm run bench:call-cpu`: the server's own CPU time per /call (utime + stime of the server process, all threads, from
  * /proc/PID/stat, divided by the requests it served), which varies far less on a shared VM than req/s does. Use it to
  * compare a change with the code before it: check the old code out beside this one and list both trees; rounds
- * alternate between them, each in a fresh server, and medians are printed.
+ * alternate between them (each round starting with the next tree), each in a fresh server, and medians are printed.
+ * Differences under about 4 µs were within the noise on our 2-vCPU VM (an identical copy measured 3 µs apart).
  * Options (env): BENCH_ROOTS (comma-separated trees; default this one), BENCH_ROUNDS (default 4), BENCH_SECONDS (2).
  * Linux only (/proc).
  */
@@ -55,7 +56,11 @@ async function measure(root: string): Promise<number[]> {
 
 const samples = new Map<string, number[]>(roots.map((root) => [root, []]));
 for (let round = 0; round < rounds; round++) {
-  for (const root of roots) samples.get(root)!.push(...await measure(root));
+  // Each round starts with the next tree: the first server of a round measured a few µs higher whatever its code.
+  for (let i = 0; i < roots.length; i++) {
+    const root = roots[(round + i) % roots.length];
+    samples.get(root)!.push(...await measure(root));
+  }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`server CPU per /call (bali.zero.pricing, 32 connections, ${rounds} rounds × 3 × ${seconds} s), ${new Date().toISOString()}`);
