@@ -7,11 +7,11 @@
  * Options (env): BENCH_ROOTS (comma-separated trees; default this one), BENCH_ROUNDS (default 4), BENCH_SECONDS (2).
  * Linux only (/proc).
  */
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './load.ts';
+import { launch, stop } from './server-process.ts';
 
 const roots = (process.env.BENCH_ROOTS ?? new URL('..', import.meta.url).pathname).split(',');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -27,17 +27,9 @@ function cpuTicks(pid: number): number {
 async function measure(root: string): Promise<number[]> {
   const dir = mkdtempSync(join(tmpdir(), 'zantara-cpu-'));
   const logFile = join(dir, 'server.log');
-  const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [join(root, 'src/main.ts')], { stdio: ['ignore', log, log],
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ZANTARA_DATA_DIR: join(dir, 'data'), ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60' } });
-  closeSync(log);
+  const { child, url } = await launch(join(root, 'src/main.ts'),
+    { ZANTARA_DATA_DIR: join(dir, 'data'), ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60' }, logFile);
   try {
-    let url: string | undefined;
-    while (!url) {
-      if (child.exitCode !== null) throw new Error(readFileSync(logFile, 'utf8'));
-      url = readFileSync(logFile, 'utf8').match(/listening on (http:\/\/[\d.:]+)/)?.[1];
-      await new Promise((r) => setTimeout(r, 20));
-    }
     const load = { url: `${url}/call`, method: 'POST', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body, concurrency: 32 };
     await runLoad({ ...load, seconds: 2 }); // warm-up
     const perRequest: number[] = [];
@@ -49,7 +41,7 @@ async function measure(root: string): Promise<number[]> {
     }
     return perRequest;
   } finally {
-    await new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+    await stop(child);
     rmSync(dir, { recursive: true, force: true });
   }
 }

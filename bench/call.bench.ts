@@ -4,40 +4,16 @@
  * so drift hits both). Also start-to-ready time and idle RSS of `npm start`'s entry point.
  * Options (env): BENCH_SECONDS (default 5), BENCH_CONCURRENCY (default 32), BENCH_ROUNDS (default 3).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad, type LoadResult } from './load.ts';
+import { launch, stop } from './server-process.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const root = new URL('..', import.meta.url).pathname;
-
-/**
- * Starts a server with its stdout and stderr going to a log file, as a service manager would, so the load generator
- * never spends its CPU reading the server's logs; waits for the listening line in that file.
- */
-async function launch(script: string, env: Record<string, string>, logFile: string): Promise<{ child: ChildProcess; url: string; t0: number }> {
-  const t0 = performance.now();
-  const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [join(root, script)], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', log, log] });
-  closeSync(log);
-  let exited: number | null | undefined;
-  child.once('exit', (code) => { exited = code; });
-  for (;;) {
-    const output = readFileSync(logFile, 'utf8');
-    const match = output.match(/listening on (http:\/\/[\d.:]+) \(store: \w+\)\n|listening on (http:\/\/[\d.:]+)\n/);
-    if (match) return { child, url: match[1] ?? match[2], t0 };
-    if (exited !== undefined) throw new Error(`${script} exited ${exited}: ${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });
-}
 
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -48,13 +24,13 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zantara-bench-'));
   const adminKey = `zt_bench_${'x'.repeat(40)}`;
   const logFile = join(dataDir, '..', `${dataDir.split('/').at(-1)}.log`);
-  const zantara = await launch('src/main.ts', { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60' }, logFile);
+  const zantara = await launch(join(root, 'src/main.ts'), { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60' }, logFile);
   // Start to ready: from spawn until /ready answers 200.
   while ((await fetch(`${zantara.url}/ready`).catch(() => undefined))?.status !== 200) await new Promise((r) => setTimeout(r, 5));
   const readyMs = performance.now() - zantara.t0;
   await new Promise((r) => setTimeout(r, 2000));
   const idleRss = rssMiB(zantara.child.pid!);
-  const hello = await launch('bench/hello-server.ts', {}, `${logFile}.hello`);
+  const hello = await launch(join(root, 'bench/hello-server.ts'), {}, `${logFile}.hello`);
   const body = JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'kitas', specific_service: 'working kitas' } });
   const check = await fetch(`${zantara.url}/call`, { method: 'POST', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body });
   if (check.status !== 200) throw new Error(`pricing call failed: ${check.status} ${await check.text()}`);
@@ -88,7 +64,7 @@ async function main(): Promise<void> {
   const logBytes = statSync(logFile).size;
   const accessLines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('"msg":"request"')).length;
   // A restart on the same data directory: what an operator sees after the first start.
-  const again = await launch('src/main.ts', { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info' }, `${logFile}.restart`);
+  const again = await launch(join(root, 'src/main.ts'), { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info' }, `${logFile}.restart`);
   while ((await fetch(`${again.url}/ready`).catch(() => undefined))?.status !== 200) await new Promise((r) => setTimeout(r, 5));
   const restartReadyMs = performance.now() - again.t0;
   await new Promise((r) => setTimeout(r, 2000));

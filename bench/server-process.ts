@@ -1,0 +1,32 @@
+/** Server processes for the HTTP benchmarks: started with their logs going to a file, stopped with SIGTERM. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+
+/**
+ * Starts `node SCRIPT` on a free loopback port with its stdout and stderr going to a log file, as a service manager
+ * would, so the load generator never spends its CPU reading the server's logs; waits for the listening line there.
+ * `t0` is when the process was spawned.
+ */
+export async function launch(script: string, env: Record<string, string>, logFile: string): Promise<{ child: ChildProcess; url: string; t0: number }> {
+  const t0 = performance.now();
+  const log = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', log, log] });
+  closeSync(log);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => { exited = code; });
+  for (;;) {
+    const output = readFileSync(logFile, 'utf8');
+    const match = output.match(/listening on (http:\/\/[\d.:]+) \(store: \w+\)\n|listening on (http:\/\/[\d.:]+)\n/);
+    if (match) return { child, url: match[1] ?? match[2], t0 };
+    if (exited !== undefined) throw new Error(`${script} exited ${exited}: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
