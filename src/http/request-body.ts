@@ -29,10 +29,20 @@ export async function readBody(c: Context): Promise<Buffer> {
     if (bytes.length > MAX_BODY_BYTES) throw tooLarge();
     return bytes;
   }
-  if (incoming.complete && !incoming.readableFlowing && !incoming.readableEnded) {
-    // The whole body has arrived and waits in the stream's buffer (small requests come in one packet): take it now.
-    if (incoming.readableLength > MAX_BODY_BYTES) { incoming.resume(); throw tooLarge(); }
-    return (incoming.read() as Buffer | null) ?? Buffer.alloc(0);
+  if (!incoming.readableFlowing && !incoming.readableEnded) {
+    if (incoming.complete) {
+      // The whole body has arrived and waits in the stream's buffer: take it now.
+      if (incoming.readableLength > MAX_BODY_BYTES) { incoming.resume(); throw tooLarge(); }
+      return (incoming.read() as Buffer | null) ?? Buffer.alloc(0);
+    }
+    const declared = incoming.headers['content-length'];
+    if (declared !== undefined && incoming.readableLength > 0 && incoming.readableLength === Number(declared)) {
+      // Every declared byte is buffered (a small request comes in one packet) but the parser has not yet marked the
+      // message complete: take the bytes now and let the stream run on to its end.
+      const body = incoming.read() as Buffer;
+      incoming.resume();
+      return body;
+    }
   }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
