@@ -1,42 +1,56 @@
 import type { DestinationStream } from 'pino';
 
-/** What this needs of sonic-boom (pino.destination): queue a string for an asynchronous write, or write it all now. */
+/** What this needs of sonic-boom (pino.destination with `sync: true`): write a string now, flush what it holds. */
 type Sink = { write(data: string): unknown; flushSync(): void };
 
-/**
- * A pino destination that gathers the lines logged during one turn of the event loop and hands them to the sink as
- * one string at the end of that turn (setImmediate). Under load one turn serves many requests, so their access lines
- * cost one asynchronous write instead of one each; a quiet server still writes every line at the end of its own turn,
- * so no line waits for a timer or a buffer to fill. `flushSync` writes everything at once (process exit).
- */
-export class TickBatchedDestination implements DestinationStream {
-  readonly #sink: Sink;
-  #lines: string[] = [];
-  #scheduled = false;
+export type BatchOptions = {
+  /** Longest a line waits before it is written (ms). */
+  maxDelayMs: number;
+  /** Gathered characters that are written at once, without waiting for the timer. */
+  maxChars: number;
+};
 
-  constructor(sink: Sink) {
+export const DEFAULT_BATCH: BatchOptions = { maxDelayMs: 10, maxChars: 64 * 1024 };
+
+/**
+ * A pino destination that gathers lines and writes them to the sink in one synchronous write, at most `maxDelayMs`
+ * after the first of them or as soon as `maxChars` are gathered. Under load one write carries hundreds of access
+ * lines: a write per line or per turn of the event loop, and even more an asynchronous one (a hop to libuv's thread
+ * pool and back), cost more than the rest of a /call's logging. The timer does not keep the process alive; what is
+ * gathered is written by `flushSync` (createLogger calls it on exit). A crash that kills the process outright loses
+ * at most the last `maxDelayMs` of lines.
+ */
+export class BatchedDestination implements DestinationStream {
+  readonly #sink: Sink;
+  readonly #options: BatchOptions;
+  #lines: string[] = [];
+  #chars = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(sink: Sink, options: BatchOptions = DEFAULT_BATCH) {
     this.#sink = sink;
+    this.#options = options;
   }
 
   write(line: string): void {
     this.#lines.push(line);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => this.#handOver());
-    }
+    this.#chars += line.length;
+    if (this.#chars >= this.#options.maxChars) this.#writeOut();
+    else this.#timer ??= setTimeout(() => this.#writeOut(), this.#options.maxDelayMs).unref();
   }
 
-  /** Writes what is gathered and what the sink still holds, synchronously. */
+  /** Writes what is gathered and what the sink still holds, now. */
   flushSync(): void {
-    this.#handOver();
+    this.#writeOut();
     this.#sink.flushSync();
   }
 
-  #handOver(): void {
-    this.#scheduled = false;
+  #writeOut(): void {
+    if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
     if (this.#lines.length === 0) return;
     const data = this.#lines.length === 1 ? this.#lines[0] : this.#lines.join('');
     this.#lines = [];
+    this.#chars = 0;
     this.#sink.write(data);
   }
 }
