@@ -1,59 +1,58 @@
 /**
- * `npm run bench:call-cpu`: the server's own CPU time per /call (utime + stime of the server process, all threads, from
- * /proc/PID/stat, divided by the requests it served), which varies far less on a shared VM than req/s does. Use it to
- * compare a change with the code before it: check the old code out beside this one and list both trees; rounds
- * alternate between them (each round starting with the next tree), each in a fresh server, and medians are printed.
- * Differences under about 4 µs were within the noise on our 2-vCPU VM (an identical copy measured 3 µs apart).
- * Options (env): BENCH_ROOTS (comma-separated trees; default this one), BENCH_ROUNDS (default 4), BENCH_SECONDS (2).
- * Linux only (/proc).
+ * `npm run bench:call-cpu`: the server's own CPU time per /call, to compare a change with the code before it. Check the
+ * old code out beside this one and list both trees; a tree may carry settings for its server after `|`
+ * (`/path/to/tree|LOG_LEVEL=silent`). All servers run side by side; short bursts of load alternate between them
+ * (each round starting with the next server), and each burst's CPU per request is the server's CPU time (all
+ * threads, from /proc/PID/task/TID/schedstat, nanoseconds) divided by the requests it served. A server's figure is the
+ * median over bursts, and its ratio to the first server is the median of the per-round ratios, which cancels most of
+ * a shared VM's drift: single runs here varied by 10–20%, paired ratios by a few per cent.
+ * Options (env): BENCH_ROOTS (comma-separated trees; default this one), BENCH_PAIRS (rounds, default 40),
+ * BENCH_SECONDS (burst length, default 0.5). Linux only (/proc).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './load.ts';
-import { launch, stop } from './server-process.ts';
+import { cpuNanos, launch, stop } from './server-process.ts';
 
-const roots = (process.env.BENCH_ROOTS ?? new URL('..', import.meta.url).pathname).split(',');
-const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
-const seconds = Number(process.env.BENCH_SECONDS ?? 2);
+if (cpuNanos(process.pid) === undefined) { console.error('bench:call-cpu reads /proc: Linux only.'); process.exit(1); }
+const specs = (process.env.BENCH_ROOTS ?? new URL('..', import.meta.url).pathname).split(',');
+const rounds = Number(process.env.BENCH_PAIRS ?? 40);
+const seconds = Number(process.env.BENCH_SECONDS ?? 0.5);
 const adminKey = `zt_bench_${'x'.repeat(40)}`;
 const body = JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'kitas', specific_service: 'working kitas' } });
 
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (1/100 s)
-}
-
-async function measure(root: string): Promise<number[]> {
+const dirs: string[] = [];
+const servers = [];
+for (const spec of specs) {
+  const [root, ...settings] = spec.split('|');
   const dir = mkdtempSync(join(tmpdir(), 'zantara-cpu-'));
-  const logFile = join(dir, 'server.log');
-  const { child, url } = await launch(join(root, 'src/main.ts'),
-    { ZANTARA_DATA_DIR: join(dir, 'data'), ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60' }, logFile);
-  try {
-    const load = { url: `${url}/call`, method: 'POST', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body, concurrency: 32 };
-    await runLoad({ ...load, seconds: 2 }); // warm-up
-    const perRequest: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const before = cpuTicks(child.pid!);
-      const result = await runLoad({ ...load, seconds });
-      if (result.errors) throw new Error(`${result.errors} failed requests`);
-      perRequest.push(((cpuTicks(child.pid!) - before) * 10_000) / result.requests); // ticks → µs
+  dirs.push(dir);
+  const env = { ZANTARA_DATA_DIR: join(dir, 'data'), ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60',
+    ...Object.fromEntries(settings.map((setting) => setting.split('=', 2))) };
+  servers.push(await launch(join(root, 'src/main.ts'), env, join(dir, 'server.log')));
+}
+try {
+  const load = (url: string) => ({ url: `${url}/call`, method: 'POST', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body, concurrency: 32 });
+  for (const server of servers) await runLoad({ ...load(server.url), seconds: 2 }); // warm-up
+  const perRequest: number[][] = servers.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < servers.length; i++) {
+      const k = (round + i) % servers.length;
+      const before = cpuNanos(servers[k].child.pid!)!;
+      const result = await runLoad({ ...load(servers[k].url), seconds });
+      if (result.errors) throw new Error(`${specs[k]}: ${result.errors} failed requests`);
+      perRequest[k].push((cpuNanos(servers[k].child.pid!)! - before) / 1000 / result.requests);
     }
-    return perRequest;
-  } finally {
-    await stop(child);
-    rmSync(dir, { recursive: true, force: true });
   }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const quartiles = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return `${s[Math.floor(s.length / 4)].toFixed(3)}–${s[Math.floor((3 * s.length) / 4)].toFixed(3)}`; };
+  console.log(`server CPU per /call (bali.zero.pricing, 32 connections, ${rounds} rounds of ${seconds} s bursts), ${new Date().toISOString()}`);
+  perRequest.forEach((xs, k) => {
+    const ratios = xs.map((x, round) => x / perRequest[0][round]);
+    console.log(`${specs[k]}: median ${median(xs).toFixed(1)} µs; ratio to the first ${median(ratios).toFixed(3)} (quartiles ${quartiles(ratios)})`);
+  });
+} finally {
+  for (const server of servers) await stop(server.child);
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }
-
-const samples = new Map<string, number[]>(roots.map((root) => [root, []]));
-for (let round = 0; round < rounds; round++) {
-  // Each round starts with the next tree: the first server of a round measured a few µs higher whatever its code.
-  for (let i = 0; i < roots.length; i++) {
-    const root = roots[(round + i) % roots.length];
-    samples.get(root)!.push(...await measure(root));
-  }
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`server CPU per /call (bali.zero.pricing, 32 connections, ${rounds} rounds × 3 × ${seconds} s), ${new Date().toISOString()}`);
-for (const [root, xs] of samples) console.log(`${root}: median ${median(xs).toFixed(1)} µs, min ${Math.min(...xs).toFixed(1)} µs (n=${xs.length})`);
