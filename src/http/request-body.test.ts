@@ -45,13 +45,18 @@ function response(socket: Socket): Promise<{ status: number; json: { body: strin
   });
 }
 
+async function connected(): Promise<Socket> {
+  const socket = createConnection({ host: '127.0.0.1', port });
+  await once(socket, 'connect');
+  return socket;
+}
+
 const head = (length: number) => `POST /echo HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n`;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('readBody', () => {
   it('takes a body that came with its headers, lets the stream end, and the keep-alive socket serves the next request', async () => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    await once(socket, 'connect');
+    const socket = await connected();
     const body = JSON.stringify({ key: 'x', params: { text: 'ünïcode ✓' } });
     socket.write(head(Buffer.byteLength(body)) + body);
     const first = await response(socket);
@@ -64,8 +69,7 @@ describe('readBody', () => {
   });
 
   it('waits for a body that arrives after its headers, in pieces', async () => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    await once(socket, 'connect');
+    const socket = await connected();
     const body = '{"key":"trickled","params":{}}';
     socket.write(head(body.length));
     await pause(20);
@@ -78,8 +82,7 @@ describe('readBody', () => {
   });
 
   it('waits for the rest when only part of the declared body came with the headers', async () => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    await once(socket, 'connect');
+    const socket = await connected();
     const body = '{"key":"split","params":{"a":1}}';
     socket.write(head(body.length) + body.slice(0, 12));
     await pause(20);
@@ -90,8 +93,7 @@ describe('readBody', () => {
   });
 
   it('reads a chunked body (no declared length)', async () => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    await once(socket, 'connect');
+    const socket = await connected();
     socket.write('POST /echo HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{"a":\r\n2\r\n1}\r\n0\r\n\r\n');
     const res = await response(socket);
     assert.deepEqual([res.status, res.json], [200, { body: '{"a":1}', ended: true }]);

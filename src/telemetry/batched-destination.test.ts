@@ -12,13 +12,13 @@ function sink() {
 describe('BatchedDestination', () => {
   it('writes the lines gathered within maxDelayMs as one write, in order, once the delay has passed', async () => {
     const s = sink();
-    const destination = new BatchedDestination(s, { maxDelayMs: 30, maxChars: 1000 });
+    const destination = new BatchedDestination(s, { maxDelayMs: 200, maxChars: 1000 });
     destination.write('a\n');
     destination.write('b\n');
     await sleep(1);
     destination.write('c\n');
     assert.deepEqual(s.writes, []);
-    await sleep(60);
+    await sleep(400);
     assert.deepEqual(s.writes, ['a\nb\nc\n']);
   });
 
@@ -26,10 +26,10 @@ describe('BatchedDestination', () => {
     const s = sink();
     const destination = new BatchedDestination(s, { maxDelayMs: 5, maxChars: 1000 });
     destination.write('one\n');
-    await sleep(40);
+    await sleep(100);
     assert.deepEqual(s.writes, ['one\n']);
     destination.write('two\n');
-    await sleep(40);
+    await sleep(100);
     assert.deepEqual(s.writes, ['one\n', 'two\n']);
   });
 
@@ -40,7 +40,7 @@ describe('BatchedDestination', () => {
     assert.deepEqual(s.writes, []);
     destination.write('67890\n');
     assert.deepEqual(s.writes, ['12345\n67890\n']);
-    await sleep(40);
+    await sleep(100);
     assert.deepEqual(s.writes, ['12345\n67890\n']);
   });
 
@@ -60,7 +60,7 @@ describe('BatchedDestination', () => {
     destination.write('1\n');
     destination.flushSync();
     destination.write('2\n');
-    await sleep(40);
+    await sleep(100);
     assert.equal(s.writes.join(''), '1\n2\n');
   });
 
@@ -70,10 +70,8 @@ describe('BatchedDestination', () => {
       const d = new BatchedDestination({ write: (s) => process.stdout.write('wrote:' + s), flushSync() {} }, { maxDelayMs: 60000, maxChars: 1000 });
       process.once('exit', () => d.flushSync());
       d.write('last line\\n');`;
-    const started = Date.now();
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, 'wrote:last line\n');
-    assert.ok(Date.now() - started < 20_000);
+    assert.equal(run.stdout, 'wrote:last line\n'); // exited on its own, well before the 60 s timer
   });
 });

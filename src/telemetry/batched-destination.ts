@@ -15,8 +15,8 @@ export const DEFAULT_BATCH: BatchOptions = { maxDelayMs: 10, maxChars: 64 * 1024
 /**
  * A pino destination that gathers lines and writes them to the sink in one synchronous write, at most `maxDelayMs`
  * after the first of them or as soon as `maxChars` are gathered. Under load one write carries hundreds of access
- * lines: a write per line or per turn of the event loop, and even more an asynchronous one (a hop to libuv's thread
- * pool and back), cost more than the rest of a /call's logging. The timer does not keep the process alive; what is
+ * lines instead of one write per line or per event-loop turn, and no write makes a round trip through libuv's thread
+ * pool (BENCHMARKS.md has what that was worth). The timer does not keep the process alive; what is
  * gathered is written by `flushSync` (createLogger calls it on exit). A crash that kills the process outright loses
  * at most the last `maxDelayMs` of lines.
  */
