@@ -29,7 +29,7 @@ for (const spec of specs) {
   const dir = mkdtempSync(join(tmpdir(), 'zantara-cpu-'));
   dirs.push(dir);
   const env = { ZANTARA_DATA_DIR: join(dir, 'data'), ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60',
-    ...Object.fromEntries(settings.map((setting) => setting.split('=', 2))) };
+    ...Object.fromEntries(settings.map((setting) => [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)])) };
   servers.push(await launch(join(root, 'src/main.ts'), env, join(dir, 'server.log')));
 }
 try {
