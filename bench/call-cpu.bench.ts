@@ -13,14 +13,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './load.ts';
-import { cpuNanos, launch, stop } from './server-process.ts';
+import { BENCH_ADMIN_KEY as adminKey, cpuNanos, launch, PRICING_CALL as body, stop, zantaraEnv } from './server-process.ts';
 
 if (cpuNanos(process.pid) === undefined) { console.error('bench:call-cpu reads /proc: Linux only.'); process.exit(1); }
 const specs = (process.env.BENCH_ROOTS ?? new URL('..', import.meta.url).pathname).split(',');
 const rounds = Number(process.env.BENCH_PAIRS ?? 40);
 const seconds = Number(process.env.BENCH_SECONDS ?? 0.5);
-const adminKey = `zt_bench_${'x'.repeat(40)}`;
-const body = JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'kitas', specific_service: 'working kitas' } });
 
 const dirs: string[] = [];
 const servers = [];
@@ -28,7 +26,7 @@ for (const spec of specs) {
   const [root, ...settings] = spec.split('|');
   const dir = mkdtempSync(join(tmpdir(), 'zantara-cpu-'));
   dirs.push(dir);
-  const env = { ZANTARA_DATA_DIR: join(dir, 'data'), ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60',
+  const env = { ...zantaraEnv(join(dir, 'data')),
     ...Object.fromEntries(settings.map((setting) => [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)])) };
   servers.push(await launch(join(root, 'src/main.ts'), env, join(dir, 'server.log')));
 }

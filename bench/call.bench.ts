@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad, type LoadResult } from './load.ts';
-import { cpuNanos, launch, stop } from './server-process.ts';
+import { BENCH_ADMIN_KEY as adminKey, cpuNanos, launch, PRICING_CALL as body, stop, zantaraEnv } from './server-process.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -24,16 +24,14 @@ function rssMiB(pid: number): number {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'zantara-bench-'));
-  const adminKey = `zt_bench_${'x'.repeat(40)}`;
   const logFile = join(dataDir, '..', `${dataDir.split('/').at(-1)}.log`);
-  const zantara = await launch(join(root, 'src/main.ts'), { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60' }, logFile);
+  const zantara = await launch(join(root, 'src/main.ts'), zantaraEnv(dataDir), logFile);
   // Start to ready: from spawn until /ready answers 200.
   while ((await fetch(`${zantara.url}/ready`).catch(() => undefined))?.status !== 200) await new Promise((r) => setTimeout(r, 5));
   const readyMs = performance.now() - zantara.t0;
   await new Promise((r) => setTimeout(r, 2000));
   const idleRss = rssMiB(zantara.child.pid!);
   const hello = await launch(join(root, 'bench/hello-server.ts'), {}, `${logFile}.hello`);
-  const body = JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'kitas', specific_service: 'working kitas' } });
   const check = await fetch(`${zantara.url}/call`, { method: 'POST', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body });
   const answer = await check.text();
   if (check.status !== 200) throw new Error(`pricing call failed: ${check.status} ${answer}`);
@@ -80,7 +78,7 @@ async function main(): Promise<void> {
   const logBytes = statSync(logFile).size;
   const accessLines = readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes('"msg":"request"')).length;
   // A restart on the same data directory: what an operator sees after the first start.
-  const again = await launch(join(root, 'src/main.ts'), { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: adminKey, LOG_LEVEL: 'info' }, `${logFile}.restart`);
+  const again = await launch(join(root, 'src/main.ts'), zantaraEnv(dataDir), `${logFile}.restart`);
   while ((await fetch(`${again.url}/ready`).catch(() => undefined))?.status !== 200) await new Promise((r) => setTimeout(r, 5));
   const restartReadyMs = performance.now() - again.t0;
   await new Promise((r) => setTimeout(r, 2000));

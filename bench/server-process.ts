@@ -2,6 +2,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 
+/** The admin key the benchmarks give ZANTARA (ZANTARA_ADMIN_KEY); a benchmark-only value, never a default. */
+export const BENCH_ADMIN_KEY = `zt_bench_${'x'.repeat(40)}`;
+
+/** The /call every HTTP benchmark sends: a pricing question whose answer is about 2.7 KB. */
+export const PRICING_CALL = JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'kitas', specific_service: 'working kitas' } });
+
+/** Environment for `src/main.ts` under load: its own data dir, the bench key, access lines on, no rate limit in the way. */
+export function zantaraEnv(dataDir: string): Record<string, string> {
+  return { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60' };
+}
+
 /**
  * Starts `node SCRIPT` on a free loopback port with its stdout and stderr going to a log file, as a service manager
  * would, so the load generator never spends its CPU reading the server's logs; waits for the listening line there.

@@ -54,6 +54,18 @@ async function connected(): Promise<Socket> {
 const head = (length: number) => `POST /echo HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n`;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Sends the pieces on a new connection, 20 ms apart, and reads the response. */
+async function sendInPieces(pieces: string[]): Promise<{ status: number; json: { body: string; ended: boolean } }> {
+  const socket = await connected();
+  for (const [i, piece] of pieces.entries()) {
+    if (i > 0) await pause(20);
+    socket.write(piece);
+  }
+  const res = await response(socket);
+  socket.destroy();
+  return res;
+}
+
 describe('readBody', () => {
   it('takes a body that came with its headers, lets the stream end, and the keep-alive socket serves the next request', async () => {
     const socket = await connected();
@@ -69,34 +81,19 @@ describe('readBody', () => {
   });
 
   it('waits for a body that arrives after its headers, in pieces', async () => {
-    const socket = await connected();
     const body = '{"key":"trickled","params":{}}';
-    socket.write(head(body.length));
-    await pause(20);
-    socket.write(body.slice(0, 7));
-    await pause(20);
-    socket.write(body.slice(7));
-    const res = await response(socket);
+    const res = await sendInPieces([head(body.length), body.slice(0, 7), body.slice(7)]);
     assert.deepEqual([res.status, res.json], [200, { body, ended: true }]);
-    socket.destroy();
   });
 
   it('waits for the rest when only part of the declared body came with the headers', async () => {
-    const socket = await connected();
     const body = '{"key":"split","params":{"a":1}}';
-    socket.write(head(body.length) + body.slice(0, 12));
-    await pause(20);
-    socket.write(body.slice(12));
-    const res = await response(socket);
+    const res = await sendInPieces([head(body.length) + body.slice(0, 12), body.slice(12)]);
     assert.deepEqual([res.status, res.json], [200, { body, ended: true }]);
-    socket.destroy();
   });
 
   it('reads a chunked body (no declared length)', async () => {
-    const socket = await connected();
-    socket.write('POST /echo HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{"a":\r\n2\r\n1}\r\n0\r\n\r\n');
-    const res = await response(socket);
+    const res = await sendInPieces(['POST /echo HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n5\r\n{"a":\r\n2\r\n1}\r\n0\r\n\r\n']);
     assert.deepEqual([res.status, res.json], [200, { body: '{"a":1}', ended: true }]);
-    socket.destroy();
   });
 });
