@@ -2,6 +2,8 @@
  * `npm start`: opens the store (PGlite in ./data, or PostgreSQL via DATABASE_URL), makes sure an admin key
  * exists, and serves the HTTP API on PORT (default 8080).
  */
+// First: keeps nextTick's inline caches from being spoiled by the store's start-up (see the module).
+import './runtime/tick-object-anchor.ts';
 import { z } from 'zod';
 import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
 import { cleanEnv, parseEnv } from './config/env.ts';
