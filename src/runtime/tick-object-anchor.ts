@@ -6,8 +6,8 @@
  * runs while no entry is alive, V8 drops those maps; the caches then see new ones, turn megamorphic and stay so, and
  * every later nextTick builds its entry through V8's runtime. PGlite's start-up does exactly this: loading the
  * pgvector and unaccent bundles calls nextTick a few times, then collects. Without the anchor, a bare POST served
- * from the same process cost 23–34% more CPU (BENCHMARKS.md, "PGlite's extra cost"); one live entry keeps its map,
- * and through it the chain of maps the caches point at.
+ * from the same process cost 20–34% more CPU, and `/call` 14% more (BENCHMARKS.md, fourth pass); one live entry keeps
+ * its map, and through it the chain of maps the caches point at.
  *
  * `src/main.ts` imports this module first, before anything else has called nextTick.
  */
