@@ -17,7 +17,7 @@ async function literalCacheStates(withAnchor: boolean): Promise<string[]> {
     for (let i = 0; i < 50; i++) await new Promise((resolve) => process.nextTick(resolve));
     globalThis.gc();
     for (let i = 0; i < 50; i++) await new Promise((resolve) => process.nextTick(resolve));
-    new Function('f', '%DebugPrint(f)')(process.nextTick);`;
+    %DebugPrint(process.nextTick);`;
   const { stdout } = await promisify(execFile)(process.execPath,
     ['--allow-natives-syntax', '--expose-gc', '--input-type=module', '-e', script], { timeout: 30_000, maxBuffer: 16 << 20 });
   return [...stdout.matchAll(/DefineKeyedOwnPropertyInLiteral (\w+)/g)].map((match) => match[1]);
