@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { createPgliteStore } from '../src/store/pglite-store.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { DEFAULT_EF_SEARCH, RagIndex } from '../src/rag/rag-index.ts';
-import { fakeEmbedder } from '../src/rag/fake-embeddings.ts';
+import { fakeEmbedder } from '../src/testing/fake-embeddings.ts';
 import type { ParsedDocument } from '../src/rag/document-parsers.ts';
 import { queryWords } from '../src/rag/search-query.ts';
 import { percentile, prng, syntheticVocabulary } from './bench-stats.ts';
@@ -112,7 +112,7 @@ async function hybrid(queries: string[], report: (line: string) => void, docs: n
   const hybridTimes: number[] = [];
   for (const q of queries) hybridTimes.push((await time(() => vindex.search(q, { k: K })))[0]);
   // Vector part alone: HNSW vs exact distance, and the recall of HNSW against exact.
-  const { fakeEmbedding } = await import('../src/rag/fake-embeddings.ts');
+  const { fakeEmbedding } = await import('../src/testing/fake-embeddings.ts');
   const hnswTimes: number[] = [];
   const exactTimes: number[] = [];
   let recall = 0;

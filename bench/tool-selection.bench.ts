@@ -10,11 +10,11 @@
  */
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { catalog } from '../src/handlers/catalog.ts';
+import { catalog } from '../src/composition/handlers.ts';
 import { Registry } from '../src/handlers/registry.ts';
 import { toolNameForKey } from '../src/handlers/tool-names.ts';
 import type { AnyHandler } from '../src/handlers/handler.ts';
-import { loadEvalCases } from '../src/orchestrator/local-tier/eval-figures.ts';
+import { loadEvalCases } from '../src/testing/eval-figures.ts';
 import { evaluationCatalogue, loadPlannedCatalogue } from '../src/orchestrator/tool-selection/eval-catalogue.ts';
 import { LexicalRanker } from '../src/orchestrator/tool-selection/lexical-ranker.ts';
 import { evaluateSelection } from '../src/orchestrator/tool-selection/selection-eval.ts';

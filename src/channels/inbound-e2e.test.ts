@@ -9,7 +9,7 @@ import { createTestPglite } from '../store/test-stores.ts';
 import { createTestRuntime } from '../testing/test-runtime.ts';
 import { eventBusService, type ZantaraEvent } from '../realtime/event-bus.ts';
 import { metaSignature, whatsappTextWebhook } from '../testing/fake-meta/fake-meta-server.ts';
-import { detectLanguage } from '../orchestrator/language.ts';
+import { detectLanguage } from '../text/language.ts';
 import { inboundProcessorTask } from './inbound-processor.ts';
 
 const store = await createTestPglite();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
 import { ensureClientForContact } from '../identity/client-contacts.ts';
-import type { ChatTurnRequest, ChatTurnResult } from '../orchestrator/chat-types.ts';
-import { detectLanguage } from '../orchestrator/language.ts';
+import type { ChatTurnRequest, ChatTurnResult } from '../runtime/chat-turn.ts';
+import { detectLanguage } from '../text/language.ts';
 import { outboxService } from '../outbox/outbox.ts';
 import { eventBusService } from '../realtime/event-bus.ts';
 import type { BackgroundTask } from '../runtime/background.ts';

@@ -5,7 +5,7 @@ import { createTestPglite, type TestStore } from '../store/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
 import { eventBusService, type ZantaraEvent } from '../realtime/event-bus.ts';
 import type { Principal } from '../auth/principal.ts';
-import type { ChatTurnRequest, ChatTurnResult, PendingAction } from '../orchestrator/chat-types.ts';
+import type { ChatTurnRequest, ChatTurnResult, PendingAction } from '../runtime/chat-turn.ts';
 import { OutboxWorker } from '../outbox/outbox-worker.ts';
 import { outboxService } from '../outbox/outbox.ts';
 import { FakeMetaServer, instagramTextWebhook, metaSignature, whatsappStatusWebhook, whatsappTextWebhook } from '../testing/fake-meta/fake-meta-server.ts';

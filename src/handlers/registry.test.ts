@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { defineHandler } from './handler.ts';
-import { catalog } from './catalog.ts';
+import { catalog } from '../composition/handlers.ts';
 import { lintHandler } from './lint-handler.ts';
 import { keyForToolName, toolNameForKey, TOOL_NAME_PATTERN } from './tool-names.ts';
 

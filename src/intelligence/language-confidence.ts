@@ -4,7 +4,7 @@
  * clauses, each clause is detected on its own, and the share of words in clauses that agree is the agreement.
  * Short texts carry little evidence, so the confidence is scaled down below eight words.
  */
-import { detectLanguage, LANGUAGES, type Language } from '../orchestrator/language.ts';
+import { detectLanguage, LANGUAGES, type Language } from '../text/language.ts';
 
 export type LanguageDetection = {
   language: Language;

@@ -16,7 +16,7 @@ import { resolveConfig } from '../orchestrator/config.ts';
 import { handlers as memoryHandlers } from '../handlers/memory/index.ts';
 import { handlers as ragHandlers } from '../handlers/rag/index.ts';
 import { toolNameForKey } from '../handlers/tool-names.ts';
-import { memoryTurnHook } from './memory-turn-hook.ts';
+import { memoryTurnHook } from '../orchestrator/memory-turn-hook.ts';
 import { ragService } from '../rag/rag-index.ts';
 
 let store: TestStore;

@@ -8,7 +8,7 @@ import { parseEnv } from '../config/env.ts';
 import { ZantaraError } from '../errors.ts';
 import { defineService } from '../runtime/service.ts';
 import type { Queryable, Store } from '../store/store.ts';
-import { pendingTurnSaves } from '../orchestrator/pending-turn-saves.ts';
+import { pendingTurnSaves } from '../store/pending-turn-saves.ts';
 import { coverageFor, requireQueryWords, tsqueryFor } from '../rag/search-query.ts';
 
 export const FACT_TYPES = ['profile', 'preference', 'permit', 'case', 'contact', 'document', 'note'] as const;

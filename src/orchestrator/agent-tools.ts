@@ -13,7 +13,7 @@ import type { AnyHandler } from '../handlers/handler.ts';
 import { toolNameForKey } from '../handlers/tool-names.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { approvalsService } from './approvals.ts';
-import type { PendingAction } from './chat-types.ts';
+import type { PendingAction } from '../runtime/chat-turn.ts';
 import type { HandlerTrace } from './turn-traces.ts';
 
 export const HANDLER_SEARCH_KEY = 'system.handlers.search';

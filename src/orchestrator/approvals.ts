@@ -10,7 +10,7 @@ import { forbidden, invalidParams, issuesFromZod, notFound, ZantaraError } from 
 import { eventBusService } from '../realtime/event-bus.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { defineService } from '../runtime/service.ts';
-import type { PendingAction } from './chat-types.ts';
+import type { PendingAction } from '../runtime/chat-turn.ts';
 
 export type ActionStatus = 'pending' | 'executed' | 'rejected' | 'expired' | 'failed';
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
 import { notFound } from '../errors.ts';
 import type { Queryable } from '../store/store.ts';
-import { pendingTurnSaves } from './pending-turn-saves.ts';
+import { pendingTurnSaves } from '../store/pending-turn-saves.ts';
 
 export type Conversation = { id: string; principal_id: string; channel: string; title: string | null; summary: string | null; summarized_through: number };
 export type StoredMessage = { id: number; role: 'user' | 'assistant' | 'tool'; content: string; parts: unknown; created_at: string };

@@ -6,7 +6,7 @@ import { createTestPglite, type TestStore } from '../store/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer } from '../testing/fake-model-servers/fake-model-server.ts';
 import { createOrchestratorTestRuntime, settled } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
 import type { OrchestratorConfigFile } from './config.ts';
-import type { ChatTurnResult } from './chat-types.ts';
+import type { ChatTurnResult } from '../runtime/chat-turn.ts';
 
 let store: TestStore;
 let primary: FakeModelServer;

@@ -7,7 +7,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { createTestPglite, type TestStore } from '../store/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer } from '../testing/fake-model-servers/fake-model-server.ts';
 import { createOrchestratorTestRuntime, settled } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
-import type { ChatTurnResult } from './chat-types.ts';
+import type { ChatTurnResult } from '../runtime/chat-turn.ts';
 import { loadOrchestratorConfig, resolveConfig } from './config.ts';
 import { classifyQuery, pickArm } from './routing.ts';
 

@@ -7,7 +7,7 @@
  */
 import type { Principal } from '../auth/principal.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import type { ChatTurnRequest, ChatTurnResult } from './chat-types.ts';
+import type { ChatTurnRequest, ChatTurnResult } from '../runtime/chat-turn.ts';
 import { orchestratorService, type ChatEvent, type TurnOptions } from './orchestrator.ts';
 
 export type { ChatEvent, TurnOptions };

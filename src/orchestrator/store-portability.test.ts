@@ -4,7 +4,7 @@ import { fixedClock } from '../runtime/clock.ts';
 import { createTestStores, type TestStore } from '../store/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer } from '../testing/fake-model-servers/fake-model-server.ts';
 import { createOrchestratorTestRuntime } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
-import type { ChatTurnResult } from './chat-types.ts';
+import type { ChatTurnResult } from '../runtime/chat-turn.ts';
 import { orchestratorService } from './orchestrator.ts';
 
 // The orchestrator's SQL (conversations, approvals, traces, usage) on PGlite and on PostgreSQL.

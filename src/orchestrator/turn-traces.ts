@@ -3,7 +3,7 @@
  * attempts, tokens, cost from the price table, handlers with duration and outcome). Usage reports sum them.
  */
 import type { Queryable } from '../store/store.ts';
-import { pendingTurnSaves } from './pending-turn-saves.ts';
+import { pendingTurnSaves } from '../store/pending-turn-saves.ts';
 import type { Attempt } from './provider-chain.ts';
 
 export type HandlerTrace = { key: string; duration_ms: number; outcome: 'ok' | 'error' | 'pending_approval' | 'refused'; error_code?: string; action_id?: string };

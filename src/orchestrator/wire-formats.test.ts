@@ -5,7 +5,7 @@ import { createProviderModel, providersFromEnv, type ProviderName } from '../pro
 import { createTestPglite, type TestStore } from '../store/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer, type WireFormat } from '../testing/fake-model-servers/fake-model-server.ts';
 import { createOrchestratorTestRuntime } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
-import type { ChatTurnResult } from './chat-types.ts';
+import type { ChatTurnResult } from '../runtime/chat-turn.ts';
 
 let store: TestStore;
 const fakes = {} as Record<WireFormat, FakeModelServer>;

@@ -4,7 +4,7 @@ import { eventBusService } from '../realtime/event-bus.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { defineService } from '../runtime/service.ts';
 import type { ChannelDeliverer, OutboxRow, OutboxStatus } from './channel-deliverer.ts';
-import { channelDeliverers } from './channel-deliverers.ts';
+import { channelDeliverers } from '../composition/deliverers.ts';
 import { outboxConfig, type OutboxConfig } from './outbox-config.ts';
 
 export type EnqueueInput = {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createTestStores, type TestStore } from '../store/test-stores.ts';
 import { createTestRuntime } from '../testing/test-runtime.ts';
 import { embedderFromEnv } from './embeddings.ts';
-import { fakeEmbedding } from './fake-embeddings.ts';
+import { fakeEmbedding } from '../testing/fake-embeddings.ts';
 import { ragReadiness, ragService } from './rag-index.ts';
 
 /** An OpenAI-compatible embeddings endpoint on loopback, answering with deterministic bag-of-words vectors. */

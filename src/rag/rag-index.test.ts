@@ -7,7 +7,7 @@ import { createTestStores, type TestStore } from '../store/test-stores.ts';
 import type { Queryable, Store } from '../store/store.ts';
 import { RagIndex } from './rag-index.ts';
 import { makePdf } from './test-pdf.ts';
-import { fakeEmbedder } from './fake-embeddings.ts';
+import { fakeEmbedder } from '../testing/fake-embeddings.ts';
 import { CHUNK_MAX_CHARS } from './chunker.ts';
 
 const stores = await createTestStores();

@@ -20,7 +20,7 @@ import { chunkSections, type Chunk } from './chunker.ts';
 import { BadDocumentError, formatOf, parseDocument, type ParsedDocument } from './document-parsers.ts';
 import { embedderFromEnv, embedTexts, vectorLiteral, type Embedder } from './embeddings.ts';
 import { coverageFor, foldForMatch, requireQueryWords, snippetOf, tsqueryFor } from './search-query.ts';
-import { CREATE_EMBEDDINGS_TABLE, ensureDimensionIndex } from './vector-schema.ts';
+import { CREATE_EMBEDDINGS_TABLE, ensureDimensionIndex } from '../store/vector-schema.ts';
 
 /** Bumped when parsing or chunking changes, so every file is re-cut on the next ingest. */
 const CHUNKER_VERSION = 'c1';

@@ -41,7 +41,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const logger = options.logger ?? createLogger(env);
   const rateLimiter = options.rateLimiter ?? createRateLimiter(env);
   const store = options.store ?? (await openStore(env));
-  const handlers = options.handlers ?? (await import('../handlers/catalog.ts')).catalog;
+  const handlers = options.handlers ?? (await import('../composition/handlers.ts')).catalog;
   const services = new Map<ServiceDefinition<unknown>, unknown>();
   const closers: Array<() => Promise<void> | void> = [];
   const registry = new Registry().register(...handlers);

@@ -8,7 +8,7 @@ import { apiKeysService } from '../../auth/api-keys.ts';
 import { SYSTEM_PRINCIPAL, type Principal } from '../../auth/principal.ts';
 import { ZantaraError } from '../../errors.ts';
 import { approvalsService } from '../../orchestrator/approvals.ts';
-import type { ChatTurnResult } from '../../orchestrator/chat-types.ts';
+import type { ChatTurnResult } from '../../runtime/chat-turn.ts';
 import type { ChatEvent } from '../../orchestrator/orchestrator.ts';
 import { runChatTurn } from '../../orchestrator/run-chat-turn.ts';
 import type { Runtime } from '../../runtime/runtime.ts';

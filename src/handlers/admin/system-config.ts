@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { loadGoogleConfig } from '../../integrations/google/google-config.ts';
 import { utilityModelFromEnv } from '../../providers/utility-model.ts';
-import { channelDeliverers } from '../../outbox/channel-deliverers.ts';
+import { channelDeliverers } from '../../composition/deliverers.ts';
 import { outboxConfig } from '../../outbox/outbox-config.ts';
 import { providersFromEnv } from '../../providers/providers.ts';
 import { limitsFromEnv } from '../../rate-limit/rate-limiter.ts';

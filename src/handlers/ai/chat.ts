@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineHandler } from '../handler.ts';
-import type { ChatTurnResult } from '../../orchestrator/chat-types.ts';
+import type { ChatTurnResult } from '../../runtime/chat-turn.ts';
 import { runChatTurn } from '../../orchestrator/run-chat-turn.ts';
 
 /** One chat turn through /call: the same object as POST /v1/chat. */

@@ -8,7 +8,7 @@ import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.
 import { RagIndex, ragReadiness } from '../../rag/rag-index.ts';
 import { ragAnswerModelService } from '../../rag/grounded-answer.ts';
 import { sourcesFromRagResults } from '../../rag/citations.ts';
-import { mockTextModel } from '../../memory/mock-model.ts';
+import { mockTextModel } from '../../testing/mock-model.ts';
 import { runCli } from '../../cli/main.ts';
 
 const stores = await createTestStores();

@@ -11,7 +11,7 @@ import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { evaluationCatalogue, loadPlannedCatalogue } from '../tool-selection/eval-catalogue.ts';
 import { evaluateSelection } from '../tool-selection/selection-eval.ts';
-import { amountsIn, loadEvalCases, missingFigures, resolveFigure, unexplainedAmounts, type EvalCase } from './eval-figures.ts';
+import { amountsIn, loadEvalCases, missingFigures, resolveFigure, unexplainedAmounts, type EvalCase } from '../../testing/eval-figures.ts';
 import { tryLocalAnswer, type LocalVerdict } from './local-tier.ts';
 
 const cases = loadEvalCases();

@@ -5,13 +5,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChatTurnResult } from '../chat-types.ts';
+import type { ChatTurnResult } from '../../runtime/chat-turn.ts';
 import { Knowledge, knowledgeEnv } from '../../knowledge/knowledge-service.ts';
 import { parseEnv } from '../../config/env.ts';
 import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer } from '../../testing/fake-model-servers/fake-model-server.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
-import { amountsIn } from './eval-figures.ts';
+import { amountsIn } from '../../testing/eval-figures.ts';
 
 let store: TestStore;
 let fake: FakeModelServer;

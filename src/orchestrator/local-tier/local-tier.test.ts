@@ -5,8 +5,8 @@ import { Knowledge, knowledgeEnv } from '../../knowledge/knowledge-service.ts';
 import { parseEnv } from '../../config/env.ts';
 import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
-import { detectLanguage } from '../language.ts';
-import { amountsIn } from './eval-figures.ts';
+import { detectLanguage } from '../../text/language.ts';
+import { amountsIn } from '../../testing/eval-figures.ts';
 import { noModelMessage, tryLocalAnswer, type LocalVerdict } from './local-tier.ts';
 
 let store: TestStore;

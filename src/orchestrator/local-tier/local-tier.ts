@@ -8,7 +8,7 @@ import type { Principal } from '../../auth/principal.ts';
 import { ZantaraError } from '../../errors.ts';
 import { loadKnowledge } from '../../knowledge/load-knowledge.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
-import { detectLanguage, type Language } from '../language.ts';
+import { detectLanguage, type Language } from '../../text/language.ts';
 import { classifyIntent, type KnowledgeIntent } from './intent.ts';
 import { PHRASES } from './phrases.ts';
 import {
@@ -18,7 +18,7 @@ import {
 } from './render.ts';
 import { departmentIn, kbliCodeIn, quoteParts, subjectOf, teamLanguageIn, wantedVariant } from './subject.ts';
 
-export type { Language } from '../language.ts';
+export type { Language } from '../../text/language.ts';
 
 export type EscalationReason = 'out_of_scope' | 'not_confident' | 'action' | 'unsupported';
 

@@ -2,7 +2,7 @@
  * The fixed wording of local answers in ZANTARA's three languages. Facts never live here: every figure, name,
  * date and note comes from a handler result; these are only the words around them.
  */
-import type { Language } from '../language.ts';
+import type { Language } from '../../text/language.ts';
 
 export type Phrases = {
   idr(amount: number): string;

@@ -3,7 +3,7 @@
  * comes from the result; the words around them come from `phrases.ts`. Each answer cites the source and
  * `last_verified` of what it quotes, keeps verify notes, and ends with the price-list disclaimer when it shows prices.
  */
-import type { Language } from '../language.ts';
+import type { Language } from '../../text/language.ts';
 import type { PackageQuote, PriceEntry, ProcessingTimeInfo, QuoteContactLine, QuoteLine } from '../../knowledge/knowledge-service.ts';
 import { PHRASES, unitIn, type Phrases } from './phrases.ts';
 

@@ -5,7 +5,7 @@
  * pgvector is installed after this migration ran.
  */
 import type { Store } from '../store.ts';
-import { CREATE_EMBEDDINGS_TABLE } from '../../rag/vector-schema.ts';
+import { CREATE_EMBEDDINGS_TABLE } from '../vector-schema.ts';
 
 export async function up(store: Store): Promise<void> {
   if (!store.hasVector) return;

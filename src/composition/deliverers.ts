@@ -2,7 +2,7 @@
  * The channels the outbox can deliver to. To add one, import its `ChannelDeliverer` and append it to the list
  * (one line each); nothing else in the outbox changes.
  */
-import type { ChannelDeliverer } from './channel-deliverer.ts';
+import type { ChannelDeliverer } from '../outbox/channel-deliverer.ts';
 import { whatsappDeliverer } from '../integrations/meta/whatsapp-deliverer.ts';
 import { instagramDeliverer } from '../integrations/meta/instagram-deliverer.ts';
 import { slackDeliverer } from '../integrations/slack/slack-deliverer.ts';

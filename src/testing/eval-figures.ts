@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { KnowledgeData } from '../../knowledge/load-knowledge.ts';
-import type { Variant } from '../../knowledge/schemas.ts';
-import type { Language } from '../language.ts';
+import type { KnowledgeData } from '../knowledge/load-knowledge.ts';
+import type { Variant } from '../knowledge/schemas.ts';
+import type { Language } from '../text/language.ts';
 
-export const EVAL_CASES_PATH = fileURLToPath(new URL('../../../evals/cases.jsonl', import.meta.url));
-export const EVAL_CATALOGUE_PATH = fileURLToPath(new URL('../../../evals/catalogue.json', import.meta.url));
+export const EVAL_CASES_PATH = fileURLToPath(new URL('../../evals/cases.jsonl', import.meta.url));
+export const EVAL_CATALOGUE_PATH = fileURLToPath(new URL('../../evals/catalogue.json', import.meta.url));
 
 export type FigureRef =
   | { price_ref: string }

@@ -2,12 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestPglite, type TestStore } from '../store/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
-import { turnHooks } from '../orchestrator/turn-hooks.ts';
-import { extractFacts, extractFactsLocally, parseDate } from './fact-extractor.ts';
+import { turnHooks } from './turn-hooks.ts';
+import { extractFacts, extractFactsLocally, parseDate } from '../memory/fact-extractor.ts';
 import { memoryModelService, memoryTurnHook } from './memory-turn-hook.ts';
-import { memoryService } from './memory-facts.ts';
-import { mockTextModel } from './mock-model.ts';
-import { profileSection } from './user-profile.ts';
+import { memoryService } from '../memory/memory-facts.ts';
+import { mockTextModel } from '../testing/mock-model.ts';
+import { profileSection } from '../memory/user-profile.ts';
 
 const byKey = (facts: Array<{ key: string; data: Record<string, unknown> }>) => Object.fromEntries(facts.map((f) => [f.key, f.data]));
 

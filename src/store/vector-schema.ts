@@ -1,4 +1,4 @@
-import type { Queryable } from '../store/store.ts';
+import type { Queryable } from './store.ts';
 
 /** Dimensions pgvector's HNSW index accepts for `vector`. */
 export const MAX_INDEXED_DIM = 2000;

@@ -6,7 +6,7 @@
  *
  * The register is per store object: the conversation routes build `Conversations` from the store alone.
  */
-import type { Queryable } from '../store/store.ts';
+import type { Queryable } from './store.ts';
 
 type PendingSave = { principalId: string; conversationId: string; channel: string };
 

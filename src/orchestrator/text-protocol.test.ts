@@ -4,7 +4,7 @@ import type { LanguageModelV4FunctionTool } from '@ai-sdk/provider';
 import { createTestPglite, type TestStore } from '../store/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer } from '../testing/fake-model-servers/fake-model-server.ts';
 import { createOrchestratorTestRuntime } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
-import type { ChatTurnResult } from '../orchestrator/chat-types.ts';
+import type { ChatTurnResult } from '../runtime/chat-turn.ts';
 import { parseHandlerCalls } from './text-protocol.ts';
 
 const tools: LanguageModelV4FunctionTool[] = [

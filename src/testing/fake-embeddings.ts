@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { MockEmbeddingModelV4 } from 'ai/test';
-import type { Embedder } from './embeddings.ts';
-import { foldForMatch } from './search-query.ts';
+import type { Embedder } from '../rag/embeddings.ts';
+import { foldForMatch } from '../rag/search-query.ts';
 
 export function fakeEmbedding(text: string, dim: number): number[] {
   const v = new Array<number>(dim).fill(0);

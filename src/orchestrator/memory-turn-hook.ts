@@ -5,11 +5,11 @@
 import { explicitUtilityModel } from '../providers/utility-model.ts';
 import type { LanguageModel } from 'ai';
 import { SYSTEM_PRINCIPAL } from '../auth/principal.ts';
-import type { TurnHook } from '../orchestrator/turn-hooks.ts';
+import type { TurnHook } from './turn-hooks.ts';
 import { defineService } from '../runtime/service.ts';
-import { extractFacts } from './fact-extractor.ts';
-import { memoryService } from './memory-facts.ts';
-import { profileSection } from './user-profile.ts';
+import { extractFacts } from '../memory/fact-extractor.ts';
+import { memoryService } from '../memory/memory-facts.ts';
+import { profileSection } from '../memory/user-profile.ts';
 
 /**
  * The model that extracts facts with structured output: the one named by ZANTARA_UTILITY_MODEL; unset (the
