@@ -9,7 +9,8 @@ import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
 import { cleanEnv, parseEnv } from './config/env.ts';
 import { ZantaraError } from './errors.ts';
 import { startServer } from './http/server.ts';
-import { createRuntime } from './runtime/runtime.ts';
+import { createZantara } from './composition/zantara.ts';
+import { backgroundTasks } from './composition/background-tasks.ts';
 import { startBackgroundTasks } from './runtime/background.ts';
 
 const serverEnv = z.object({
@@ -20,9 +21,9 @@ const serverEnv = z.object({
 async function main(): Promise<void> {
   const env = cleanEnv(process.env);
   const { PORT, HOST } = parseEnv(serverEnv, env);
-  const runtime = await createRuntime({ env });
+  const runtime = await createZantara({ env });
   const admin = await bootstrapAdmin(runtime);
-  await startBackgroundTasks(runtime);
+  await startBackgroundTasks(runtime, backgroundTasks);
   const server = await startServer(runtime, { port: PORT, hostname: HOST });
   // One write, key first: whoever waits for the "listening" line (a person, a supervisor, a test) already has the key.
   const banner = admin.createdKey

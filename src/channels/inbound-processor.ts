@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal.ts';
 import { ensureClientForContact } from '../identity/client-contacts.ts';
-import type { ChatTurnRequest, ChatTurnResult } from '../runtime/chat-turn.ts';
+import { chatTurnPort, type ChatTurnRunner } from '../runtime/chat-turn.ts';
 import { detectLanguage } from '../text/language.ts';
 import { outboxService } from '../outbox/outbox.ts';
 import { eventBusService } from '../realtime/event-bus.ts';
@@ -11,26 +10,21 @@ import { channelsConfig, type ChannelsConfig } from './channels-config.ts';
 import { inboundQueueService, type InboundQueue, type InboundRow } from './inbound-queue.ts';
 import { PollLoop } from '../runtime/poll-loop.ts';
 
-/** Runs one chat turn for a principal; the orchestrator's `runChatTurn` by default. */
-export type TurnRunner = (runtime: Runtime, principal: Principal, request: ChatTurnRequest) => Promise<ChatTurnResult>;
+/** Runs one chat turn for a principal; the orchestrator's `runChatTurn` (through `chatTurnPort`) by default. */
+export type TurnRunner = ChatTurnRunner;
 
 /** Longest text one message may carry on each channel; longer replies are split. */
 const MAX_REPLY_CHARS = { whatsapp: 4096, instagram: 1000 } as const;
 
-/**
- * The orchestrator's turn runner, loaded when first needed (it may be built after this module). When it does
- * not exist, inbound messages wait for staff instead of failing.
- */
+/** The turn runner the composition root provided. When there is none, inbound messages wait for staff instead of failing. */
 export const defaultTurnRunner: TurnRunner = async (runtime, principal, request) => {
-  const href = new URL('../orchestrator/run-chat-turn.ts', import.meta.url).href;
-  let mod: { runChatTurn?: TurnRunner };
+  let run: ChatTurnRunner;
   try {
-    mod = (await import(href)) as { runChatTurn?: TurnRunner };
+    run = runtime.service(chatTurnPort);
   } catch (error) {
-    throw new TurnUnavailableError(`The chat turn runner could not be loaded: ${(error as Error).message}`);
+    throw new TurnUnavailableError(`The chat turn runner is not available: ${(error as Error).message}`);
   }
-  if (typeof mod.runChatTurn !== 'function') throw new TurnUnavailableError('src/orchestrator/run-chat-turn.ts exports no runChatTurn');
-  return mod.runChatTurn(runtime, principal, request);
+  return run(runtime, principal, request);
 };
 
 export class TurnUnavailableError extends Error {

@@ -1,6 +1,6 @@
 /**
- * The channels the outbox can deliver to. To add one, import its `ChannelDeliverer` and append it to the list
- * (one line each); nothing else in the outbox changes.
+ * The channels the outbox can deliver to (composition root: the outbox knows no integration). To add one, import its
+ * `ChannelDeliverer` and append it to the list (one line each); nothing else in the outbox changes.
  */
 import type { ChannelDeliverer } from '../outbox/channel-deliverer.ts';
 import { whatsappDeliverer } from '../integrations/meta/whatsapp-deliverer.ts';
@@ -19,7 +19,3 @@ export const channelDeliverers: ChannelDeliverer[] = [
   gmailDeliverer,
 ];
 
-/** The deliverer for a channel name, if one is registered. */
-export function delivererFor(channel: string, deliverers: readonly ChannelDeliverer[] = channelDeliverers): ChannelDeliverer | undefined {
-  return deliverers.find((d) => d.channel === channel);
-}

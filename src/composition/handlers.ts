@@ -1,4 +1,4 @@
-/** Every handler ZANTARA has, one import per category. The registry is built from this list alone. */
+/** Every handler ZANTARA has, one import per category (composition root). The registry is built from this list alone. */
 import type { AnyHandler } from '../handlers/handler.ts';
 import { handlers as ai } from '../handlers/ai/index.ts';
 import { handlers as workspace } from '../handlers/workspace/index.ts';

@@ -7,6 +7,7 @@ import { lintHandler } from './lint-handler.ts';
 import { PureResults } from './pure-results.ts';
 import { toolNameForKey } from './tool-names.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { definePort } from '../runtime/service.ts';
 
 export type CallOptions = { principal: Principal; requestId?: string; signal?: AbortSignal };
 
@@ -150,3 +151,6 @@ export class Registry {
 }
 
 export type { HandlerDefinition };
+
+/** The runtime's registry, built from the handler list in the composition root: `runtime.service(handlerRegistry)`. */
+export const handlerRegistry = definePort<Registry>('handler registry');

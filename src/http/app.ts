@@ -4,25 +4,18 @@ import { Hono } from 'hono';
 import { ZantaraError } from '../errors.ts';
 import { accessLogger } from '../telemetry/access-log.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { definePort } from '../runtime/service.ts';
 import type { AppEnv } from './app-env.ts';
 import { sendError } from './envelope.ts';
 import { checkDeclaredLength } from './request-body.ts';
-import { callRoutes } from './routes/call.ts';
-import { chatRoutes } from './routes/chat.ts';
-import { actionsRoutes } from './routes/actions.ts';
-import { usageRoutes } from './routes/usage.ts';
-import { systemRoutes } from './routes/system.ts';
-import { openApiRoutes } from './routes/openapi.ts';
-import { eventRoutes } from './routes/events.ts';
-import { webhookRoutes } from './routes/webhooks.ts';
 
 export { MAX_BODY_BYTES } from './request-body.ts';
 
 /** A group of routes; each entry point module adds its own. */
 export type RouteModule = (app: Hono<AppEnv>, runtime: Runtime) => void;
 
-/** Route modules in the order they are mounted. Add new entry points here. */
-const routeModules: RouteModule[] = [systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes, usageRoutes, webhookRoutes];
+/** Route modules in the order they are mounted; the list is built in the composition root (src/composition/routes.ts). */
+export const httpRoutes = definePort<readonly RouteModule[]>('HTTP route list');
 
 /**
  * The HTTP API. Every response that is an error uses the one envelope; unknown routes are 404 `not_found`;
@@ -55,7 +48,7 @@ export function createApp(runtime: Runtime): Hono<AppEnv> {
       principal: c.get('principal')?.id });
   });
 
-  for (const mount of routeModules) mount(app, runtime);
+  for (const mount of runtime.service(httpRoutes)) mount(app, runtime);
 
   app.notFound((c) => c.json({ ok: false, error: 'not_found', message: `No route ${c.req.method} ${c.req.path}.`, request_id: c.get('requestId') }, 404));
   app.onError((error, c) => {

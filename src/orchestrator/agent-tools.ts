@@ -15,6 +15,7 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { approvalsService } from './approvals.ts';
 import type { PendingAction } from '../runtime/chat-turn.ts';
 import type { HandlerTrace } from './turn-traces.ts';
+import { handlerRegistry } from '../handlers/registry.ts';
 
 export const HANDLER_SEARCH_KEY = 'system.handlers.search';
 
@@ -57,7 +58,7 @@ export function buildAgentTools(input: AgentToolsInput): Record<string, Tool> {
     const name = toolNameForKey(handler.key);
     tools[name] = tool({
       description: `${handler.description}${handler.effect === 'read' ? '' : ` (effect: ${handler.effect} — needs a person's approval unless policy allows)`}`,
-      inputSchema: jsonSchema<Record<string, unknown>>(() => input.runtime.registry.paramsSchema(handler.key) as JSONSchema7),
+      inputSchema: jsonSchema<Record<string, unknown>>(() => input.runtime.service(handlerRegistry).paramsSchema(handler.key) as JSONSchema7),
       execute: (params: Record<string, unknown>) => runTool(input, handler, params),
     });
   }
@@ -96,7 +97,7 @@ async function runTool(input: AgentToolsInput, handler: AnyHandler, params: Reco
     }, { action_id: action.id });
   }
   try {
-    const data = await input.runtime.registry.call(key, params ?? {}, { principal: input.principal, requestId: input.requestId, signal: input.signal });
+    const data = await input.runtime.service(handlerRegistry).call(key, params ?? {}, { principal: input.principal, requestId: input.requestId, signal: input.signal });
     if (key === HANDLER_SEARCH_KEY) offerFound(input, data);
     return finish('ok', { ok: true, data: forModel(data) });
   } catch (error) {

@@ -11,6 +11,7 @@ import { eventBusService } from '../realtime/event-bus.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { defineService } from '../runtime/service.ts';
 import type { PendingAction } from '../runtime/chat-turn.ts';
+import { handlerRegistry } from '../handlers/registry.ts';
 
 export type ActionStatus = 'pending' | 'executed' | 'rejected' | 'expired' | 'failed';
 
@@ -97,7 +98,7 @@ export class Approvals {
     }
     if (action.status === 'expired') throw new ZantaraError('action_expired', `Action ${id} expired at ${action.expires_at}.`, { status: 410 });
     if (action.status !== 'pending') throw new ZantaraError('action_already_decided', `Action ${id} was already ${action.status}.`, { status: 409, details: { status: action.status } });
-    const handler = this.#runtime.registry.get(action.key);
+    const handler = this.#runtime.service(handlerRegistry).get(action.key);
     if (!handler) throw notFound('handler_not_found', `No handler named "${action.key}".`);
     if (!handler.roles.includes(principal.role)) throw forbidden(`The ${principal.role} role may not run ${action.key}; ask the Bali Zero team to approve it.`);
     const params = editedParams ?? action.params;
@@ -119,7 +120,7 @@ export class Approvals {
     let status: ActionStatus = 'executed';
     let result: unknown;
     try {
-      result = await this.#runtime.registry.call(action.key, params, { principal, requestId: `action-${id}` });
+      result = await this.#runtime.service(handlerRegistry).call(action.key, params, { principal, requestId: `action-${id}` });
     } catch (error) {
       status = 'failed';
       result = ZantaraError.isInstance(error) && error.expose ? { error: error.code, message: error.message, ...error.details } : { error: 'internal_error', message: 'Internal error.' };

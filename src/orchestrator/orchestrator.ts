@@ -21,13 +21,14 @@ import { Conversations, type StoredMessage } from './conversations.ts';
 import { noModelMessage as defaultNoModelMessage, tryLocalAnswer as defaultTryLocalAnswer, type LocalVerdict } from './local-tier/local-tier.ts';
 import { createOrchestratorMetrics, type OrchestratorMetrics } from './orchestrator-metrics.ts';
 import { personaPrompt } from './persona.ts';
-import { sourcesFromRagResults } from '../rag/citations.ts';
+import { sourcesFromRagResults, type Source } from '../rag/citations.ts';
 import { pendingTurnSaves } from '../store/pending-turn-saves.ts';
 import { createChainModel, CooldownTracker, type Attempt, type ChainLink } from './provider-chain.ts';
 import { classifyQuery, decideRoute, type RouteDecision } from './routing.ts';
 import { selectTools as defaultSelectTools } from './tool-selection/select-tools.ts';
-import { turnHooks as defaultTurnHooks, type Source, type TurnHook } from './turn-hooks.ts';
+import { turnHooks as defaultTurnHooks, type TurnHook } from './turn-hooks.ts';
 import { costUsd, priceFor, saveTurn, type HandlerTrace, type TurnMessage, type TurnTrace } from './turn-traces.ts';
+import { handlerRegistry } from '../handlers/registry.ts';
 
 /** What a turn streams to its caller (SSE, CLI). */
 export type ChatEvent =
@@ -254,7 +255,7 @@ export class Orchestrator {
     const messages: ModelMessage[] = [...recent.map(toModelMessage), { role: 'user', content: message }];
 
     // 4. Tools: the top-k relevant handlers plus the pinned ones; the rest stay inactive until searched for.
-    const allowed = runtime.registry.listFor(principal).filter((h) => !NEVER_OFFERED.has(h.key));
+    const allowed = runtime.service(handlerRegistry).listFor(principal).filter((h) => !NEVER_OFFERED.has(h.key));
     let selected: AnyHandler[];
     try {
       selected = this.selectTools(allowed, message, { k: config.agent.tools_k, pinned: config.agent.pinned_tools });

@@ -2,9 +2,6 @@ import type { Principal } from '../auth/principal.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { memoryTurnHook } from './memory-turn-hook.ts';
 
-/** A document passage an answer relied on, carried into /v1/chat as `sources`. */
-export type Source = { title: string; source: string; heading?: string };
-
 export type TurnHookInput = {
   runtime: Runtime;
   principal: Principal;

@@ -3,10 +3,10 @@
  * (DATABASE_URL + DATABASE_SCHEMA, or ZANTARA_DATA_DIR), until no message is pending or sending.
  * Prints `delivered <n>` when done. Used by the crash and multi-worker tests (they kill or race it).
  */
-import { createRuntime } from '../runtime/runtime.ts';
+import { createZantara } from '../composition/zantara.ts';
 import { OutboxWorker } from './outbox-worker.ts';
 
-const runtime = await createRuntime({ env: process.env, handlers: [] });
+const runtime = await createZantara({ env: process.env, handlers: [] });
 const worker = new OutboxWorker(runtime, { id: `child-${process.pid}` });
 const deadline = Date.now() + Number(process.env.CHILD_MAX_MS ?? 60_000);
 let delivered = 0;

@@ -2,9 +2,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { ZantaraError, notFound } from '../errors.ts';
 import { eventBusService } from '../realtime/event-bus.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { defineService } from '../runtime/service.ts';
+import { definePort, defineService } from '../runtime/service.ts';
 import type { ChannelDeliverer, OutboxRow, OutboxStatus } from './channel-deliverer.ts';
-import { channelDeliverers } from '../composition/deliverers.ts';
 import { outboxConfig, type OutboxConfig } from './outbox-config.ts';
 
 export type EnqueueInput = {
@@ -48,7 +47,7 @@ export class Outbox {
   readonly deliverers: readonly ChannelDeliverer[];
   readonly #wakeListeners = new Set<() => void>();
 
-  constructor(runtime: Runtime, deliverers: readonly ChannelDeliverer[] = channelDeliverers) {
+  constructor(runtime: Runtime, deliverers: readonly ChannelDeliverer[] = runtime.service(outboxDeliverers)) {
     this.runtime = runtime;
     this.config = outboxConfig(runtime.env);
     this.deliverers = deliverers;
@@ -256,6 +255,9 @@ export function outboxView(row: OutboxRow, withPayload = false): OutboxView {
     ...(withPayload ? { payload: row.payload } : {}),
   };
 }
+
+/** The channels the outbox delivers to, listed in the composition root (src/composition/deliverers.ts). */
+export const outboxDeliverers = definePort<readonly ChannelDeliverer[]>('outbox deliverer list');
 
 export const outboxService = defineService('outbox', (runtime) => new Outbox(runtime));
 

@@ -2,7 +2,8 @@
  * Citations for /v1/chat: the orchestrator passes the results of the `rag.search` / `rag.query` tool calls of a
  * turn and gets `sources: [{title, source, heading}]`, de-duplicated, in the order they were found.
  */
-import type { Source } from '../orchestrator/turn-hooks.ts';
+/** A document passage an answer relied on, carried into /v1/chat as `sources`. */
+export type Source = { title: string; source: string; heading?: string };
 
 type Citable = { title?: unknown; source?: unknown; heading?: unknown };
 

@@ -1,4 +1,11 @@
-/** The contract of one chat turn, shared by /v1/chat, the ai.chat handler, the CLI and inbound channels. */
+/**
+ * The contract of one chat turn, shared by /v1/chat, the ai.chat handler, the CLI and inbound channels. It lives in
+ * the kernel so that layers below the orchestrator (handlers, channels) can run a turn through `chatTurnPort`.
+ */
+import type { Principal } from '../auth/principal.ts';
+import type { Runtime } from './runtime.ts';
+import { definePort } from './service.ts';
+
 export type PendingAction = { id: string; key: string; params: Record<string, unknown>; summary: string; expires_at: string };
 
 export type ChatTurnRequest = {
@@ -29,3 +36,13 @@ export type ChatTurnResult = {
   local: boolean;
   sources?: Array<{ title: string; source: string; heading?: string }>;
 };
+
+/** Per-call options a lower layer may pass; the orchestrator's `TurnOptions` add streaming events. */
+export type ChatTurnOptions = { signal?: AbortSignal; requestId?: string };
+
+/** Runs one chat turn for a principal. */
+export type ChatTurnRunner = (runtime: Runtime, principal: Principal, request: ChatTurnRequest, options?: ChatTurnOptions)
+  => Promise<ChatTurnResult>;
+
+/** The orchestrator's `runChatTurn`, provided by the composition root. */
+export const chatTurnPort = definePort<ChatTurnRunner>('chat turn runner');

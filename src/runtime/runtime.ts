@@ -1,7 +1,5 @@
 import type { Env } from '../config/env.ts';
 import { cleanEnv } from '../config/env.ts';
-import { Registry } from '../handlers/registry.ts';
-import type { AnyHandler } from '../handlers/handler.ts';
 import { createRateLimiter, type RateLimiter } from '../rate-limit/rate-limiter.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
@@ -10,17 +8,21 @@ import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { ServiceDefinition } from './service.ts';
 
-/** Everything a handler or an entry point can reach: the store, the registry, services, logger, clock, limits. */
+/**
+ * The kernel every layer shares: the store, services, logger, clock, metrics and limits. It knows no handler, route
+ * or worker: the composition root (src/composition/) provides those through `provide`.
+ */
 export type Runtime = {
   readonly env: Env;
   readonly store: Store;
-  readonly registry: Registry;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly metrics: Metrics;
   readonly rateLimiter: RateLimiter;
-  /** The service for `definition`, built on first use. */
+  /** The service for `definition`, built on first use (or the value given to `provide`). */
   service<T>(definition: ServiceDefinition<T>): T;
+  /** Sets the value of a service or port before its first use (the handler registry, the outbox's deliverers…). */
+  provide<T>(definition: ServiceDefinition<T>, value: T): void;
   /** Registers a cleanup to run at close (background workers, sockets). */
   onClose(fn: () => Promise<void> | void): void;
   close(): Promise<void>;
@@ -32,8 +34,6 @@ export type RuntimeOptions = {
   clock?: Clock;
   logger?: Logger;
   rateLimiter?: RateLimiter;
-  /** Handlers to register; defaults to the full catalogue. */
-  handlers?: AnyHandler[];
 };
 
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -41,14 +41,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const logger = options.logger ?? createLogger(env);
   const rateLimiter = options.rateLimiter ?? createRateLimiter(env);
   const store = options.store ?? (await openStore(env));
-  const handlers = options.handlers ?? (await import('../composition/handlers.ts')).catalog;
   const services = new Map<ServiceDefinition<unknown>, unknown>();
   const closers: Array<() => Promise<void> | void> = [];
-  const registry = new Registry().register(...handlers);
   const runtime: Runtime = {
     env,
     store,
-    registry,
     logger,
     clock: options.clock ?? systemClock,
     metrics: createMetrics(),
@@ -62,6 +59,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       }
       return services.get(definition) as T;
     },
+    provide<T>(definition: ServiceDefinition<T>, value: T): void {
+      if (services.has(definition)) throw new Error(`${definition.name} is already in use; provide it before its first use`);
+      services.set(definition, value);
+    },
     onClose(fn) { closers.push(fn); },
     async close() {
       for (const fn of closers.reverse()) await Promise.resolve(fn()).catch((error: unknown) => logger.error({ err: error }, 'close failed'));
@@ -69,6 +70,5 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       if (!options.store) await store.close();
     },
   };
-  registry.bind(runtime);
   return runtime;
 }

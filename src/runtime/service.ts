@@ -14,3 +14,17 @@ export type ServiceDefinition<T> = { readonly name: string; readonly create: (ru
 export function defineService<T>(name: string, create: (runtime: Runtime) => T): ServiceDefinition<T> {
   return { name, create };
 }
+
+/**
+ * A service a lower layer needs and a higher one implements (the handler registry, the chat turn runner): the
+ * composition root fills it with `runtime.provide(port, value)`; using it unfilled is a wiring bug and says so.
+ *
+ * @example
+ * export const chatTurnPort = definePort<ChatTurnRunner>('chat turn runner');
+ * runtime.provide(chatTurnPort, runChatTurn); // in src/composition/
+ */
+export function definePort<T>(name: string): ServiceDefinition<T> {
+  return defineService<T>(name, () => {
+    throw new Error(`No ${name}: the composition root (src/composition/) provides it with runtime.provide()`);
+  });
+}

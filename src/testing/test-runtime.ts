@@ -8,11 +8,15 @@ import type { Principal } from '../auth/principal.ts';
 import type { AnyHandler } from '../handlers/handler.ts';
 import { createApp } from '../http/app.ts';
 import type { Clock } from '../runtime/clock.ts';
-import { createRuntime, type Runtime } from '../runtime/runtime.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { createZantara } from '../composition/zantara.ts';
+import { handlerRegistry, type Registry } from '../handlers/registry.ts';
 import type { Env } from '../config/env.ts';
 import type { Store } from '../store/store.ts';
 
 export type TestRuntime = Runtime & {
+  /** The handler registry (`runtime.service(handlerRegistry)`), at hand for tests. */
+  readonly registry: Registry;
   /** Creates an API key with this role and returns it with its principal. */
   key(role: Role, name?: string): Promise<{ key: string; principal: Principal }>;
   /** Sends a request to the HTTP app; `body` objects are sent as JSON. */
@@ -20,9 +24,10 @@ export type TestRuntime = Runtime & {
 };
 
 export async function createTestRuntime(options: { store: Store; env?: Env; handlers?: AnyHandler[]; clock?: Clock }): Promise<TestRuntime> {
-  const runtime = await createRuntime({ env: { NODE_ENV: 'test', ...options.env }, store: options.store, handlers: options.handlers, clock: options.clock });
+  const runtime = await createZantara({ env: { NODE_ENV: 'test', ...options.env }, store: options.store, handlers: options.handlers, clock: options.clock });
   const app = createApp(runtime);
   return Object.assign(runtime, {
+    registry: runtime.service(handlerRegistry),
     async key(role: Role, name = `${role} test key`) {
       const created = await runtime.service(apiKeysService).create({ role, name });
       const principal = await runtime.service(apiKeysService).verify(created.key);

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { loadGoogleConfig } from '../../integrations/google/google-config.ts';
 import { utilityModelFromEnv } from '../../providers/utility-model.ts';
-import { channelDeliverers } from '../../composition/deliverers.ts';
 import { outboxConfig } from '../../outbox/outbox-config.ts';
+import { outboxService } from '../../outbox/outbox.ts';
 import { providersFromEnv } from '../../providers/providers.ts';
 import { limitsFromEnv } from '../../rate-limit/rate-limiter.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { version } from '../../version.ts';
 import { defineHandler } from '../handler.ts';
+import { handlerRegistry } from '../registry.ts';
 
 export const REDACTED = '[redacted]';
 
@@ -56,7 +57,7 @@ function probe(fn: () => boolean): { configured: boolean; problem?: string } {
 export function effectiveConfig(runtime: Runtime) {
   const env = runtime.env;
   const set = (name: string) => env[name] !== undefined && env[name] !== '';
-  const channels = channelDeliverers.map((d) => ({ name: d.channel, ...probe(() => d.isConfigured(runtime)) }));
+  const channels = runtime.service(outboxService).deliverers.map((d) => ({ name: d.channel, ...probe(() => d.isConfigured(runtime)) }));
   const providers = Object.values(providersFromEnv(env)).map((p) => ({ name: p.name, configured: p.configured, default_model: p.defaultModel, tool_protocol: p.protocol }));
   let workspace: { configured: boolean; mode?: string; reason?: string; problem?: string };
   try {
@@ -105,7 +106,7 @@ export const systemConfig = defineHandler({
       store: { kind: runtime.store.kind, vector_search: runtime.store.hasVector, database_url: runtime.env.DATABASE_URL ? redactValue('DATABASE_URL', runtime.env.DATABASE_URL) : null },
       sandbox: config.sandbox,
       rate_limits: { shared_via_redis: Boolean(runtime.env.REDIS_URL), classes: limits },
-      handlers: runtime.registry.list().length,
+      handlers: runtime.service(handlerRegistry).list().length,
       channels: config.channels,
       providers: config.providers,
       services: config.services,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, defineHandler } from '../handler.ts';
 import { notFound } from '../../errors.ts';
+import { handlerRegistry } from '../registry.ts';
 
 export const systemHandlersList = defineHandler({
   key: 'system.handlers.list',
@@ -16,7 +17,7 @@ export const systemHandlersList = defineHandler({
     { description: 'Quali handler ci sono per il business?', params: { category: 'business' } },
   ],
   async run(input, ctx) {
-    const handlers = ctx.runtime.registry.listFor(ctx.principal)
+    const handlers = ctx.runtime.service(handlerRegistry).listFor(ctx.principal)
       .filter((h) => !input.category || h.category === input.category)
       .map((h) => ({ key: h.key, category: h.category, effect: h.effect, description: h.description }));
     return { count: handlers.length, handlers };
@@ -37,8 +38,8 @@ export const systemHandlersGet = defineHandler({
     { description: 'Jelaskan handler kbli.lookup', params: { key: 'kbli.lookup' } },
   ],
   async run(input, ctx) {
-    const handler = ctx.runtime.registry.get(input.key);
+    const handler = ctx.runtime.service(handlerRegistry).get(input.key);
     if (!handler || !handler.roles.includes(ctx.principal.role)) throw notFound('handler_not_found', `No handler named "${input.key}".`, { key: input.key });
-    return ctx.runtime.registry.info(input.key);
+    return ctx.runtime.service(handlerRegistry).info(input.key);
   },
 });

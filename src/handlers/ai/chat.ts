@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineHandler } from '../handler.ts';
-import type { ChatTurnResult } from '../../runtime/chat-turn.ts';
-import { runChatTurn } from '../../orchestrator/run-chat-turn.ts';
+import { chatTurnPort, type ChatTurnResult } from '../../runtime/chat-turn.ts';
 
 /** One chat turn through /call: the same object as POST /v1/chat. */
 export const aiChat = defineHandler({
@@ -20,7 +19,7 @@ export const aiChat = defineHandler({
     { description: 'Domanda di follow-up in italiano', params: { message: 'E quanto tempo ci vuole?', conversation_id: '0b6f2f5e-3c1a-4a7e-9d53-2f4b1c9e8a10' } },
   ],
   async run(input, ctx): Promise<ChatTurnResult> {
-    return runChatTurn(ctx.runtime, ctx.principal, { message: input.message, conversation_id: input.conversation_id, channel: 'api' },
+    return ctx.runtime.service(chatTurnPort)(ctx.runtime, ctx.principal, { message: input.message, conversation_id: input.conversation_id, channel: 'api' },
       { signal: ctx.signal, requestId: ctx.requestId });
   },
 });

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { defineHandler } from '../handler.ts';
-import { orchestratorService } from '../../orchestrator/orchestrator.ts';
+import type { AnyHandler } from '../handler.ts';
+import { handlerRegistry } from '../registry.ts';
+import { definePort } from '../../runtime/service.ts';
+
+/** Ranks handlers for a need in words; the orchestrator's tool selection, provided by the composition root. */
+export type HandlerRanker = (candidates: AnyHandler[], query: string, k: number) => AnyHandler[];
+export const handlerRankerPort = definePort<HandlerRanker>('handler ranker');
 
 /**
  * Finds handlers for a need described in words, so a model that was offered only a few tools can discover the
@@ -21,11 +27,12 @@ export const systemHandlersSearch = defineHandler({
     { description: 'Cerca un handler per fissare un appuntamento', params: { query: 'fissare un appuntamento in calendario', limit: 3 } },
   ],
   async run(input, ctx) {
-    const candidates = ctx.runtime.registry.listFor(ctx.principal).filter((h) => h.key !== 'system.handlers.search' && h.key !== 'ai.chat');
-    const found = ctx.runtime.service(orchestratorService).selectTools(candidates, input.query, { k: input.limit ?? 5 }).slice(0, input.limit ?? 5);
+    const registry = ctx.runtime.service(handlerRegistry);
+    const candidates = registry.listFor(ctx.principal).filter((h) => h.key !== 'system.handlers.search' && h.key !== 'ai.chat');
+    const found = ctx.runtime.service(handlerRankerPort)(candidates, input.query, input.limit ?? 5).slice(0, input.limit ?? 5);
     return {
       count: found.length,
-      handlers: found.map((h) => ({ key: h.key, effect: h.effect, description: h.description, params: ctx.runtime.registry.paramsSchema(h.key) })),
+      handlers: found.map((h) => ({ key: h.key, effect: h.effect, description: h.description, params: registry.paramsSchema(h.key) })),
     };
   },
 });

@@ -3,6 +3,7 @@ import type { OutboxStatus } from '../../outbox/channel-deliverer.ts';
 import { outboxService } from '../../outbox/outbox.ts';
 import { defineHandler } from '../handler.ts';
 import { idempotencyKeyDescription, sendIdempotencyKey, sendResult } from './send-result.ts';
+import { handlerRegistry } from '../registry.ts';
 
 export const emailSend = defineHandler({
   key: 'email.send',
@@ -27,7 +28,7 @@ export const emailSend = defineHandler({
     const outbox = ctx.runtime.service(outboxService);
     const idempotencyKey = sendIdempotencyKey(ctx, 'email.send', input.idempotency_key, [input.to, input.subject, input.text, input.html, input.cc, input.reply_to]);
     // With Google Workspace configured, Gmail sends (through the Workspace engineer's gmail.send and its 'gmail' channel).
-    if (outbox.deliverer('gmail')?.isConfigured(ctx.runtime, input.to) && ctx.runtime.registry.get('gmail.send')) {
+    if (outbox.deliverer('gmail')?.isConfigured(ctx.runtime, input.to) && ctx.runtime.service(handlerRegistry).get('gmail.send')) {
       const queued = (await ctx.call('gmail.send', {
         to: [input.to], cc: input.cc ?? [], subject: input.subject, body: input.text, html: input.html, idempotency_key: idempotencyKey,
       })) as { outbox_id: string; status: OutboxStatus; duplicate: boolean; note: string; from?: string };

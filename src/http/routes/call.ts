@@ -5,6 +5,7 @@ import type { Runtime } from '../../runtime/runtime.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireKey } from '../auth-middleware.ts';
 import { errorBody, readJsonObject, sendOk } from '../envelope.ts';
+import { handlerRegistry } from '../../handlers/registry.ts';
 
 // `params` is only checked to be a JSON object here: the handler's own schema validates its fields in the registry.
 // (A z.record would copy every field into a new object on each call, for nothing.)
@@ -24,7 +25,7 @@ const batchBody = z.object({
 export function callRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   app.post('/call', requireKey(runtime), async (c) => {
     const body = parse(callBody, await readJsonObject(c));
-    const data = await runtime.registry.call(body.key, body.params, { principal: c.get('principal'), requestId: c.get('requestId'), signal: c.req.raw.signal });
+    const data = await runtime.service(handlerRegistry).call(body.key, body.params, { principal: c.get('principal'), requestId: c.get('requestId'), signal: c.req.raw.signal });
     return sendOk(c, data);
   });
 
@@ -34,7 +35,7 @@ export function callRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
     const requestId = c.get('requestId');
     const results = await Promise.all(body.calls.map(async (call, i) => {
       try {
-        return { ok: true as const, data: await runtime.registry.call(call.key, call.params, { principal, requestId: `${requestId}.${i}` }) };
+        return { ok: true as const, data: await runtime.service(handlerRegistry).call(call.key, call.params, { principal, requestId: `${requestId}.${i}` }) };
       } catch (error) {
         const { body: envelope } = errorBody(error, `${requestId}.${i}`);
         if (envelope.error === 'internal_error') runtime.logger.error({ err: error, key: call.key }, 'batch call failed');

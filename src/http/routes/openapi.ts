@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { version } from '../../version.ts';
 import type { AppEnv } from '../app-env.ts';
+import { handlerRegistry } from '../../handlers/registry.ts';
 
 /**
  * GET /openapi.json: the API described from the registry (no second list). `/call` takes a body whose
@@ -13,7 +14,7 @@ export function openApiRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
 }
 
 export function buildOpenApi(runtime: Runtime): Record<string, unknown> {
-  const handlers = runtime.registry.list();
+  const handlers = runtime.service(handlerRegistry).list();
   const schemas: Record<string, unknown> = {
     Error: {
       type: 'object', required: ['ok', 'error'],
@@ -22,7 +23,7 @@ export function buildOpenApi(runtime: Runtime): Record<string, unknown> {
     },
   };
   const calls = handlers.map((h) => {
-    schemas[`params.${h.key}`] = runtime.registry.paramsSchema(h.key);
+    schemas[`params.${h.key}`] = runtime.service(handlerRegistry).paramsSchema(h.key);
     return {
       type: 'object', required: ['key'], additionalProperties: false, description: `${h.description} (effect: ${h.effect}; roles: ${h.roles.join(', ')})`,
       properties: { key: { const: h.key }, params: { $ref: `#/components/schemas/params.${h.key}` } },

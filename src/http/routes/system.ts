@@ -4,6 +4,7 @@ import type { AppEnv } from '../app-env.ts';
 import { requireKey } from '../auth-middleware.ts';
 import { version } from '../../version.ts';
 import { ragReadiness } from '../../rag/rag-index.ts';
+import { handlerRegistry } from '../../handlers/registry.ts';
 
 /** /health (no auth), /ready (checks the database), /v1/handlers, /metrics (staff). */
 export function systemRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
@@ -25,7 +26,8 @@ export function systemRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   });
 
   app.get('/v1/handlers', requireKey(runtime), (c) => {
-    const handlers = runtime.registry.listFor(c.get('principal')).map((h) => runtime.registry.info(h.key));
+    const registry = runtime.service(handlerRegistry);
+    const handlers = registry.listFor(c.get('principal')).map((h) => registry.info(h.key));
     return c.json({ ok: true, data: { count: handlers.length, handlers } });
   });
 

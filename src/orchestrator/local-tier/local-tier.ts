@@ -17,6 +17,7 @@ import {
   type QuoteResult, type TimelineResult, type VisaResult,
 } from './render.ts';
 import { departmentIn, kbliCodeIn, quoteParts, subjectOf, teamLanguageIn, wantedVariant } from './subject.ts';
+import { handlerRegistry } from '../../handlers/registry.ts';
 
 export type { Language } from '../../text/language.ts';
 
@@ -65,8 +66,8 @@ export async function tryLocalAnswer(runtime: Runtime, principal: Principal, mes
 
   const used: string[] = [];
   const call: Call = async (key, params) => {
-    if (!runtime.registry.get(key)) throw new NotConfident(`${key} is not registered`);
-    const result = await runtime.registry.call(key, params, { principal });
+    if (!runtime.service(handlerRegistry).get(key)) throw new NotConfident(`${key} is not registered`);
+    const result = await runtime.service(handlerRegistry).call(key, params, { principal });
     if (!used.includes(key)) used.push(key);
     return result;
   };
@@ -252,8 +253,8 @@ let knownContact: ContactDetails | undefined;
 async function rememberContact(runtime: Runtime, principal: Principal): Promise<ContactDetails | undefined> {
   const cached = contactByRuntime.get(runtime);
   if (cached) return (knownContact = cached);
-  if (!runtime.registry.get('contact.info')) return undefined;
-  const c = await runtime.registry.call('contact.info', {}, { principal }) as ContactResult;
+  if (!runtime.service(handlerRegistry).get('contact.info')) return undefined;
+  const c = await runtime.service(handlerRegistry).call('contact.info', {}, { principal }) as ContactResult;
   const details = { phone: c.phone, whatsapp: c.whatsapp, email: c.email, hours: c.hours };
   contactByRuntime.set(runtime, details);
   return (knownContact = details);

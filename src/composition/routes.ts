@@ -1,0 +1,13 @@
+/** The HTTP route modules, in the order they are mounted (composition root). Add new entry points here. */
+import type { RouteModule } from '../http/app.ts';
+import { callRoutes } from '../http/routes/call.ts';
+import { chatRoutes } from '../http/routes/chat.ts';
+import { actionsRoutes } from '../http/routes/actions.ts';
+import { usageRoutes } from '../http/routes/usage.ts';
+import { systemRoutes } from '../http/routes/system.ts';
+import { openApiRoutes } from '../http/routes/openapi.ts';
+import { eventRoutes } from '../http/routes/events.ts';
+import { webhookRoutes } from '../http/routes/webhooks.ts';
+
+export const routeModules: RouteModule[] = [systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes,
+  usageRoutes, webhookRoutes];
