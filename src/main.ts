@@ -5,7 +5,7 @@
 // First: keeps nextTick's inline caches from being spoiled by the store's start-up (see the module).
 import './runtime/tick-object-anchor.ts';
 import { z } from 'zod';
-import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
+import { bootstrapAdmin } from './identity/bootstrap-admin.ts';
 import { cleanEnv, parseEnv } from './config/env.ts';
 import { ZantaraError } from './errors.ts';
 import { startServer } from './http/server.ts';

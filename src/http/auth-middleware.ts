@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { apiKeysService } from '../auth/api-keys.ts';
+import { apiKeysService } from '../identity/api-keys.ts';
 import type { Role } from '../auth/principal.ts';
 import { forbidden, unauthorized } from '../errors.ts';
 import type { Runtime } from '../runtime/runtime.ts';

@@ -2,7 +2,7 @@
  * Test support: a runtime on a shared test store, API keys per role, and `request()` through the real HTTP app
  * without a network (Hono's app.request).
  */
-import { apiKeysService } from '../auth/api-keys.ts';
+import { apiKeysService } from '../identity/api-keys.ts';
 import type { Role } from '../auth/principal.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AnyHandler } from '../handlers/handler.ts';

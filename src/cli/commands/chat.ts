@@ -4,7 +4,7 @@
  * `/approve ID`, `/reject ID`, `/new` (new conversation), `/quit`.
  */
 import { createInterface } from 'node:readline/promises';
-import { apiKeysService } from '../../auth/api-keys.ts';
+import { apiKeysService } from '../../identity/api-keys.ts';
 import { SYSTEM_PRINCIPAL, type Principal } from '../../auth/principal.ts';
 import { ZantaraError } from '../../errors.ts';
 import { approvalsService } from '../../orchestrator/approvals.ts';

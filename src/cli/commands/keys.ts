@@ -1,4 +1,4 @@
-import { apiKeysService } from '../../auth/api-keys.ts';
+import { apiKeysService } from '../../identity/api-keys.ts';
 import { ROLES, type Role } from '../../auth/principal.ts';
 import { ZantaraError } from '../../errors.ts';
 import type { Command } from '../command.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiKeysService } from '../../auth/api-keys.ts';
+import { apiKeysService } from '../../identity/api-keys.ts';
 import { ROLES } from '../../auth/principal.ts';
 import { defineHandler } from '../handler.ts';
 

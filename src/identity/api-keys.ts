@@ -2,7 +2,7 @@ import { hash as oneShotHash, randomBytes, randomUUID } from 'node:crypto';
 import { notFound } from '../errors.ts';
 import { defineService } from '../runtime/service.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import type { Principal, Role } from './principal.ts';
+import type { Principal, Role } from '../auth/principal.ts';
 
 /**
  * API keys: 32 random bytes shown once at creation, stored as a SHA-256 hash (the keys carry enough entropy
