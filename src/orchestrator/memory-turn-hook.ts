@@ -1,6 +1,6 @@
 /**
  * Memory in chat turns: before a turn, the user's profile joins the system prompt; after it, durable facts the
- * user stated are saved by key (an unchanged fact is not rewritten). Registered in `turnHooks`.
+ * user stated are saved by key (an unchanged fact is not rewritten). Registered in `turnHooks` (turn-hook-list.ts).
  */
 import { explicitUtilityModel } from '../providers/utility-model.ts';
 import type { LanguageModel } from 'ai';

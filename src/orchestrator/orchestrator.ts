@@ -26,7 +26,8 @@ import { pendingTurnSaves } from '../store/pending-turn-saves.ts';
 import { createChainModel, CooldownTracker, type Attempt, type ChainLink } from './provider-chain.ts';
 import { classifyQuery, decideRoute, type RouteDecision } from './routing.ts';
 import { selectTools as defaultSelectTools } from './tool-selection/select-tools.ts';
-import { turnHooks as defaultTurnHooks, type TurnHook } from './turn-hooks.ts';
+import { turnHooks as defaultTurnHooks } from './turn-hook-list.ts';
+import type { TurnHook } from './turn-hooks.ts';
 import { costUsd, priceFor, saveTurn, type HandlerTrace, type TurnMessage, type TurnTrace } from './turn-traces.ts';
 import { handlerRegistry } from '../handlers/registry.ts';
 

@@ -1,6 +1,5 @@
 import type { Principal } from '../auth/principal.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { memoryTurnHook } from './memory-turn-hook.ts';
 
 export type TurnHookInput = {
   runtime: Runtime;
@@ -13,7 +12,7 @@ export type TurnHookInput = {
 
 /**
  * Extension points of a chat turn, so memory and document search plug into the orchestrator without it
- * knowing them. `beforeTurn` adds system-prompt sections (e.g. the user's profile); `afterTurn` sees the
+ * knowing them (the list is in turn-hook-list.ts). `beforeTurn` adds system-prompt sections (e.g. the user's profile); `afterTurn` sees the
  * finished exchange (e.g. to extract durable facts). A hook that throws is logged and skipped.
  */
 export type TurnHook = {
@@ -21,6 +20,3 @@ export type TurnHook = {
   beforeTurn?(input: TurnHookInput): Promise<{ system?: string } | undefined>;
   afterTurn?(input: TurnHookInput & { response: string; turnId: string; handlersUsed: string[] }): Promise<void>;
 };
-
-/** The hooks every turn runs, in order. Add new hooks here. */
-export const turnHooks: TurnHook[] = [memoryTurnHook];

@@ -6,7 +6,9 @@ import type { Store } from '../store/store.ts';
 import { createLogger, type Logger } from '../telemetry/logger.ts';
 import { createMetrics, type Metrics } from '../telemetry/metrics.ts';
 import { systemClock, type Clock } from './clock.ts';
-import type { ServiceDefinition } from './service.ts';
+
+/** A lazily built, per-runtime singleton; declared with `defineService` or `definePort` (service.ts). */
+export type ServiceDefinition<T> = { readonly name: string; readonly create: (runtime: Runtime) => T };
 
 /**
  * The kernel every layer shares: the store, services, logger, clock, metrics and limits. It knows no handler, route

@@ -1,4 +1,6 @@
-import type { Runtime } from './runtime.ts';
+import type { Runtime, ServiceDefinition } from './runtime.ts';
+
+export type { ServiceDefinition };
 
 /**
  * A lazily built, per-runtime singleton (the knowledge base, memory, the outbox…). Each module declares its own
@@ -9,8 +11,6 @@ import type { Runtime } from './runtime.ts';
  * export const knowledgeService = defineService('knowledge', (rt) => loadKnowledge(rt));
  * const kb = ctx.runtime.service(knowledgeService);
  */
-export type ServiceDefinition<T> = { readonly name: string; readonly create: (runtime: Runtime) => T };
-
 export function defineService<T>(name: string, create: (runtime: Runtime) => T): ServiceDefinition<T> {
   return { name, create };
 }
