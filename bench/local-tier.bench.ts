@@ -5,6 +5,7 @@
  * and the latency of tryLocalAnswer (p50/p99 over every query, warm, BENCH_ROUNDS rounds; default 20): end to end, and
  * the tier's own time (end to end minus the time spent inside the handlers it calls, measured around registry.call).
  */
+import type { CallOptions, Registry } from '../src/handlers/registry.ts';
 import { cpus } from 'node:os';
 import { loadKnowledge } from '../src/knowledge/load-knowledge.ts';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +27,11 @@ async function main(): Promise<void> {
 
   // Time spent inside handlers (knowledge service, KBLI table on PGlite), to separate it from the tier's own work.
   let handlerMs = 0;
-  const call = rt.registry.call.bind(rt.registry);
-  rt.registry.call = async (...args: Parameters<typeof call>) => {
+  const call = rt.registry.call.bind(rt.registry) as (key: string, params: unknown, options: CallOptions) => Promise<unknown>;
+  rt.registry.call = (async (key: string, params: unknown, options: CallOptions) => {
     const t0 = performance.now();
-    try { return await call(...args); } finally { handlerMs += performance.now() - t0; }
-  };
+    try { return await call(key, params, options); } finally { handlerMs += performance.now() - t0; }
+  }) as Registry['call'];
 
   const verdicts = new Map<string, LocalVerdict>();
   for (const c of cases) verdicts.set(c.id, await tryLocalAnswer(rt, principal, c.query)); // also warms every path

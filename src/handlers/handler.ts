@@ -14,9 +14,21 @@ export type HandlerContext = {
   runtime: Runtime;
   requestId: string;
   signal?: AbortSignal;
-  /** Calls another handler as the same principal (validation and roles apply). */
-  call(key: string, params: unknown): Promise<unknown>;
+  /**
+   * Calls another handler as the same principal (validation and roles apply). Pass the declaration to get its
+   * typed result (`ctx.call(baliZeroPricing, input)`); a key string only where the key is chosen at run time.
+   */
+  call: CallHandler;
 };
+
+/** Calls a handler by reference (typed end to end) or by key (dynamic keys). */
+export type CallHandler = {
+  <I extends z.ZodType, O>(handler: HandlerDefinition<I, O>, params: z.input<I>): Promise<O>;
+  (key: string, params: unknown): Promise<unknown>;
+};
+
+/** The result type a handler declares, e.g. `type PricingResult = HandlerOutput<typeof baliZeroPricing>`. */
+export type HandlerOutput<H> = H extends HandlerDefinition<z.ZodType, infer O> ? O : never;
 
 export type HandlerExample = { description: string; params: Record<string, unknown> };
 
@@ -31,7 +43,10 @@ export type HandlerDefinition<I extends z.ZodType = z.ZodType, O = unknown> = {
   /** For a model and a person: what it does, when to use it, what it returns. */
   description: string;
   input: I;
+  /** What `run` returns; checked against every result outside production, published in /v1/handlers and OpenAPI. */
   output?: z.ZodType<O>;
+  /** Former keys still accepted by `call` (renamed handlers); lists show only `key`. */
+  aliases?: readonly string[];
   effect: Effect;
   roles: readonly Role[];
   /** At least two: one in English, one in Italian or Indonesian. */

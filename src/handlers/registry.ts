@@ -20,6 +20,8 @@ export type HandlerInfo = {
   effect: string;
   roles: readonly string[];
   params: Record<string, unknown>;
+  /** JSON Schema of the result, when the handler declares its output. */
+  output?: Record<string, unknown>;
   examples: AnyHandler['examples'];
 };
 
@@ -31,6 +33,8 @@ export type HandlerInfo = {
 export class Registry {
   readonly #handlers = new Map<string, AnyHandler>();
   readonly #schemas = new Map<string, Record<string, unknown>>();
+  readonly #outputSchemas = new Map<string, Record<string, unknown> | undefined>();
+  readonly #aliases = new Map<string, string>();
   readonly #pureResults = new PureResults();
   #runtime?: Runtime;
 
@@ -38,7 +42,11 @@ export class Registry {
     for (const handler of handlers) {
       const problems = lintHandler(handler);
       if (problems.length) throw new Error(`Handler ${handler.key} is not well declared:\n  ${problems.join('\n  ')}`);
-      if (this.#handlers.has(handler.key)) throw new Error(`Handler ${handler.key} is registered twice`);
+      if (this.#handlers.has(handler.key) || this.#aliases.has(handler.key)) throw new Error(`Handler ${handler.key} is registered twice`);
+      for (const alias of handler.aliases ?? []) {
+        if (this.#handlers.has(alias) || this.#aliases.has(alias)) throw new Error(`Alias ${alias} of ${handler.key} is taken`);
+        this.#aliases.set(alias, handler.key);
+      }
       const input = handler.input instanceof z.ZodObject ? handler.input.strict() : handler.input;
       this.#handlers.set(handler.key, { ...handler, input });
     }
@@ -51,8 +59,9 @@ export class Registry {
     return this;
   }
 
+  /** The handler for a key or a former key (alias). */
   get(key: string): AnyHandler | undefined {
-    return this.#handlers.get(key);
+    return this.#handlers.get(this.#aliases.get(key) ?? key);
   }
 
   list(): AnyHandler[] {
@@ -76,20 +85,37 @@ export class Registry {
     return schema;
   }
 
+  /** JSON Schema of a handler's result, derived from its zod output; undefined when it declares none. */
+  outputSchema(key: string): Record<string, unknown> | undefined {
+    const handler = this.#require(key);
+    if (!this.#outputSchemas.has(handler.key)) {
+      const schema = handler.output
+        ? z.toJSONSchema(handler.output, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>
+        : undefined;
+      if (schema) delete schema.$schema;
+      this.#outputSchemas.set(handler.key, schema);
+    }
+    return this.#outputSchemas.get(handler.key);
+  }
+
   info(key: string): HandlerInfo {
     const h = this.#require(key);
+    const output = this.outputSchema(h.key);
     return { key: h.key, tool_name: toolNameForKey(h.key), category: h.category, description: h.description, effect: h.effect,
-      roles: h.roles, params: this.paramsSchema(key), examples: h.examples };
+      roles: h.roles, params: this.paramsSchema(h.key), ...(output ? { output } : {}), examples: h.examples };
   }
 
   /**
    * Validates and runs one handler for a principal.
    * @throws ZantaraError handler_not_found | forbidden | invalid_params | rate_limited | the handler's own codes | internal_error
    */
-  async call(key: string, params: unknown, options: CallOptions): Promise<unknown> {
+  call<I extends z.ZodType, O>(handler: HandlerDefinition<I, O>, params: z.input<I>, options: CallOptions): Promise<O>;
+  call(key: string, params: unknown, options: CallOptions): Promise<unknown>;
+  async call(keyOrHandler: string | AnyHandler, params: unknown, options: CallOptions): Promise<unknown> {
     const runtime = this.#runtime;
     if (!runtime) throw new Error('Registry is not bound to a runtime');
-    const handler = this.#handlers.get(key);
+    const handler = this.get(typeof keyOrHandler === 'string' ? keyOrHandler : keyOrHandler.key);
+    const key = handler?.key ?? String(keyOrHandler);
     if (!handler) throw notFound('handler_not_found', `No handler named "${key}".`, { key });
     if (!handler.roles.includes(options.principal.role)) throw forbidden(`The ${options.principal.role} role may not call ${key}.`);
     const parsed = handler.input.safeParse(params ?? {});
@@ -111,13 +137,14 @@ export class Registry {
       runtime,
       requestId,
       signal: options.signal,
-      call: (nextKey, nextParams) => this.call(nextKey, nextParams, { ...options, requestId }),
+      call: ((next: string | AnyHandler, nextParams: unknown) => this.call(next as string, nextParams, { ...options, requestId })) as HandlerContext['call'],
     };
     const started = performance.now();
     let outcome: 'ok' | 'error' = 'ok';
     let errorCode: string | undefined;
     try {
       const result = await handler.run(parsed.data, ctx);
+      if (handler.output && runtime.env.NODE_ENV !== 'production') this.#checkOutput(handler, result);
       return pureKey === undefined ? result : this.#pureResults.set(key, pureKey, result);
     } catch (error) {
       outcome = 'error';
@@ -143,8 +170,16 @@ export class Registry {
     }
   }
 
+  /** Outside production a result that does not match the declared output is a bug: it fails the call (and the test). */
+  #checkOutput(handler: AnyHandler, result: unknown): void {
+    const checked = handler.output!.safeParse(result);
+    if (checked.success) return;
+    const problems = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(result)'}: ${i.message}`);
+    throw new Error(`${handler.key} returned a result that does not match its output schema: ${problems.join('; ')}`);
+  }
+
   #require(key: string): AnyHandler {
-    const handler = this.#handlers.get(key);
+    const handler = this.get(key);
     if (!handler) throw notFound('handler_not_found', `No handler named "${key}".`, { key });
     return handler;
   }
