@@ -4,11 +4,11 @@ import { quoteGenerate } from './quote.ts';
 import { documentChecklist, visaInfo } from './visa.ts';
 import { kbliLookup, kbliRequirements } from './kbli.ts';
 import { contactInfo, teamDepartments, teamGet, teamList } from './team.ts';
-import { oraclePredict } from './oracle.ts';
+import { timelineEstimate } from './timeline.ts';
 import { leadList, leadSave } from './leads.ts';
 
 /** The business handlers: Bali Zero's facts (prices, quotes, visas, KBLI, team, timelines) and leads. */
 export const handlers: AnyHandler[] = [
   baliZeroPricing, quoteGenerate, visaInfo, documentChecklist, kbliLookup, kbliRequirements,
-  teamList, teamGet, teamDepartments, contactInfo, oraclePredict, leadSave, leadList,
+  teamList, teamGet, teamDepartments, contactInfo, timelineEstimate, leadSave, leadList,
 ] as AnyHandler[];
