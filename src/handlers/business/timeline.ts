@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { defineHandler } from '../handler.ts';
 
-export const oraclePredict = defineHandler({
-  key: 'oracle.predict',
+export const timelineEstimate = defineHandler({
+  key: 'timeline.estimate',
+  aliases: ['oracle.predict'],
   category: 'business',
   description: 'Timeline estimate for a service (visa, KITAS, PT PMA, alcohol licence, NPWP…): working days (min, likely, max) and '
     + 'dates from today in Bali, derived from the processing times in the facts and labelled as an estimate with its basis. '

@@ -130,7 +130,7 @@ test('chatty phrasing, comparisons and the company name do not throw the match o
   assert.ok(amountsIn(versus.response).includes(amount('e33g-remote-worker', 'offshore')) && amountsIn(versus.response).includes(amount('e28a-investor', 'offshore')));
   // "Bali Zero" names the company, not the zero-activity tax report.
   const npwp = await answer('How much does Bali Zero charge for NPWP and how long does it take?');
-  assert.deepEqual(npwp.handlers_used, ['bali.zero.pricing', 'oracle.predict']);
+  assert.deepEqual(npwp.handlers_used, ['bali.zero.pricing', 'timeline.estimate']);
   assert.ok(!npwp.response.includes(item('annual-tax-zero').name), npwp.response);
   // Asking which documents to send is a question, not a request to send something.
   const documents = await answer('What documents should I send you for the E33G?');

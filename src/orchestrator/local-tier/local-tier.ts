@@ -179,7 +179,7 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
       // "How long does a KITAS take?" matches every KITAS; they share one processing time, so the estimate holds.
       const matched = await matchServices(call, needSubject());
       if (new Set(matched.services.map((s) => s.processing_time?.id ?? null)).size !== 1) throw new NotConfident('services with different timelines');
-      renderTimeline(a, await call('oracle.predict', { service: matched.services[0].id }) as TimelineResult);
+      renderTimeline(a, await call('timeline.estimate', { service: matched.services[0].id }) as TimelineResult);
       return;
     }
   }
