@@ -1,6 +1,7 @@
 import type { Runtime } from '../runtime/runtime.ts';
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'sandboxed' | 'cancelled';
+export const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'sandboxed', 'cancelled'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 /** One outbox row as the worker and the deliverers see it. */
 export type OutboxRow = {

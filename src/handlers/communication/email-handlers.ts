@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { OutboxStatus } from '../../outbox/channel-deliverer.ts';
 import { outboxService } from '../../outbox/outbox.ts';
 import { defineHandler } from '../handler.ts';
-import { idempotencyKeyDescription, sendIdempotencyKey, sendResult } from './send-result.ts';
+import { idempotencyKeyDescription, sendIdempotencyKey, sendOutput, sendResult } from './send-result.ts';
 import { handlerRegistry } from '../registry.ts';
+import { gmailSend } from '../workspace/gmail.ts';
 
 export const emailSend = defineHandler({
   key: 'email.send',
@@ -18,6 +18,10 @@ export const emailSend = defineHandler({
     reply_to: z.email().optional().describe('Reply-To address, e.g. the consultant handling the case'),
     idempotency_key: z.string().min(1).max(200).optional().describe(idempotencyKeyDescription),
   }),
+  output: sendOutput.extend({
+    from: z.string().optional().describe('The Workspace account Gmail sends from, on the Gmail path'),
+    reply_to_ignored: z.string().optional().describe('Why Reply-To was not set, on the Gmail path'),
+  }),
   effect: 'send',
   roles: ['staff', 'admin'],
   examples: [
@@ -29,9 +33,9 @@ export const emailSend = defineHandler({
     const idempotencyKey = sendIdempotencyKey(ctx, 'email.send', input.idempotency_key, [input.to, input.subject, input.text, input.html, input.cc, input.reply_to]);
     // With Google Workspace configured, Gmail sends (through the Workspace engineer's gmail.send and its 'gmail' channel).
     if (outbox.deliverer('gmail')?.isConfigured(ctx.runtime, input.to) && ctx.runtime.service(handlerRegistry).get('gmail.send')) {
-      const queued = (await ctx.call('gmail.send', {
+      const queued = await ctx.call(gmailSend, {
         to: [input.to], cc: input.cc ?? [], subject: input.subject, body: input.text, html: input.html, idempotency_key: idempotencyKey,
-      })) as { outbox_id: string; status: OutboxStatus; duplicate: boolean; note: string; from?: string };
+      });
       return { outbox_id: queued.outbox_id, status: queued.status, channel: 'gmail', destination: input.to, note: queued.note, duplicate: queued.duplicate,
         from: queued.from, ...(input.reply_to ? { reply_to_ignored: 'Gmail sends from the Workspace account; Reply-To is not set on this path' } : {}) };
     }

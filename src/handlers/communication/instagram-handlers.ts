@@ -3,7 +3,7 @@ import { withinCustomerWindow } from '../../channels/customer-window.ts';
 import { ZantaraError } from '../../errors.ts';
 import { outboxService } from '../../outbox/outbox.ts';
 import { defineHandler } from '../handler.ts';
-import { idempotencyKeyDescription, sendIdempotencyKey, sendResult } from './send-result.ts';
+import { idempotencyKeyDescription, sendIdempotencyKey, sendOutput, sendResult } from './send-result.ts';
 
 export const instagramSend = defineHandler({
   key: 'instagram.send',
@@ -14,6 +14,7 @@ export const instagramSend = defineHandler({
     text: z.string().trim().min(1).max(1000).describe('Message text (Instagram allows up to 1000 characters)'),
     idempotency_key: z.string().min(1).max(200).optional().describe(idempotencyKeyDescription),
   }),
+  output: sendOutput,
   effect: 'send',
   roles: ['staff', 'admin'],
   examples: [

@@ -5,7 +5,7 @@ import { slackConfig } from '../../integrations/slack/slack-config.ts';
 import { destinationName } from '../../integrations/slack/named-destinations.ts';
 import { outboxService } from '../../outbox/outbox.ts';
 import { defineHandler } from '../handler.ts';
-import { idempotencyKeyDescription, sendIdempotencyKey, sendResult } from './send-result.ts';
+import { idempotencyKeyDescription, sendIdempotencyKey, sendOutput, sendResult } from './send-result.ts';
 
 /** A name configured by an admin; with no names configured at all the message is sandboxed under the asked name. */
 function checkName(kind: string, name: string, names: string[]): string {
@@ -27,6 +27,7 @@ export const slackNotify = defineHandler({
     text: z.string().trim().min(1).max(4000).describe('Message text (Slack mrkdwn allowed)'),
     idempotency_key: z.string().min(1).max(200).optional().describe(idempotencyKeyDescription),
   }),
+  output: sendOutput,
   effect: 'send',
   roles: ['staff', 'admin'],
   examples: [
@@ -51,6 +52,7 @@ export const discordNotify = defineHandler({
     text: z.string().trim().min(1).max(2000).describe('Message text (Discord allows up to 2000 characters)'),
     idempotency_key: z.string().min(1).max(200).optional().describe(idempotencyKeyDescription),
   }),
+  output: sendOutput,
   effect: 'send',
   roles: ['staff', 'admin'],
   examples: [

@@ -1,9 +1,19 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { OUTBOX_STATUSES } from '../../outbox/channel-deliverer.ts';
 import type { EnqueueResult } from '../../outbox/outbox.ts';
 import type { HandlerContext } from '../handler.ts';
 
 /** What every send handler returns: the truth about the message (queued, sandboxed "would send", duplicate). */
-export type SendResult = { outbox_id: string; status: string; channel: string; destination: string; note: string; duplicate: boolean };
+export const sendOutput = z.object({
+  outbox_id: z.string().describe('The outbox message id'),
+  status: z.enum(OUTBOX_STATUSES).describe('Where the message stands now'),
+  channel: z.string().describe('The outbox channel that delivers it'),
+  destination: z.string().describe('Who or where it goes'),
+  note: z.string().describe('What the status means, in words'),
+  duplicate: z.boolean().describe('True when the same idempotency key was already used: no second message'),
+});
+export type SendResult = z.infer<typeof sendOutput>;
 
 export function sendResult(result: EnqueueResult, destination: string): SendResult {
   return { outbox_id: result.id, status: result.status, channel: result.channel, destination, note: result.note, duplicate: result.duplicate };

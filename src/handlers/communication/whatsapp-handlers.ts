@@ -4,7 +4,7 @@ import { ZantaraError } from '../../errors.ts';
 import { metaConfig } from '../../integrations/meta/meta-config.ts';
 import { outboxService } from '../../outbox/outbox.ts';
 import { defineHandler } from '../handler.ts';
-import { idempotencyKeyDescription, sendIdempotencyKey, sendResult } from './send-result.ts';
+import { idempotencyKeyDescription, sendIdempotencyKey, sendOutput, sendResult } from './send-result.ts';
 
 const phone = z.string().trim().transform((v) => v.replace(/[\s\-().]/g, '').replace(/^\+/, ''))
   .pipe(z.string().regex(/^[1-9]\d{7,14}$/, 'an international phone number with country code, e.g. +62 812 3456 7890'));
@@ -36,6 +36,7 @@ export const whatsappSend = defineHandler({
     template: template.optional().describe('An approved template, required outside the 24-hour window'),
     idempotency_key: z.string().min(1).max(200).optional().describe(idempotencyKeyDescription),
   }),
+  output: sendOutput,
   effect: 'send',
   roles: ['staff', 'admin'],
   examples: [
@@ -71,6 +72,13 @@ export const whatsappSendBulk = defineHandler({
     to: z.array(phone).min(1).max(500).describe('Recipient phone numbers with country code'),
     template: template.describe('The approved template to send'),
     idempotency_key: z.string().min(1).max(150).optional().describe(idempotencyKeyDescription),
+  }),
+  output: z.object({
+    count: z.number().int().describe('Messages queued (one per distinct recipient)'),
+    counts: z.record(z.string(), z.number().int()).describe('How many messages per status'),
+    per_minute: z.number().describe('Sending rate'),
+    estimated_minutes: z.number().int().describe('Minutes until the last message goes out'),
+    messages: z.array(sendOutput),
   }),
   effect: 'send',
   roles: ['staff', 'admin'],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OUTBOX_STATUSES } from '../../outbox/channel-deliverer.ts';
 import { defineHandler, type HandlerContext } from '../handler.ts';
 import { callGoogle } from '../../integrations/google/google-workspace.ts';
 import { messageText, summarizeMessage, headerOf } from '../../integrations/google/gmail-message.ts';
@@ -99,6 +100,10 @@ export const gmailSend = defineHandler({
     in_reply_to: z.string().max(500).optional().describe('Message-ID header of the e-mail being answered (from gmail.read message_id_header)'),
     idempotency_key: z.string().min(8).max(200).optional().describe('Same key again → the same outbox message, never a second e-mail'),
     as_user: asUserField,
+  }),
+  output: z.object({
+    outbox_id: z.string(), status: z.enum(OUTBOX_STATUSES), duplicate: z.boolean(), note: z.string(),
+    from: z.string().describe('The account it is sent as'), to: z.array(z.string()),
   }),
   effect: 'send',
   roles: WORKSPACE_ROLES,
