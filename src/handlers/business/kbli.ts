@@ -2,8 +2,18 @@ import { z } from 'zod';
 import { notFound } from '../../errors.ts';
 import { KBLI_EDITION, knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { defineHandler } from '../handler.ts';
+import { kbliEntryOutput, priceEntryOutput } from './business-outputs.ts';
 
 const kbliCode = z.string().trim().regex(/^\d{5}$/, 'a KBLI business code has 5 digits');
+
+export const kbliLookupOutput = z.object({
+  edition: z.string(),
+  edition_note: z.string(),
+  query: z.string().nullable(),
+  count: z.number().int(),
+  results: z.array(kbliEntryOutput.extend({ score: z.number().optional() })),
+});
+export type KbliLookupResult = z.infer<typeof kbliLookupOutput>;
 
 export const kbliLookup = defineHandler({
   key: 'kbli.lookup',
@@ -17,6 +27,7 @@ export const kbliLookup = defineHandler({
     query: z.string().trim().min(2).max(200).optional().describe('The business activity in any of English, Italian or Indonesian'),
     limit: z.number().int().min(1).max(25).default(8).describe('Maximum results for a search'),
   }).refine((v) => v.code !== undefined || v.query !== undefined, { message: 'Give a code or a query', path: ['query'] }),
+  output: kbliLookupOutput,
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
   examples: [
@@ -32,9 +43,21 @@ export const kbliLookup = defineHandler({
       return { edition: KBLI_EDITION, edition_note: kb.data.kbli.edition_note, query: null, count: 1, results: [entry] };
     }
     const results = await kb.searchKbli(input.query!, input.limit);
-    return { edition: KBLI_EDITION, edition_note: kb.data.kbli.edition_note, query: input.query, count: results.length, results };
+    return { edition: KBLI_EDITION, edition_note: kb.data.kbli.edition_note, query: input.query!, count: results.length, results };
   },
 });
+
+export const kbliRequirementsOutput = z.object({
+  edition: z.string(),
+  kbli: kbliEntryOutput,
+  general: z.array(z.object({ id: z.string(), text: z.string(), services: z.array(z.string()), verify: z.boolean(),
+    verify_note: z.string().nullable(), source: z.string(), last_verified: z.string() })),
+  specific: z.array(z.object({ id: z.string(), text: z.string(), codes: z.array(z.string()), services: z.array(priceEntryOutput),
+    verify: z.boolean(), verify_note: z.string().nullable(), source: z.string(), last_verified: z.string() })),
+  services: z.array(priceEntryOutput),
+  disclaimer: z.string(),
+});
+export type KbliRequirementsResult = z.infer<typeof kbliRequirementsOutput>;
 
 export const kbliRequirements = defineHandler({
   key: 'kbli.requirements',
@@ -46,6 +69,7 @@ export const kbliRequirements = defineHandler({
     code: kbliCode.optional().describe('A 5-digit KBLI 2020 code'),
     business_type: z.string().trim().min(2).max(200).optional().describe('The business in words, any language, used when no code is given'),
   }).refine((v) => v.code !== undefined || v.business_type !== undefined, { message: 'Give a code or a business type', path: ['business_type'] }),
+  output: kbliRequirementsOutput,
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
   examples: [

@@ -2,6 +2,21 @@ import { z } from 'zod';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { CATEGORIES } from '../../knowledge/schemas.ts';
 import { defineHandler } from '../handler.ts';
+import { packageQuoteOutput, priceEntryOutput, priceListOutput, warningOutput } from './business-outputs.ts';
+
+export const pricingOutput = z.object({
+  service_type: z.enum([...CATEGORIES, 'all']),
+  query: z.string().nullable(),
+  count: z.number().int(),
+  services: z.array(priceEntryOutput.extend({ match_score: z.number().optional() })),
+  packages: z.array(packageQuoteOutput),
+  warnings: z.array(warningOutput).optional(),
+  currency: z.literal('IDR'),
+  price_list: priceListOutput,
+  disclaimer: z.string(),
+  verify_note: z.string(),
+});
+export type PricingResult = z.infer<typeof pricingOutput>;
 
 export const baliZeroPricing = defineHandler({
   key: 'bali.zero.pricing',
@@ -16,6 +31,7 @@ export const baliZeroPricing = defineHandler({
     specific_service: z.string().trim().min(1).max(200).optional()
       .describe('The service in any words or language, or a code: "E23 working", "visto pensionato", "PT PMA", "NPWP"'),
   }),
+  output: pricingOutput,
   effect: 'read',
   pure: true,
   roles: ['admin', 'staff', 'client'],

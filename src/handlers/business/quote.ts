@@ -2,6 +2,24 @@ import { z } from 'zod';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { OPTIONS } from '../../knowledge/schemas.ts';
 import { defineHandler } from '../handler.ts';
+import { packageQuoteOutput, priceListOutput, quoteContactLineOutput, quoteLineOutput } from './business-outputs.ts';
+
+export const quoteOutput = z.object({
+  currency: z.literal('IDR'),
+  persons: z.number().int(),
+  lines: z.array(quoteLineOutput),
+  packages: z.array(packageQuoteOutput),
+  contact_for_quote: z.array(quoteContactLineOutput),
+  total: z.number().int().describe('IDR, lines and packages (contact-for-quote services not included)'),
+  total_is_minimum: z.boolean(),
+  issued_on: z.string(),
+  valid_until: z.string(),
+  validity_days: z.number().int(),
+  verify: z.boolean(),
+  price_list: priceListOutput,
+  disclaimer: z.string(),
+});
+export type QuoteResult = z.infer<typeof quoteOutput>;
 
 export const quoteGenerate = defineHandler({
   key: 'quote.generate',
@@ -20,6 +38,7 @@ export const quoteGenerate = defineHandler({
     packages: z.array(z.string().trim().min(1).max(100).describe('Package id or name')).max(10).default([]).describe('Packages to include, e.g. "investor"'),
     persons: z.number().int().min(1).max(100).default(1).describe('Number of people for per-person services (visas, permits, personal tax)'),
   }).refine((q) => q.services.length + q.packages.length > 0, { message: 'Give at least one service or package', path: ['services'] }),
+  output: quoteOutput,
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
   examples: [

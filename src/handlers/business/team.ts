@@ -4,6 +4,7 @@ import { knowledgeService, type Knowledge } from '../../knowledge/knowledge-serv
 import { LANGUAGES } from '../../knowledge/schemas.ts';
 import { normalize } from '../../knowledge/text-match.ts';
 import { defineHandler } from '../handler.ts';
+import { memberOutput } from './business-outputs.ts';
 
 type Member = Knowledge['data']['team']['members'][number];
 
@@ -12,6 +13,9 @@ function memberView(kb: Knowledge, m: Member) {
   return { id: m.id, name: m.name, placeholder: m.placeholder, role: m.role, department: { id: department.id, name: department.name },
     languages: m.languages, services: m.services, email: m.email ?? null, source: m.source, last_verified: m.last_verified };
 }
+
+export const teamListOutput = z.object({ count: z.number().int(), members: z.array(memberOutput), handover: z.string() });
+export type TeamListResult = z.infer<typeof teamListOutput>;
 
 export const teamList = defineHandler({
   key: 'team.list',
@@ -24,6 +28,7 @@ export const teamList = defineHandler({
     language: z.enum(LANGUAGES).optional().describe('Only people who speak this language: en, it or id'),
     service: z.string().trim().min(1).max(200).optional().describe('A service in any words ("kitas", "NPWP", "company setup")'),
   }),
+  output: teamListOutput,
   effect: 'read',
   pure: true,
   roles: ['admin', 'staff', 'client'],
@@ -51,6 +56,9 @@ export const teamList = defineHandler({
   },
 });
 
+export const teamGetOutput = memberOutput;
+export type MemberResult = z.infer<typeof teamGetOutput>;
+
 export const teamGet = defineHandler({
   key: 'team.get',
   category: 'business',
@@ -59,6 +67,7 @@ export const teamGet = defineHandler({
   input: z.object({
     who: z.string().trim().min(1).max(120).describe('Member id, name or role'),
   }),
+  output: teamGetOutput,
   effect: 'read',
   pure: true,
   roles: ['admin', 'staff', 'client'],
@@ -79,6 +88,15 @@ export const teamGet = defineHandler({
   },
 });
 
+export const teamDepartmentsOutput = z.object({
+  count: z.number().int(),
+  departments: z.array(z.object({
+    id: z.string(), name: z.string(), description: z.string(), roles: z.array(z.string()), services: z.array(z.string()),
+    member_count: z.number().int(), members: z.array(memberOutput).optional(), source: z.string(), last_verified: z.string(),
+  })),
+});
+export type DepartmentsResult = z.infer<typeof teamDepartmentsOutput>;
+
 export const teamDepartments = defineHandler({
   key: 'team.departments',
   category: 'business',
@@ -87,6 +105,7 @@ export const teamDepartments = defineHandler({
   input: z.object({
     with_members: z.boolean().default(false).describe('Also list the members of each department'),
   }),
+  output: teamDepartmentsOutput,
   effect: 'read',
   pure: true,
   roles: ['admin', 'staff', 'client'],
@@ -105,12 +124,21 @@ export const teamDepartments = defineHandler({
   },
 });
 
+export const contactOutput = z.object({
+  legal_name: z.string(), trading_name: z.string(), motto: z.string(), email: z.string(), languages: z.array(z.string()),
+  office: z.string(), phone: z.string(), whatsapp: z.string(), hours: z.string(), timezone: z.string(), timezone_label: z.string(),
+  configured_from_env: z.array(z.string()).describe('Fields set by ZANTARA_OFFICE_ADDRESS / ZANTARA_PHONE / ZANTARA_HOURS'),
+  source: z.string(), last_verified: z.string(),
+});
+export type ContactResult = z.infer<typeof contactOutput>;
+
 export const contactInfo = defineHandler({
   key: 'contact.info',
   category: 'business',
   description: 'How to reach Bali Zero: legal and trading name, email, office, phone/WhatsApp, opening hours (WITA, UTC+8) and '
     + 'the languages served. Office, phone and hours are configured per deployment.',
   input: z.object({}),
+  output: contactOutput,
   effect: 'read',
   pure: true,
   roles: ['admin', 'staff', 'client'],

@@ -1,6 +1,25 @@
 import { z } from 'zod';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { defineHandler } from '../handler.ts';
+import { processingTimeOutput, warningOutput } from './business-outputs.ts';
+
+export const timelineOutput = z.object({
+  query: z.string(),
+  estimate: z.literal(true),
+  label: z.string(),
+  service: z.object({ id: z.string(), code: z.string().nullable(), name: z.string() }),
+  urgency: z.enum(['flexible', 'normal', 'urgent']),
+  complexity: z.enum(['simple', 'standard', 'complex']),
+  working_days: z.object({ min: z.number().int(), likely: z.number().int(), max: z.number().int() }),
+  dates: z.object({ start: z.string(), earliest: z.string(), likely: z.string(), latest: z.string() }),
+  deadline: z.object({
+    needed_by: z.string(), working_days_available: z.number().int(), likely_in_time: z.boolean(), start_by: z.string().nullable(),
+  }).nullable(),
+  basis: processingTimeOutput,
+  warnings: z.array(warningOutput),
+  notes: z.array(z.string()),
+});
+export type TimelineResult = z.infer<typeof timelineOutput>;
 
 export const timelineEstimate = defineHandler({
   key: 'timeline.estimate',
@@ -15,6 +34,7 @@ export const timelineEstimate = defineHandler({
     complexity: z.enum(['simple', 'standard', 'complex']).default('standard').describe('simple (complete documents), standard, complex (sponsors, changes, missing documents)'),
     needed_by: z.iso.date().optional().describe('Date the client needs it by (YYYY-MM-DD)'),
   }),
+  output: timelineOutput,
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
   examples: [

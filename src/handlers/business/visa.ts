@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { notFound } from '../../errors.ts';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { defineHandler } from '../handler.ts';
+import { checklistOutput, visaOutput } from './business-outputs.ts';
+
+export const visaInfoOutput = z.object({
+  query: z.string(),
+  visa: visaOutput,
+  alternatives: z.array(z.object({ code: z.string(), name: z.string(), purpose: z.string() })),
+  disclaimer: z.string(),
+});
+export type VisaResult = z.infer<typeof visaInfoOutput>;
 
 export const visaInfo = defineHandler({
   key: 'visa.info',
@@ -13,6 +22,7 @@ export const visaInfo = defineHandler({
   input: z.object({
     query: z.string().trim().min(1).max(300).describe('A visa code or the situation in the person\'s words, in English, Italian or Indonesian'),
   }),
+  output: visaInfoOutput,
   effect: 'read',
   pure: true,
   roles: ['admin', 'staff', 'client'],
@@ -37,6 +47,9 @@ export const visaInfo = defineHandler({
   },
 });
 
+export const checklistResultOutput = checklistOutput;
+export type ChecklistResult = z.infer<typeof checklistResultOutput>;
+
 export const documentChecklist = defineHandler({
   key: 'document.checklist',
   category: 'business',
@@ -46,6 +59,7 @@ export const documentChecklist = defineHandler({
   input: z.object({
     service: z.string().trim().min(1).max(200).describe('Service code, id or words: "E33G", "working kitas", "PT PMA", "NPWP pribadi"'),
   }),
+  output: checklistResultOutput,
   effect: 'read',
   pure: true,
   roles: ['admin', 'staff', 'client'],
