@@ -22,6 +22,16 @@ export const auditList = defineHandler({
     limit: z.number().int().min(1).max(200).default(50).describe('Entries per page (1–200)'),
     cursor: z.string().regex(/^\d{1,18}$/).optional().describe('next_cursor from the previous page'),
   }),
+  output: z.object({
+    period: z.object({ from: z.string(), to: z.string() }),
+    count: z.number().int(),
+    entries: z.array(z.object({
+      id: z.string(), at: z.string(), principal_id: z.string().nullable(), principal_name: z.string().nullable(), role: z.string().nullable(),
+      handler_key: z.string(), effect: z.string(), outcome: z.string(), error_code: z.string().nullable(), request_id: z.string().nullable(),
+      duration_ms: z.number(),
+    })),
+    next_cursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page'),
+  }),
   effect: 'read',
   roles: ['admin', 'staff'],
   examples: [

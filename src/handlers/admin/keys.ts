@@ -11,6 +11,9 @@ export const keysCreate = defineHandler({
     role: z.enum(ROLES).describe('Role the key grants: admin, staff or client'),
     name: z.string().trim().min(1).max(120).describe('Who or what the key is for, e.g. "Reception laptop"'),
   }),
+  output: z.object({
+    key: z.string().describe('The new API key, shown only this once'), id: z.string(), role: z.enum(ROLES),
+  }),
   effect: 'write',
   roles: ['admin'],
   examples: [
@@ -29,6 +32,12 @@ export const keysList = defineHandler({
   description: 'List API keys (id, name, role, key prefix, created, revoked, last used). Never returns the keys themselves.',
   input: z.object({
     include_revoked: z.boolean().default(false).describe('Also list revoked keys'),
+  }),
+  output: z.object({
+    keys: z.array(z.object({
+      id: z.string(), name: z.string(), role: z.enum(ROLES), prefix: z.string().describe('The first characters of the key, to recognise it'),
+      principal_id: z.string(), created_at: z.string(), revoked_at: z.string().nullable(), last_used_at: z.string().nullable(),
+    })),
   }),
   effect: 'read',
   roles: ['admin'],
@@ -49,6 +58,7 @@ export const keysRevoke = defineHandler({
   input: z.object({
     id: z.uuid().describe('The key id from keys.list'),
   }),
+  output: z.object({ id: z.string(), revoked: z.literal(true) }),
   effect: 'write',
   roles: ['admin'],
   examples: [

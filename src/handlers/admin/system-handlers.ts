@@ -10,6 +10,10 @@ export const systemHandlersList = defineHandler({
   input: z.object({
     category: z.enum(CATEGORIES).optional().describe('Only handlers of this category'),
   }),
+  output: z.object({
+    count: z.number().int(),
+    handlers: z.array(z.object({ key: z.string(), category: z.enum(CATEGORIES), effect: z.enum(['read', 'write', 'send']), description: z.string() })),
+  }),
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
   examples: [
@@ -30,6 +34,12 @@ export const systemHandlersGet = defineHandler({
   description: 'Describe one handler: description, effect, roles, the JSON Schema of its params and its examples.',
   input: z.object({
     key: z.string().min(1).max(200).describe('Handler key, e.g. bali.zero.pricing'),
+  }),
+  output: z.object({
+    key: z.string(), tool_name: z.string(), category: z.string(), description: z.string(), effect: z.string(), roles: z.array(z.string()),
+    params: z.record(z.string(), z.unknown()).describe('JSON Schema of the params'),
+    output: z.record(z.string(), z.unknown()).optional().describe('JSON Schema of the result, when declared'),
+    examples: z.array(z.object({ description: z.string(), params: z.record(z.string(), z.unknown()) })),
   }),
   effect: 'read',
   roles: ['admin', 'staff', 'client'],

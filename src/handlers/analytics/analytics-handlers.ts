@@ -1,7 +1,34 @@
 import { z } from 'zod';
 import { DEFAULT_TIMEZONE, periodBound, resolvePeriod, timezoneField } from '../../analytics/period.ts';
-import { dailyReport, dashboard, REPORT_METRICS } from '../../analytics/store-analytics.ts';
+import { dailyReport, dashboard, REPORT_METRICS, type ReportMetric } from '../../analytics/store-analytics.ts';
 import { defineHandler } from '../handler.ts';
+
+const counts = z.record(z.string(), z.number());
+const period = z.object({ from: z.string(), to: z.string(), timezone: z.string() });
+const metricNumbers = Object.fromEntries(REPORT_METRICS.map((m) => [m, z.number()])) as Record<ReportMetric, z.ZodNumber>;
+
+const dashboardOutput = z.object({
+  period,
+  leads: z.object({ new: z.number(), by_source: counts, by_status: counts, open_now: z.number() }),
+  conversations: z.object({ available: z.boolean(), started: z.number(), active: z.number(), by_channel: counts }),
+  turns: z.object({
+    available: z.boolean(), count: z.number(), errors: z.number(), local: z.number(), local_rate: z.number(),
+    tokens: z.object({ input: z.number(), cached_input: z.number(), output: z.number() }), cost_usd: z.number(),
+    latency_ms: z.object({ avg: z.number(), p95: z.number() }), by_route: counts,
+    by_provider: z.array(z.object({ provider: z.string(), model: z.string(), turns: z.number(), cost_usd: z.number() })),
+  }),
+  handler_calls: z.object({
+    audited_writes: z.object({ total: z.number(), ok: z.number(), error: z.number(), error_codes: counts,
+      by_handler: z.array(z.object({ key: z.string(), ok: z.number(), error: z.number() })) }),
+    in_chat: z.object({ available: z.boolean(), total: z.number(), by_outcome: counts,
+      by_handler: z.array(z.object({ key: z.string(), calls: z.number(), ok: z.number(), error: z.number() })) }),
+  }),
+  approvals: z.object({ available: z.boolean(), requested: z.number(), by_status: counts, waiting_now: z.number() }),
+  outbox: z.object({ available: z.boolean(), created: z.number(), by_status: counts, by_channel: counts, queued_now: z.number(),
+    failed_now: z.number() }),
+  inbound: z.object({ available: z.boolean(), received: z.number(), by_channel: counts, by_status: counts }),
+  permits: z.object({ available: z.boolean(), expired: z.number(), expiring_30_days: z.number() }),
+});
 
 export const dashboardMain = defineHandler({
   key: 'dashboard.main',
@@ -13,6 +40,7 @@ export const dashboardMain = defineHandler({
     to: periodBound.optional().describe('End: a date (inclusive, whole day) or ISO date-time; default now'),
     timezone: timezoneField.default(DEFAULT_TIMEZONE).describe('IANA time zone for day boundaries (default Asia/Makassar, WITA)'),
   }),
+  output: dashboardOutput,
   effect: 'read',
   roles: ['admin', 'staff'],
   examples: [
@@ -25,6 +53,14 @@ export const dashboardMain = defineHandler({
   },
 });
 
+const reportOutput = z.object({
+  period,
+  group_by: z.literal('day'),
+  rows: z.array(z.object({ day: z.string(), ...metricNumbers })).describe('One row per local day, zeros included'),
+  totals: z.object(metricNumbers),
+  unavailable: z.array(z.enum(REPORT_METRICS)).describe('Metrics whose data this server does not keep'),
+});
+
 export const analyticsReport = defineHandler({
   key: 'analytics.report',
   category: 'analytics',
@@ -35,6 +71,7 @@ export const analyticsReport = defineHandler({
     group_by: z.enum(['day']).default('day').describe('Grouping of the rows; day is the only one'),
     timezone: timezoneField.default(DEFAULT_TIMEZONE).describe('IANA time zone for day boundaries (default Asia/Makassar, WITA)'),
   }),
+  output: reportOutput,
   effect: 'read',
   roles: ['admin', 'staff'],
   examples: [

@@ -9,6 +9,19 @@ export const realtimeStats = defineHandler({
   category: 'realtime',
   description: 'The live event feed on this server: who is connected to GET /v1/events, how many events of each type were published since start, the resume buffer, and whether events are shared with other replicas through Redis.',
   input: z.object({}),
+  output: z.object({
+    connected_subscribers: z.number().int(),
+    connections: z.array(z.object({ id: z.string(), principal_name: z.string(), role: z.string(), opened_at: z.string(), types: z.array(z.string()) })),
+    events_published: z.number().int(),
+    events_published_by_type: z.record(z.string(), z.number().int()),
+    events_received_from_other_replicas: z.number().int(),
+    resume_buffer: z.object({ events: z.number().int(), capacity: z.number().int() }),
+    fan_out: z.union([
+      z.object({ enabled: z.literal(true), channel: z.string(), instance_id: z.string(), connected: z.boolean(), sent: z.number().int(),
+        received: z.number().int(), dropped: z.number().int() }),
+      z.object({ enabled: z.literal(false), reason: z.string() }),
+    ]),
+  }),
   effect: 'read',
   roles: ['admin', 'staff'],
   examples: [
@@ -39,6 +52,9 @@ export const realtimeBroadcast = defineHandler({
     message: z.string().trim().min(1).max(1000).describe('The announcement text'),
     level: z.enum(['info', 'warning', 'urgent']).default('info').describe('How it should be shown: info, warning or urgent'),
     audience: z.enum(['staff', 'admin']).default('staff').describe('staff: everyone on the feed (staff and admins); admin: admins only'),
+  }),
+  output: z.object({
+    event_id: z.string(), at: z.string(), connections_on_this_server: z.number().int(), other_replicas: z.string(),
   }),
   effect: 'send',
   roles: ['admin'],
