@@ -89,6 +89,25 @@ export const systemConfig = defineHandler({
   input: z.object({
     include_variables: z.boolean().default(true).describe('Also list the configuration variables (secrets always redacted)'),
   }),
+  output: z.object({
+    version: z.string(),
+    node: z.string(),
+    uptime_seconds: z.number().int(),
+    store: z.object({ kind: z.string(), vector_search: z.boolean(), database_url: z.string().nullable().describe('Redacted') }),
+    sandbox: z.union([z.boolean(), z.string()]).describe('True when nothing leaves the building; a string names an invalid setting'),
+    rate_limits: z.object({
+      shared_via_redis: z.boolean(),
+      classes: z.record(z.string(), z.object({ requests: z.number().int(), per_seconds: z.number() })),
+    }),
+    handlers: z.number().int(),
+    channels: z.array(z.object({ name: z.string(), configured: z.boolean(), problem: z.string().optional() })),
+    providers: z.array(z.object({ name: z.string(), configured: z.boolean(), default_model: z.string(), tool_protocol: z.string() })),
+    services: z.array(z.object({
+      name: z.string(), configured: z.boolean(), mode: z.string().optional(), reason: z.string().optional(), problem: z.string().optional(),
+      provider: z.string().optional(), model: z.string().optional(),
+    })),
+    variables: z.array(z.object({ name: z.string(), value: z.string().describe('Secrets redacted') })).optional(),
+  }),
   effect: 'read',
   roles: ['admin'],
   examples: [

@@ -20,6 +20,13 @@ export const systemHandlersSearch = defineHandler({
     query: z.string().min(2).max(500).describe('What you need to do or look up, in words, e.g. "schedule a meeting" or "prezzo KITAS"'),
     limit: z.number().int().min(1).max(20).optional().describe('How many handlers to return (default 5)'),
   }),
+  output: z.object({
+    count: z.number().int(),
+    handlers: z.array(z.object({
+      key: z.string(), effect: z.enum(['read', 'write', 'send']), description: z.string(),
+      params: z.record(z.string(), z.unknown()).describe('JSON Schema of the params'),
+    })),
+  }),
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
   examples: [

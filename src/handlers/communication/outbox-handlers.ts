@@ -1,8 +1,17 @@
 import { z } from 'zod';
+import { OUTBOX_STATUSES } from '../../outbox/channel-deliverer.ts';
 import { outboxService, outboxView } from '../../outbox/outbox.ts';
 import { defineHandler } from '../handler.ts';
 
-const STATUSES = ['pending', 'sending', 'sent', 'failed', 'sandboxed', 'cancelled'] as const;
+const STATUSES = OUTBOX_STATUSES;
+
+/** One outbox message as staff see it (payload only on request). */
+const messageOutput = z.object({
+  id: z.string(), channel: z.string(), destination: z.string(), status: z.enum(OUTBOX_STATUSES), attempts: z.number().int(),
+  last_error: z.string().nullable(), provider_message_id: z.string().nullable(), next_attempt_at: z.string(), created_at: z.string(),
+  updated_at: z.string(), sent_at: z.string().nullable(), created_by: z.string().nullable(),
+  payload: z.record(z.string(), z.unknown()).optional(),
+});
 
 export const outboxList = defineHandler({
   key: 'outbox.list',
@@ -15,6 +24,7 @@ export const outboxList = defineHandler({
     before: z.iso.datetime().optional().describe('Only messages created before this time (for paging)'),
     include_payload: z.boolean().default(false).describe('Also return each message body'),
   }),
+  output: z.object({ counts: z.record(z.string(), z.number().int()).describe('Messages per status, all time'), messages: z.array(messageOutput) }),
   effect: 'read',
   roles: ['staff', 'admin'],
   examples: [
@@ -33,6 +43,7 @@ export const outboxRetry = defineHandler({
   category: 'communication',
   description: 'Queue a failed, cancelled or sandboxed outgoing message again (attempts restart). Refused while the channel is in sandbox.',
   input: z.object({ id: z.uuid().describe('Outbox message id from outbox.list') }),
+  output: messageOutput,
   effect: 'send',
   roles: ['staff', 'admin'],
   examples: [
@@ -49,6 +60,7 @@ export const outboxCancel = defineHandler({
   category: 'communication',
   description: 'Cancel an outgoing message that has not started sending (pending or sandboxed). A message being sent or already sent cannot be cancelled.',
   input: z.object({ id: z.uuid().describe('Outbox message id from outbox.list') }),
+  output: messageOutput,
   effect: 'write',
   roles: ['staff', 'admin'],
   examples: [

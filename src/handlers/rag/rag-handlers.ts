@@ -20,6 +20,17 @@ export const ragSearch = defineHandler({
     k: z.number().int().min(1).max(20).default(5).describe('How many passages (1-20)'),
     filters,
   }),
+  output: z.object({
+    query: z.string(),
+    mode: z.enum(['full-text', 'hybrid']),
+    vector_search: z.string().describe('Whether vector search took part, and why not when it did not'),
+    count: z.number().int(),
+    results: z.array(z.object({
+      chunk_id: z.number().int(), source: z.string(), title: z.string(), heading: z.string(), snippet: z.string(),
+      type: z.enum(['document', 'knowledge']), file_mtime: z.string().nullable(), score: z.number(),
+      matched_by: z.array(z.enum(['full-text', 'vector'])),
+    })),
+  }),
   effect: 'read',
   roles: ALL_ROLES,
   examples: [
@@ -45,6 +56,13 @@ export const ragQuery = defineHandler({
     k: z.number().int().min(1).max(10).default(5).describe('How many passages to ground the answer on (1-10)'),
     language: z.enum(['en', 'it', 'id']).optional().describe('Language of the "nothing found" message: en, it or id'),
     filters,
+  }),
+  output: z.object({
+    answer: z.string(),
+    grounded: z.boolean().describe('True when the answer rests on cited passages'),
+    mode: z.enum(['model', 'passages', 'none']),
+    citations: z.array(z.object({ n: z.number().int(), title: z.string(), source: z.string(), heading: z.string().optional(), snippet: z.string() })),
+    model: z.string().optional(),
   }),
   effect: 'read',
   roles: ALL_ROLES,
