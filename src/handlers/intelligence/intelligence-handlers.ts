@@ -10,6 +10,8 @@ import { summarize, summaryModelService, type SummaryLine } from '../../intellig
 import { taxCalendarService, upcomingDeadlines } from '../../intelligence/tax-calendar.ts';
 import { assessUrgency } from '../../intelligence/urgency.ts';
 import { defineHandler, type HandlerContext } from '../handler.ts';
+import { URGENCY_LEVELS } from '../../intelligence/urgency.ts';
+import { LANGUAGES } from '../../knowledge/schemas.ts';
 
 /** Today in Bali (the business's calendar), from the runtime clock. */
 function today(ctx: HandlerContext): string {
@@ -22,6 +24,16 @@ export const intelligenceUrgency = defineHandler({
   description: "How urgent a client's message is (low, medium, high, critical) and why: overstay, an expired or expiring visa/KITAS, a deadline or date close to today, deportation or fines, an explicit request for urgency. Works in English, Italian and Indonesian; dates are resolved against today's date in Bali.",
   input: z.object({
     text: z.string().trim().min(1).max(10_000).describe("The client's message"),
+  }),
+  output: z.object({
+    level: z.enum(URGENCY_LEVELS),
+    reasons: z.array(z.object({
+      code: z.enum(['overstay', 'permit_expired', 'permit_expiring', 'deadline', 'date_soon', 'immigration_trouble', 'asked_urgent']),
+      level: z.enum(URGENCY_LEVELS), detail: z.string(), evidence: z.string().describe('The words that triggered it'),
+    })),
+    dates: z.array(z.object({ text: z.string(), date: z.string(), days_from_today: z.number().int(), approximate: z.boolean() })),
+    today: z.string(),
+    warnings: z.array(z.object({ id: z.string(), text: z.string(), verify_note: z.string().nullable() })),
   }),
   effect: 'read',
   roles: ['admin', 'staff'],
@@ -51,6 +63,11 @@ export const intelligenceLanguage = defineHandler({
   input: z.object({
     text: z.string().trim().min(1).max(20_000).describe('The text to examine'),
   }),
+  output: z.object({
+    language: z.enum(LANGUAGES), confidence: z.number().min(0).max(1),
+    shares: z.object({ en: z.number(), it: z.number(), id: z.number() }).describe('Share of words per language'),
+    mixed: z.boolean(), words: z.number().int(),
+  }),
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
   examples: [
@@ -71,6 +88,15 @@ export const intelligenceSummarize = defineHandler({
     text: z.string().trim().min(1).max(60_000).optional().describe('A text or thread to summarise, when no conversation_id is given'),
     language: z.enum(['en', 'it', 'id']).default('en').describe('Language of the summary (model summaries only)'),
     max_sentences: z.number().int().min(1).max(10).default(3).describe('About how many sentences the summary may have'),
+  }),
+  output: z.object({
+    method: z.enum(['model', 'extractive']),
+    summary: z.string(),
+    note: z.string().optional(),
+    model: z.string().optional(),
+    usage: z.object({ input_tokens: z.number(), output_tokens: z.number() }).optional(),
+    sentences: z.array(z.string()).optional(),
+    source: z.record(z.string(), z.unknown()).describe('What was summarised: a conversation (id, channel, messages…) or text'),
   }),
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
@@ -131,6 +157,18 @@ export const taxDeadlines = defineHandler({
     within_days: z.number().int().min(1).max(400).default(60).describe('How far ahead to look, in days (default 60)'),
     only: z.array(z.string().regex(/^[a-z0-9-]+$/)).max(10).optional().describe('Only these deadline ids, e.g. ["lkpm-quarterly"]'),
   }),
+  output: z.object({
+    today: z.string(),
+    within_days: z.number().int(),
+    count: z.number().int(),
+    deadlines: z.array(z.object({
+      id: z.string(), name: z.string(), who: z.string(), due: z.string(), days_left: z.number().int(), covers: z.string(),
+      falls_on_weekend: z.boolean(), alternative_due: z.string().nullable(),
+      service: z.object({ id: z.string(), name: z.string(), price_from: z.number().nullable(), currency: z.literal('IDR'), notes: z.string().nullable() }),
+      verify: z.boolean(), verify_note: z.string().nullable(), source: z.string(), last_verified: z.string(),
+    })),
+    note: z.string(),
+  }),
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
   examples: [
@@ -158,6 +196,17 @@ export const permitExpiriesHandler = defineHandler({
     within_days: z.number().int().min(1).max(365).default(60).describe('Expiring from today up to this many days ahead (default 60)'),
     include_expired: z.boolean().default(true).describe('Also list permits that have already expired'),
     limit: z.number().int().min(1).max(500).default(100).describe('At most this many clients'),
+  }),
+  output: z.object({
+    today: z.string(),
+    within_days: z.number().int(),
+    available: z.boolean().describe('False when client memory is not stored on this server'),
+    count: z.number().int(),
+    clients: z.array(z.object({
+      principal_id: z.string(), name: z.string(), permit: z.string().nullable(), expires_on: z.string(), days_left: z.number().int(),
+      status: z.enum(['expired', 'expiring']), contacts: z.array(z.object({ kind: z.string(), value: z.string() })), noted_at: z.string(),
+    })),
+    note: z.string().optional(),
   }),
   effect: 'read',
   roles: ['admin', 'staff'],

@@ -8,6 +8,11 @@ const ALL_ROLES = ['admin', 'staff', 'client'] as const;
 const language = z.string().min(2).max(10).optional().describe('Language of names and instructions (BCP-47, e.g. en, it, id); default from config');
 const region = z.string().length(2).optional().describe('Two-letter region that biases results (default id, Indonesia)');
 
+const placeOutput = z.object({
+  place_id: z.string(), name: z.string(), address: z.string(), type: z.string(), latitude: z.number().nullable(), longitude: z.number().nullable(),
+  rating: z.number().nullable(), rating_count: z.number().nullable(), status: z.string(), maps_link: z.string(),
+});
+
 function placeView(p: Place) {
   return {
     place_id: p.id ?? '', name: p.displayName?.text ?? '', address: p.formattedAddress ?? '', type: p.primaryTypeDisplayName?.text ?? '',
@@ -32,6 +37,7 @@ export const mapsSearch = defineHandler({
     language,
     region,
   }),
+  output: z.object({ query: z.string(), count: z.number().int(), places: z.array(placeOutput) }),
   effect: 'read',
   roles: ALL_ROLES,
   examples: [
@@ -58,6 +64,9 @@ export const mapsPlaceDetails = defineHandler({
     place_id: z.string().min(5).max(300).describe('Google place id, e.g. ChIJ...'),
     language,
     region,
+  }),
+  output: placeOutput.extend({
+    phone: z.string(), website: z.string(), open_now: z.boolean().nullable(), opening_hours: z.array(z.string()),
   }),
   effect: 'read',
   roles: ALL_ROLES,
@@ -98,6 +107,12 @@ export const mapsDirections = defineHandler({
     departure_time: z.iso.datetime({ offset: true }).optional().describe('Leave at this time (RFC 3339), for traffic-aware estimates'),
     language,
     region,
+  }),
+  output: z.object({
+    origin: z.string(), destination: z.string(), travel_mode: z.string(),
+    distance_meters: z.number().nullable(), distance_text: z.string(),
+    duration_seconds: z.number().nullable(), duration_text: z.string(), duration_without_traffic_seconds: z.number().nullable(),
+    via: z.string(), warnings: z.array(z.string()), steps: z.array(z.string()), polyline: z.string().describe('Encoded polyline'),
   }),
   effect: 'read',
   roles: ALL_ROLES,
