@@ -9,6 +9,11 @@ const userId = z.uuid().optional()
 const factKey = z.string().regex(FACT_KEY_PATTERN, 'lower-case letters, digits, "_", "." or "-", starting with a letter (max 64)');
 const factType = z.enum(FACT_TYPES);
 
+const factOutput = z.object({
+  id: z.string(), type: z.string(), key: z.string().nullable(), content: z.string(), data: z.record(z.string(), z.unknown()).nullable(),
+  source: z.string(), created_at: z.string(), updated_at: z.string(),
+});
+
 async function subject(ctx: HandlerContext, id: string | undefined): Promise<string> {
   return memorySubject(ctx.runtime.store, ctx.principal, id);
 }
@@ -26,6 +31,7 @@ export const memorySave = defineHandler({
     data: z.record(z.string(), z.unknown()).optional().describe('Structured details, e.g. {"expires_on": "2026-03-01", "permit": "E33G"}'),
     user_id: userId,
   }),
+  output: z.object({ outcome: z.enum(['created', 'updated', 'unchanged']), fact: factOutput }),
   effect: 'write',
   roles: ALL_ROLES,
   examples: [
@@ -49,6 +55,7 @@ export const memoryRetrieve = defineHandler({
     limit: z.number().int().min(1).max(200).default(50).describe('At most this many facts (1-200)'),
     user_id: userId,
   }),
+  output: z.object({ count: z.number().int(), facts: z.array(factOutput) }),
   effect: 'read',
   roles: ALL_ROLES,
   examples: [
@@ -72,6 +79,7 @@ export const memorySearch = defineHandler({
     limit: z.number().int().min(1).max(50).default(10).describe('At most this many results (1-50)'),
     user_id: userId,
   }),
+  output: z.object({ count: z.number().int(), results: z.array(factOutput.extend({ score: z.number() })) }),
   effect: 'read',
   roles: ALL_ROLES,
   examples: [
@@ -95,6 +103,7 @@ export const memoryList = defineHandler({
     offset: z.number().int().min(0).max(1_000_000).default(0).describe('Facts to skip (for the next page)'),
     user_id: userId,
   }),
+  output: z.object({ total: z.number().int(), facts: z.array(factOutput) }),
   effect: 'read',
   roles: ALL_ROLES,
   examples: [
@@ -116,6 +125,7 @@ export const memoryDelete = defineHandler({
     key: factKey.optional().describe('Or the fact key, e.g. nationality'),
     user_id: userId,
   }).refine((v) => (v.id === undefined) !== (v.key === undefined), { message: 'Give exactly one of id or key' }),
+  output: z.object({ deleted: factOutput }),
   effect: 'write',
   roles: ALL_ROLES,
   examples: [
@@ -137,6 +147,14 @@ export const memoryForget = defineHandler({
   input: z.object({
     confirm: z.literal(true, 'confirm must be true: this erases the whole memory of the user').describe('Must be true: the erasure cannot be undone'),
     user_id: userId,
+  }),
+  output: z.object({
+    user_id: z.string(),
+    removed: z.object({
+      facts: z.number().int(), conversations: z.number().int(), conversation_messages: z.number().int(),
+      turn_traces_text_cleared: z.number().int(), pending_actions_cleared: z.number().int(),
+      not_present: z.array(z.string()).describe('Tables that did not exist yet'),
+    }),
   }),
   effect: 'write',
   roles: ALL_ROLES,
