@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { invalidParams } from '../../errors.ts';
 import { eventBusService } from '../../realtime/event-bus.ts';
 import { defineHandler } from '../handler.ts';
-import { CONTACT_KINDS, linkContact, loadClientProfile, resolveClientId, unlinkContact } from './client-profile.ts';
+import { CONTACT_KINDS, linkContact, loadClientProfile, resolveClientId, unlinkContact } from '../../identity/client-profile.ts';
 
 export const identityWhoami = defineHandler({
   key: 'identity.whoami',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { existingTables } from '../../analytics/store-tables.ts';
-import { normalizeContact, type ContactKind } from '../../identity/client-contacts.ts';
-import { notFound, ZantaraError } from '../../errors.ts';
-import type { Queryable } from '../../store/store.ts';
+import { existingTables } from '../analytics/store-tables.ts';
+import { normalizeContact, type ContactKind } from './client-contacts.ts';
+import { notFound, ZantaraError } from '../errors.ts';
+import type { Queryable } from '../store/store.ts';
 
 export const CONTACT_KINDS = ['phone', 'email', 'whatsapp', 'instagram'] as const satisfies readonly ContactKind[];
 
