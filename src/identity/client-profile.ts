@@ -3,6 +3,7 @@ import { existingTables } from '../analytics/store-tables.ts';
 import { normalizeContact, type ContactKind } from './client-contacts.ts';
 import { notFound, ZantaraError } from '../errors.ts';
 import type { Queryable } from '../store/store.ts';
+import { defineService } from '../runtime/service.ts';
 
 export const CONTACT_KINDS = ['phone', 'email', 'whatsapp', 'instagram'] as const satisfies readonly ContactKind[];
 
@@ -133,3 +134,13 @@ export async function unlinkContact(db: Queryable, principalId: string, kind: Co
   await db.query('DELETE FROM client_contacts WHERE principal_id = $1 AND kind = $2 AND value = $3', [principalId, kind, normalized]);
   return { unlinked: true, kind, value: normalized };
 }
+
+/** Client profiles and their contact addresses, as the identity handlers use them. */
+export const clientProfilesService = defineService('identity.client-profiles', (runtime) => ({
+  profile: (principalId: string) => loadClientProfile(runtime.store, principalId, runtime.clock.now()),
+  async resolve(lookup: { email?: string; phone?: string }) {
+    return loadClientProfile(runtime.store, await resolveClientId(runtime.store, lookup), runtime.clock.now());
+  },
+  link: (principalId: string, kind: ContactKind, value: string) => linkContact(runtime.store, principalId, kind, value),
+  unlink: (principalId: string, kind: ContactKind, value: string) => unlinkContact(runtime.store, principalId, kind, value),
+}));

@@ -1,11 +1,7 @@
 import { z } from 'zod';
+import { listAuditEntries } from '../../analytics/audit-log.ts';
 import { periodBound, resolvePeriod } from '../../analytics/period.ts';
 import { defineHandler } from '../handler.ts';
-
-/** Escapes LIKE wildcards so a key prefix matches literally. */
-function likePrefix(prefix: string): string {
-  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 export const auditList = defineHandler({
   key: 'audit.list',
@@ -40,28 +36,7 @@ export const auditList = defineHandler({
   ],
   async run(input, ctx) {
     const period = resolvePeriod(input, ctx.runtime.clock.now(), { defaultDays: 30, maxDays: 3660 });
-    const where = ['a.at >= $1', 'a.at < $2'];
-    const params: unknown[] = [period.from.toISOString(), period.to.toISOString()];
-    const add = (sql: string, value: unknown) => { params.push(value); where.push(sql.replace('?', `$${params.length}`)); };
-    if (input.principal_id) add('a.principal_id = ?', input.principal_id);
-    if (input.handler?.endsWith('.*')) add(`a.handler_key LIKE ? ESCAPE '\\'`, likePrefix(input.handler.slice(0, -1)));
-    else if (input.handler) add('a.handler_key = ?', input.handler);
-    if (input.outcome) add('a.outcome = ?', input.outcome);
-    if (input.error_code) add('a.error_code = ?', input.error_code);
-    if (input.cursor) add('(a.at, a.id) < (SELECT c.at, c.id FROM audit_log c WHERE c.id = ?)', input.cursor);
-    params.push(input.limit + 1);
-    const { rows } = await ctx.runtime.store.query<{ id: string; at: string; principal_id: string | null; principal_name: string | null; role: string | null;
-      handler_key: string; effect: string; outcome: string; error_code: string | null; request_id: string | null; duration_ms: number }>(
-      `SELECT a.id::text AS id, a.at, a.principal_id, p.display_name AS principal_name, a.role, a.handler_key, a.effect, a.outcome,
-              a.error_code, a.request_id, a.duration_ms
-       FROM audit_log a LEFT JOIN principals p ON p.id = a.principal_id
-       WHERE ${where.join(' AND ')} ORDER BY a.at DESC, a.id DESC LIMIT $${params.length}`, params);
-    const page = rows.slice(0, input.limit).map((r) => ({ ...r, at: new Date(r.at).toISOString(), principal_name: r.principal_id ? r.principal_name : 'system' }));
-    return {
-      period: { from: period.from.toISOString(), to: period.to.toISOString() },
-      count: page.length,
-      entries: page,
-      next_cursor: rows.length > input.limit ? page[page.length - 1].id : null,
-    };
+    const { entries, next_cursor } = await listAuditEntries(ctx.runtime.store, { ...input, from: period.from, to: period.to });
+    return { period: { from: period.from.toISOString(), to: period.to.toISOString() }, count: entries.length, entries, next_cursor };
   },
 });

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { leadsService } from '../../leads/leads.ts';
 import { eventBusService } from '../../realtime/event-bus.ts';
 import { defineHandler } from '../handler.ts';
 
@@ -7,14 +7,11 @@ import { defineHandler } from '../handler.ts';
 const phone = z.string().trim().max(30).regex(/^\+?[\d\s().-]+$/, 'phone may contain digits, spaces, dashes, dots, brackets and a leading +')
   .refine((p) => { const n = p.replace(/\D/g, '').length; return n >= 7 && n <= 15; }, 'phone must have 7 to 15 digits');
 
-type LeadRow = {
-  id: string; created_at: string | Date; created_by: string | null; name: string; email: string | null; phone: string | null;
-  nationality: string | null; language: string | null; services: string[]; message: string | null; source: string; status: string;
-};
-
-function leadView(row: LeadRow) {
-  return { ...row, created_at: row.created_at instanceof Date ? row.created_at.toISOString() : new Date(row.created_at).toISOString() };
-}
+const leadOutput = z.object({
+  id: z.string(), created_at: z.string(), created_by: z.string().nullable(), name: z.string(), email: z.string().nullable(),
+  phone: z.string().nullable(), nationality: z.string().nullable(), language: z.string().nullable(), services: z.array(z.string()),
+  message: z.string().nullable(), source: z.string(), status: z.string(),
+});
 
 export const leadSave = defineHandler({
   key: 'lead.save',
@@ -32,6 +29,7 @@ export const leadSave = defineHandler({
     message: z.string().trim().max(5000).optional().describe('What the person wrote or asked'),
     source: z.string().trim().regex(/^[a-z0-9_.-]{1,40}$/, 'lower-case word like web, whatsapp, instagram').default('web').describe('Where the lead came from: web, whatsapp, instagram, email, chat, walk-in…'),
   }).refine((l) => l.email !== undefined || l.phone !== undefined, { message: 'Give an email or a phone number', path: ['email'] }),
+  output: z.object({ id: z.string(), status: z.string(), created_at: z.string() }),
   effect: 'write',
   roles: ['admin', 'staff', 'client'],
   examples: [
@@ -39,17 +37,10 @@ export const leadSave = defineHandler({
     { description: 'Salva un contatto interessato al KITAS investitore', params: { name: 'Marco Rossi', phone: '+39 333 123 4567', nationality: 'Italian', language: 'it', services: ['E28A', 'PT PMA'], message: 'Vorrei aprire una società a Bali' } },
   ],
   async run(input, ctx) {
-    const id = randomUUID();
-    const createdBy = ctx.principal.via === 'system' ? null : ctx.principal.id;
-    const { rows } = await ctx.runtime.store.query<LeadRow>(
-      `INSERT INTO leads (id, created_at, created_by, name, email, phone, nationality, language, services, message, source)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       RETURNING id, created_at, created_by, name, email, phone, nationality, language, services, message, source, status`,
-      [id, ctx.runtime.clock.now().toISOString(), createdBy, input.name, input.email?.toLowerCase() ?? null, input.phone ?? null,
-        input.nationality ?? null, input.language ?? null, input.services, input.message ?? null, input.source]);
-    const lead = leadView(rows[0]);
-    ctx.runtime.service(eventBusService).publish('lead.created', { id, name: lead.name, services: lead.services, source: lead.source, language: lead.language });
-    return { id, status: lead.status, created_at: lead.created_at };
+    const lead = await ctx.runtime.service(leadsService).save(input, ctx.principal.via === 'system' ? null : ctx.principal.id);
+    ctx.runtime.service(eventBusService).publish('lead.created', { id: lead.id, name: lead.name, services: lead.services, source: lead.source,
+      language: lead.language });
+    return { id: lead.id, status: lead.status, created_at: lead.created_at };
   },
 });
 
@@ -66,6 +57,7 @@ export const leadList = defineHandler({
     limit: z.number().int().min(1).max(100).default(20).describe('Page size'),
     offset: z.number().int().min(0).max(100000).default(0).describe('Leads to skip (paging)'),
   }),
+  output: z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), count: z.number().int(), leads: z.array(leadOutput) }),
   effect: 'read',
   roles: ['admin', 'staff'],
   examples: [
@@ -73,19 +65,7 @@ export const leadList = defineHandler({
     { description: 'Lead nuovi da WhatsApp', params: { status: 'new', source: 'whatsapp', limit: 10 } },
   ],
   async run(input, ctx) {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => { params.push(value); where.push(sql.replaceAll('?', `$${params.length}`)); };
-    if (input.status) add('status = ?', input.status);
-    if (input.source) add('source = ?', input.source);
-    if (input.service) add('EXISTS (SELECT 1 FROM unnest(services) s WHERE lower(s) = lower(?))', input.service);
-    if (input.search) add(`(name ILIKE ? OR email ILIKE ? OR phone ILIKE ?)`, `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    if (input.since) add('created_at >= ?::date', input.since);
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (await ctx.runtime.store.query<{ n: number }>(`SELECT count(*)::int AS n FROM leads ${clause}`, params)).rows[0].n;
-    const { rows } = await ctx.runtime.store.query<LeadRow>(
-      `SELECT id, created_at, created_by, name, email, phone, nationality, language, services, message, source, status
-       FROM leads ${clause} ORDER BY created_at DESC, id LIMIT ${input.limit} OFFSET ${input.offset}`, params);
-    return { total, limit: input.limit, offset: input.offset, count: rows.length, leads: rows.map(leadView) };
+    const { total, leads } = await ctx.runtime.service(leadsService).list(input);
+    return { total, limit: input.limit, offset: input.offset, count: leads.length, leads };
   },
 });

@@ -2,13 +2,32 @@ import { z } from 'zod';
 import { invalidParams } from '../../errors.ts';
 import { eventBusService } from '../../realtime/event-bus.ts';
 import { defineHandler } from '../handler.ts';
-import { CONTACT_KINDS, linkContact, loadClientProfile, resolveClientId, unlinkContact } from '../../identity/client-profile.ts';
+import { CONTACT_KINDS, clientProfilesService } from '../../identity/client-profile.ts';
+
+const profileOutput = z.object({
+  principal: z.object({ id: z.string(), role: z.literal('client'), name: z.string(), created_at: z.string() }),
+  contacts: z.array(z.object({ kind: z.enum(CONTACT_KINDS), value: z.string(), linked_at: z.string() })),
+  leads: z.array(z.object({
+    id: z.string(), created_at: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(),
+    services: z.array(z.string()), source: z.string(), status: z.string(),
+  })).describe('Leads with one of the client\'s addresses, or created by the client'),
+  memory: z.object({
+    available: z.boolean(),
+    facts: z.array(z.object({ key: z.string(), type: z.string(), content: z.string(), data: z.unknown(), updated_at: z.string() })),
+  }),
+  conversations: z.object({ available: z.boolean(), total: z.number().int(), last_30_days: z.number().int(), last_at: z.string().nullable() }),
+});
+const contactChange = { principal_id: z.string(), kind: z.enum(CONTACT_KINDS), value: z.string().describe('As stored (normalised)') };
 
 export const identityWhoami = defineHandler({
   key: 'identity.whoami',
   category: 'identity',
   description: 'Who am I: the principal behind the credential of this request (id, role, name, how it authenticated). Identity comes only from the credential, never from message text.',
   input: z.object({}),
+  output: z.object({
+    id: z.string(), role: z.enum(['admin', 'staff', 'client']), name: z.string(), via: z.enum(['api_key', 'channel', 'system']),
+    key_id: z.string().nullable(),
+  }),
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
   examples: [
@@ -29,6 +48,7 @@ export const identityResolve = defineHandler({
     email: z.string().max(254).optional().describe('Exact e-mail address of the client (case does not matter)'),
     phone: z.string().max(40).optional().describe('Exact phone or WhatsApp number; spaces, dashes and + are ignored, and 0813… is read as +62 813…'),
   }),
+  output: profileOutput,
   effect: 'read',
   roles: ['admin', 'staff'],
   examples: [
@@ -39,8 +59,7 @@ export const identityResolve = defineHandler({
     if ((input.email === undefined) === (input.phone === undefined)) {
       throw invalidParams([{ path: '', message: 'Give exactly one of email or phone.' }]);
     }
-    const id = await resolveClientId(ctx.runtime.store, input);
-    return loadClientProfile(ctx.runtime.store, id, ctx.runtime.clock.now());
+    return ctx.runtime.service(clientProfilesService).resolve(input);
   },
 });
 
@@ -51,6 +70,7 @@ export const identityProfile = defineHandler({
   input: z.object({
     principal_id: z.uuid().describe('The client principal id (from identity.resolve or a conversation)'),
   }),
+  output: profileOutput,
   effect: 'read',
   roles: ['admin', 'staff'],
   examples: [
@@ -58,7 +78,7 @@ export const identityProfile = defineHandler({
     { description: 'Buka profil klien ini', params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc' } },
   ],
   async run(input, ctx) {
-    return loadClientProfile(ctx.runtime.store, input.principal_id, ctx.runtime.clock.now());
+    return ctx.runtime.service(clientProfilesService).profile(input.principal_id);
   },
 });
 
@@ -71,6 +91,7 @@ export const identityLinkContact = defineHandler({
     kind: z.enum(CONTACT_KINDS).describe('What the address is: phone, email, whatsapp or instagram'),
     value: z.string().trim().min(1).max(254).describe('The address, e.g. +62 813 1234 5678 or name@example.com'),
   }),
+  output: z.object({ ...contactChange, linked: z.boolean(), already_linked: z.boolean() }),
   effect: 'write',
   roles: ['admin', 'staff'],
   examples: [
@@ -78,7 +99,7 @@ export const identityLinkContact = defineHandler({
     { description: 'Collega il numero WhatsApp al cliente', params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'whatsapp', value: '+39 333 123 4567' } },
   ],
   async run(input, ctx) {
-    const result = await linkContact(ctx.runtime.store, input.principal_id, input.kind, input.value);
+    const result = await ctx.runtime.service(clientProfilesService).link(input.principal_id, input.kind, input.value);
     if (result.linked) {
       ctx.runtime.service(eventBusService).publish('identity.contact_linked', { principal_id: input.principal_id, kind: input.kind, by: ctx.principal.id });
     }
@@ -95,6 +116,7 @@ export const identityUnlinkContact = defineHandler({
     kind: z.enum(CONTACT_KINDS).describe('What the address is: phone, email, whatsapp or instagram'),
     value: z.string().trim().min(1).max(254).describe('The address as linked (any formatting)'),
   }),
+  output: z.object({ ...contactChange, unlinked: z.literal(true) }),
   effect: 'write',
   roles: ['admin', 'staff'],
   examples: [
@@ -102,7 +124,7 @@ export const identityUnlinkContact = defineHandler({
     { description: 'Hapus nomor WhatsApp yang salah', params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'whatsapp', value: '+62 811 000 000' } },
   ],
   async run(input, ctx) {
-    const result = await unlinkContact(ctx.runtime.store, input.principal_id, input.kind, input.value);
+    const result = await ctx.runtime.service(clientProfilesService).unlink(input.principal_id, input.kind, input.value);
     ctx.runtime.service(eventBusService).publish('identity.contact_unlinked', { principal_id: input.principal_id, kind: input.kind, by: ctx.principal.id });
     return { principal_id: input.principal_id, ...result };
   },
