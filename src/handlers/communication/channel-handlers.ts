@@ -6,6 +6,7 @@ import { channelThread, waitingInbound } from '../../channels/thread.ts';
 import { notFound, ZantaraError } from '../../errors.ts';
 import { noteFor, outboxService } from '../../outbox/outbox.ts';
 import { defineHandler } from '../handler.ts';
+import { OUTBOX_STATUSES } from '../../outbox/channel-deliverer.ts';
 
 export const channelsThread = defineHandler({
   key: 'channels.thread',
@@ -16,6 +17,23 @@ export const channelsThread = defineHandler({
     sender: z.string().trim().max(40).optional().describe('The client\'s WhatsApp number (digits) or Instagram id; omit to list messages waiting for staff'),
     limit: z.number().int().min(1).max(500).default(100).describe('Most recent entries to return'),
   }),
+  output: z.union([
+    z.object({
+      waiting: z.array(z.object({
+        id: z.string(), channel: z.string(), sender: z.string(), sender_name: z.string().nullable(), principal_id: z.string().nullable(),
+        text: z.string(), status: z.string(), received_at: z.string(), draft_reply: z.string().nullable(), error: z.string().nullable(),
+      })).describe('Inbound messages waiting for staff, newest first'),
+    }),
+    z.object({
+      channel: z.enum(['whatsapp', 'instagram']),
+      sender: z.string(),
+      entries: z.array(z.object({
+        direction: z.enum(['in', 'out']), at: z.string(), text: z.string(), status: z.string(), id: z.string(),
+        draft_reply: z.string().nullable().optional(), pending_action_ids: z.array(z.string()).nullable().optional(),
+        provider_message_id: z.string().nullable().optional(),
+      })).describe('The thread, oldest first'),
+    }),
+  ]),
   effect: 'read',
   roles: ['staff', 'admin'],
   examples: [
@@ -36,6 +54,9 @@ export const channelsReply = defineHandler({
   input: z.object({
     inbound_id: z.uuid().describe('The inbound message id from channels.thread'),
     text: z.string().trim().min(1).max(8000).optional().describe('The reply; omit to send the prepared draft as is'),
+  }),
+  output: z.object({
+    inbound_id: z.string(), outbox_ids: z.array(z.string()), status: z.enum(OUTBOX_STATUSES).optional(), note: z.string(),
   }),
   effect: 'send',
   roles: ['staff', 'admin'],

@@ -12,6 +12,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const isoTime = (what: string) => z.iso.datetime({ offset: true }).describe(`${what}, RFC 3339 with offset, e.g. 2026-11-23T10:00:00+08:00`);
 const calendarId = z.string().min(1).max(254).default('primary').describe('Calendar id: primary, or a calendar/person address');
 
+const eventOutput = z.object({
+  id: z.string(), summary: z.string(), description: z.string(), location: z.string(), start: z.string(), end: z.string(),
+  all_day: z.boolean(), status: z.string(), html_link: z.string(),
+  attendees: z.array(z.object({ email: z.string(), response: z.string() })),
+});
+
 function eventView(e: calendar_v3.Schema$Event) {
   return {
     id: e.id ?? '', summary: e.summary ?? '', description: e.description ?? '', location: e.location ?? '',
@@ -32,6 +38,9 @@ export const calendarList = defineHandler({
     query: z.string().max(200).optional().describe('Only events whose text contains these words'),
     max_results: z.number().int().min(1).max(100).default(20).describe('How many events (1-100)'),
     as_user: asUserField,
+  }),
+  output: z.object({
+    calendar_id: z.string(), acting_as: z.string(), time_min: z.string(), time_max: z.string(), count: z.number().int(), events: z.array(eventOutput),
   }),
   effect: 'read',
   roles: WORKSPACE_ROLES,
@@ -60,6 +69,7 @@ export const calendarGet = defineHandler({
     calendar_id: calendarId,
     as_user: asUserField,
   }),
+  output: eventOutput,
   effect: 'read',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -89,6 +99,7 @@ export const calendarCreate = defineHandler({
     calendar_id: calendarId,
     as_user: asUserField,
   }),
+  output: eventOutput.extend({ created: z.literal(true) }),
   effect: 'write',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -123,6 +134,12 @@ export const calendarAvailability = defineHandler({
     min_slot_minutes: z.number().int().min(5).max(480).default(30).describe('Shortest free slot worth reporting'),
     time_zone: z.string().min(3).max(64).optional().describe('IANA time zone for the answer (default Asia/Makassar)'),
     as_user: asUserField,
+  }),
+  output: z.object({
+    time_min: z.string(), time_max: z.string(),
+    calendars: z.array(z.object({ calendar: z.string(), busy: z.array(z.object({ start: z.string(), end: z.string() })), errors: z.array(z.string()) })),
+    free_slots: z.array(z.object({ start: z.string(), end: z.string(), minutes: z.number().int() })),
+    warning: z.string().optional(),
   }),
   effect: 'read',
   roles: WORKSPACE_ROLES,

@@ -6,6 +6,10 @@ import { asUserField, WORKSPACE_ROLES, workspaceFor } from './workspace-input.ts
 
 const FIELDS = 'names,emailAddresses,phoneNumbers,organizations';
 
+const contactOutput = z.object({
+  resource_name: z.string(), name: z.string(), emails: z.array(z.string()), phones: z.array(z.string()), organization: z.string(),
+});
+
 function contactView(p: people_v1.Schema$Person) {
   return { resource_name: p.resourceName ?? '', name: p.names?.[0]?.displayName ?? '', emails: (p.emailAddresses ?? []).map((e) => e.value ?? ''),
     phones: (p.phoneNumbers ?? []).map((e) => e.value ?? ''), organization: p.organizations?.[0]?.name ?? '' };
@@ -20,6 +24,7 @@ export const contactsList = defineHandler({
     max_results: z.number().int().min(1).max(30).default(20).describe('How many contacts (1-30)'),
     as_user: asUserField,
   }),
+  output: z.object({ count: z.number().int(), contacts: z.array(contactOutput) }),
   effect: 'read',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -53,6 +58,7 @@ export const contactsCreate = defineHandler({
     note: z.string().max(2000).optional().describe('A note about the contact'),
     as_user: asUserField,
   }),
+  output: contactOutput.extend({ created: z.literal(true) }),
   effect: 'write',
   roles: WORKSPACE_ROLES,
   examples: [

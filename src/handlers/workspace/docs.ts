@@ -28,6 +28,7 @@ export const docsCreate = defineHandler({
     content: z.string().max(500_000).optional().describe('Text to put in the new document'),
     as_user: asUserField,
   }),
+  output: z.object({ created: z.literal(true), document_id: z.string(), title: z.string(), link: z.string() }),
   effect: 'write',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -56,6 +57,9 @@ export const docsRead = defineHandler({
     max_chars: z.number().int().min(100).max(200_000).default(50_000).describe('Cut the text after this many characters'),
     as_user: asUserField,
   }),
+  output: z.object({
+    document_id: z.string(), title: z.string(), link: z.string(), text: z.string(), truncated: z.boolean(), chars: z.number().int(),
+  }),
   effect: 'read',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -81,6 +85,7 @@ export const docsAppend = defineHandler({
     new_paragraph: z.boolean().default(true).describe('Start the text on a new line'),
     as_user: asUserField,
   }),
+  output: z.object({ appended: z.literal(true), document_id: z.string(), link: z.string(), chars_added: z.number().int() }),
   effect: 'write',
   roles: WORKSPACE_ROLES,
   examples: [

@@ -15,6 +15,11 @@ const EXPORTS: Record<string, string> = {
 };
 const TEXT_TYPES = /^(text\/|application\/(json|xml|csv|x-yaml|yaml|javascript|x-ndjson))/;
 
+const fileOutput = z.object({
+  id: z.string(), name: z.string(), mime_type: z.string(), size_bytes: z.number().nullable(), modified: z.string(), link: z.string(),
+  owner: z.string(),
+});
+
 function fileView(f: drive_v3.Schema$File) {
   return { id: f.id ?? '', name: f.name ?? '', mime_type: f.mimeType ?? '', size_bytes: f.size ? Number(f.size) : null,
     modified: f.modifiedTime ?? '', link: f.webViewLink ?? '', owner: f.owners?.[0]?.emailAddress ?? '' };
@@ -35,6 +40,7 @@ export const driveSearch = defineHandler({
     max_results: z.number().int().min(1).max(100).default(20).describe('How many files (1-100)'),
     as_user: asUserField,
   }),
+  output: z.object({ query: z.string(), count: z.number().int(), files: z.array(fileOutput) }),
   effect: 'read',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -61,6 +67,7 @@ export const driveList = defineHandler({
     max_results: z.number().int().min(1).max(100).default(20).describe('How many files (1-100)'),
     as_user: asUserField,
   }),
+  output: z.object({ folder_id: z.string().nullable(), count: z.number().int(), files: z.array(fileOutput) }),
   effect: 'read',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -85,6 +92,7 @@ export const driveRead = defineHandler({
     max_chars: z.number().int().min(100).max(200_000).default(50_000).describe('Cut the text after this many characters'),
     as_user: asUserField,
   }),
+  output: fileOutput.extend({ text: z.string(), truncated: z.boolean(), chars: z.number().int() }),
   effect: 'read',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -136,6 +144,7 @@ export const driveUpload = defineHandler({
     convert_to_google_doc: z.boolean().default(false).describe('Store as an editable Google Doc (text) or Sheet (CSV)'),
     as_user: asUserField,
   }),
+  output: fileOutput.extend({ uploaded: z.literal(true) }),
   effect: 'write',
   roles: WORKSPACE_ROLES,
   examples: [

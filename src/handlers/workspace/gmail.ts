@@ -9,6 +9,15 @@ import { asUserField, WORKSPACE_ROLES, workspaceFor } from './workspace-input.ts
 
 const METADATA_HEADERS = ['From', 'To', 'Subject', 'Date'];
 
+const messageSummary = z.object({
+  id: z.string(), thread_id: z.string(), from: z.string(), to: z.string(), subject: z.string(), date: z.string(), snippet: z.string(),
+  unread: z.boolean(), labels: z.array(z.string()),
+});
+const messageList = z.object({
+  mailbox: z.string(), count: z.number().int(), estimated_total: z.number().int(), next_page_token: z.string().nullable(),
+  messages: z.array(messageSummary),
+});
+
 async function listMessages(ctx: HandlerContext, input: { as_user?: string; max_results: number; page_token?: string; q?: string; labelIds?: string[] }) {
   const google = workspaceFor(ctx, input.as_user);
   const list = await callGoogle('Gmail', () => google.gmail.users.messages.list({
@@ -32,6 +41,7 @@ export const gmailList = defineHandler({
     page_token: z.string().max(200).optional().describe('next_page_token from a previous answer, for the next page'),
     as_user: asUserField,
   }),
+  output: messageList,
   effect: 'read',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -51,6 +61,7 @@ export const gmailSearch = defineHandler({
     page_token: z.string().max(200).optional().describe('next_page_token from a previous answer'),
     as_user: asUserField,
   }),
+  output: messageList,
   effect: 'read',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -68,6 +79,9 @@ export const gmailRead = defineHandler({
     message_id: z.string().min(1).max(200).describe('The Gmail message id'),
     max_chars: z.number().int().min(100).max(100_000).default(20_000).describe('Cut the body after this many characters'),
     as_user: asUserField,
+  }),
+  output: messageSummary.extend({
+    mailbox: z.string(), cc: z.string(), message_id_header: z.string(), body: z.string(), truncated: z.boolean(), attachments: z.array(z.string()),
   }),
   effect: 'read',
   roles: WORKSPACE_ROLES,

@@ -15,6 +15,7 @@ export const sheetsRead = defineHandler({
     range: z.string().min(1).max(200).describe('A1 range, e.g. Sheet1!A1:D20 or Leads'),
     as_user: asUserField,
   }),
+  output: z.object({ range: z.string(), row_count: z.number().int(), rows: z.array(z.array(z.string())) }),
   effect: 'read',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -38,6 +39,9 @@ export const sheetsAppend = defineHandler({
     range: z.string().min(1).max(200).describe('The table to append to, e.g. Leads or Leads!A:F'),
     rows: z.array(z.array(cell).min(1).max(200)).min(1).max(1000).describe('Rows to add, each a list of cell values'),
     as_user: asUserField,
+  }),
+  output: z.object({
+    appended: z.literal(true), updated_range: z.string(), updated_rows: z.number().int(), updated_cells: z.number().int(),
   }),
   effect: 'write',
   roles: WORKSPACE_ROLES,
@@ -64,6 +68,9 @@ export const sheetsCreate = defineHandler({
     sheet_names: z.array(z.string().min(1).max(100)).min(1).max(20).optional().describe('Tab names (default one tab, Sheet1)'),
     header: z.array(z.string().max(200)).min(1).max(200).optional().describe('Column headings for the first tab'),
     as_user: asUserField,
+  }),
+  output: z.object({
+    created: z.literal(true), spreadsheet_id: z.string(), title: z.string(), link: z.string(), sheets: z.array(z.string()),
   }),
   effect: 'write',
   roles: WORKSPACE_ROLES,

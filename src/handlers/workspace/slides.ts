@@ -23,6 +23,9 @@ export const slidesCreate = defineHandler({
     })).max(50).default([]).describe('Slides to add after the title slide'),
     as_user: asUserField,
   }),
+  output: z.object({
+    created: z.literal(true), presentation_id: z.string(), title: z.string(), link: z.string(), slide_count: z.number().int(),
+  }),
   effect: 'write',
   roles: WORKSPACE_ROLES,
   examples: [
@@ -57,6 +60,10 @@ export const slidesRead = defineHandler({
   input: z.object({
     presentation_id: z.string().min(10).max(200).describe('The presentation id (the long part of its link)'),
     as_user: asUserField,
+  }),
+  output: z.object({
+    presentation_id: z.string(), title: z.string(), link: z.string(), slide_count: z.number().int(),
+    slides: z.array(z.object({ number: z.number().int(), texts: z.array(z.string()) })),
   }),
   effect: 'read',
   roles: WORKSPACE_ROLES,
