@@ -114,8 +114,9 @@ export class Registry {
   async call(keyOrHandler: string | AnyHandler, params: unknown, options: CallOptions): Promise<unknown> {
     const runtime = this.#runtime;
     if (!runtime) throw new Error('Registry is not bound to a runtime');
-    const handler = this.get(typeof keyOrHandler === 'string' ? keyOrHandler : keyOrHandler.key);
-    const key = handler?.key ?? String(keyOrHandler);
+    const requested = typeof keyOrHandler === 'string' ? keyOrHandler : keyOrHandler.key;
+    const handler = this.get(requested);
+    const key = handler?.key ?? requested;
     if (!handler) throw notFound('handler_not_found', `No handler named "${key}".`, { key });
     if (!handler.roles.includes(options.principal.role)) throw forbidden(`The ${options.principal.role} role may not call ${key}.`);
     const parsed = handler.input.safeParse(params ?? {});
