@@ -12,6 +12,7 @@ const echo = defineHandler({
   key: 'test.echo', category: 'admin', description: 'Echoes its params back, for contract tests.', effect: 'read', roles: ['admin', 'staff', 'client'],
   input: z.object({ text: z.string().min(1).max(5000).describe('Text to echo'), count: z.number().int().min(0).max(10).default(1).describe('Repetitions') }),
   examples: [{ description: 'Echo hello', params: { text: 'hello' } }, { description: 'Ripeti ciao', params: { text: 'ciao', count: 2 } }],
+  output: z.object({ text: z.string().describe('The text sent'), count: z.number().int() }),
   async run(input) { return { text: input.text, count: input.count }; },
 });
 const note = defineHandler({
@@ -213,7 +214,7 @@ describe('other routes', () => {
     assert.match(body.vector_search, /not configured \(set ZANTARA_EMBEDDINGS/);
   });
 
-  it('GET /v1/handlers lists what the role may call, each with a JSON Schema', async () => {
+  it('GET /v1/handlers lists what the role may call, each with a JSON Schema of its params and result', async () => {
     const res = await rt.request('/v1/handlers', { key: client });
     const { data } = await res.json();
     const keys = data.handlers.map((h: { key: string }) => h.key);
@@ -223,6 +224,10 @@ describe('other routes', () => {
     assert.equal(echoInfo.params.type, 'object');
     assert.equal(echoInfo.params.properties.text.description, 'Text to echo');
     assert.equal(echoInfo.tool_name, 'test-echo');
+    assert.deepEqual(echoInfo.output.required, ['text', 'count']);
+    assert.equal(echoInfo.output.properties.text.description, 'The text sent');
+    const listInfo = data.handlers.find((h: { key: string }) => h.key === 'system.handlers.list');
+    assert.equal(listInfo.output.properties.handlers.type, 'array');
   });
 
   it('unknown routes answer the envelope', async () => {
