@@ -91,7 +91,7 @@ export function webRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
 
   app.get('/web/session', async (c) => {
     let identity = identities.get(c.req.raw);
-    if (!identity && config.publicChat) {
+    if (!identity && config.publicChat && c.req.query('guest') === '1') {
       const fresh = await sessions().newGuest();
       setCookie(c, GUEST_COOKIE, fresh.cookie, { httpOnly: true, secure: secure(c), sameSite: 'Strict', path: '/', maxAge: 90 * 86_400 });
       identity = fresh.identity;

@@ -37,9 +37,9 @@ export async function call(key, params = {}) {
   return (await api('/call', { body: { key, params } })).data;
 }
 
-/** Loads the session state (and, on the public chat, the guest cookie). */
-export async function loadSession() {
-  Object.assign(session, { csrf: undefined, principal: undefined }, await api('/web/session'));
+/** Loads the session state; `asGuest` (the chat page) asks for a guest cookie when the public chat is on. */
+export async function loadSession(asGuest = false) {
+  Object.assign(session, { csrf: undefined, principal: undefined }, await api(asGuest ? '/web/session?guest=1' : '/web/session'));
   return session;
 }
 

@@ -249,7 +249,7 @@ async function start() {
   });
   setInterval(() => { if (!document.hidden) void refreshCards(); }, 4000);
   try {
-    await loadSession();
+    await loadSession(true);
   } catch (error) {
     showSignIn();
     showError(error);
