@@ -4,7 +4,7 @@
  * playwright-core. `chromiumPath()` is undefined when the browser is not installed (the tests then skip, saying so).
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { apiKeysService } from '../../src/auth/api-keys.ts';
 import type { Role } from '../../src/auth/principal.ts';
 import { startServer } from '../../src/http/server.ts';
@@ -43,14 +43,6 @@ export async function startWebServer(store: Store, model: FakeModelServer, env: 
 export async function launchBrowser(executablePath: string): Promise<Browser> {
   return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--no-first-run'] });
-}
-
-/** Fails the page's test when the page runs into a script error or a CSP violation. */
-export function watchPage(page: Page): { errors: string[] } {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(`console: ${m.text()}`); });
-  return { errors };
 }
 
 export { startFakeModelServer };

@@ -10,7 +10,7 @@ async function render(view, ctx) {
   const field = (/** @type {string} */ name, /** @type {string} */ label, /** @type {Record<string, any>} */ attrs = {}) =>
     h('div', { class: 'field' }, h('label', { for: `m-${name}` }, label), h('input', { id: `m-${name}`, name, ...attrs }));
   const form = /** @type {HTMLFormElement} */ (h('form', { class: 'card row', id: 'member-form' },
-    field('id', 'Id', { required: true, pattern: '[a-z0-9][a-z0-9-]*', maxlength: 60 }),
+    field('id', 'Id', { required: true, pattern: '[a-z0-9][a-z0-9\\-]*', maxlength: 60 }),
     field('name', 'Name', { required: true, maxlength: 120 }),
     h('div', { class: 'field' }, h('label', { for: 'm-department' }, 'Department'),
       h('select', { id: 'm-department', name: 'department' }, ...departments.map((/** @type {any} */ d) => h('option', { value: d.id }, d.name)))),
