@@ -7,11 +7,24 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { defineService } from '../runtime/service.ts';
 
 export type TeamMember = {
-  id: string; name: string; placeholder: boolean; department: string; role: string; languages: string[]; services: string[];
-  email: string | null; phone: string | null; source: string; last_verified: string; updated_at: string;
+  id: string;
+  name: string;
+  placeholder: boolean;
+  department: string;
+  role: string;
+  languages: string[];
+  services: string[];
+  email: string | null;
+  phone: string | null;
+  source: string;
+  last_verified: string;
+  updated_at: string;
 };
 
-type Row = Omit<TeamMember, 'last_verified' | 'updated_at'> & { last_verified: string | Date; updated_at: string | Date };
+type Row = Omit<TeamMember, 'last_verified' | 'updated_at'> & {
+  last_verified: string | Date;
+  updated_at: string | Date;
+};
 
 const SEEDED = 'team_directory_seeded';
 const day = (v: string | Date) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
@@ -30,16 +43,36 @@ export class TeamDirectory {
 
   /** Copies the fact file's members in, once per store (a marker row keeps deleted members deleted). */
   #seed(): Promise<void> {
-    this.#seeded ??= this.#runtime.store.transaction(async (tx) => {
-      const marked = await tx.query(`INSERT INTO server_settings (name, value) VALUES ($1, 'yes') ON CONFLICT (name) DO NOTHING RETURNING name`, [SEEDED]);
-      if (!marked.rows.length) return;
-      for (const m of this.#runtime.service(knowledgeService).data.team.members) {
-        await tx.query(
-          `INSERT INTO team_members (id, name, placeholder, department, role, languages, services, email, source, last_verified)
+    this.#seeded ??= this.#runtime.store
+      .transaction(async (tx) => {
+        const marked = await tx.query(
+          `INSERT INTO server_settings (name, value) VALUES ($1, 'yes') ON CONFLICT (name) DO NOTHING RETURNING name`,
+          [SEEDED],
+        );
+        if (!marked.rows.length) return;
+        for (const m of this.#runtime.service(knowledgeService).data.team.members) {
+          await tx.query(
+            `INSERT INTO team_members (id, name, placeholder, department, role, languages, services, email, source, last_verified)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
-          [m.id, m.name, m.placeholder, m.department, m.role, m.languages, m.services, m.email ?? null, m.source, m.last_verified]);
-      }
-    }).catch((error: unknown) => { this.#seeded = undefined; throw error; });
+            [
+              m.id,
+              m.name,
+              m.placeholder,
+              m.department,
+              m.role,
+              m.languages,
+              m.services,
+              m.email ?? null,
+              m.source,
+              m.last_verified,
+            ],
+          );
+        }
+      })
+      .catch((error: unknown) => {
+        this.#seeded = undefined;
+        throw error;
+      });
     return this.#seeded;
   }
 
@@ -47,12 +80,16 @@ export class TeamDirectory {
     await this.#seed();
     const { rows } = await this.#runtime.store.query<Row>(
       `SELECT id, name, placeholder, department, role, languages, services, email, phone, source, last_verified, updated_at
-       FROM team_members ORDER BY department, name, id`);
+       FROM team_members ORDER BY department, name, id`,
+    );
     return rows.map(toMember);
   }
 
   /** Creates or replaces a member; a saved member is no longer a placeholder and is verified today. */
-  async save(input: Omit<TeamMember, 'placeholder' | 'source' | 'last_verified' | 'updated_at'>, by: string | null): Promise<TeamMember> {
+  async save(
+    input: Omit<TeamMember, 'placeholder' | 'source' | 'last_verified' | 'updated_at'>,
+    by: string | null,
+  ): Promise<TeamMember> {
     await this.#seed();
     const now = this.#runtime.clock.now();
     const { rows } = await this.#runtime.store.query<Row>(
@@ -61,8 +98,20 @@ export class TeamDirectory {
        ON CONFLICT (id) DO UPDATE SET name = $2, placeholder = false, department = $3, role = $4, languages = $5, services = $6, email = $7,
          phone = $8, source = 'team directory (staff console)', last_verified = $9, updated_at = $10, updated_by = $11
        RETURNING id, name, placeholder, department, role, languages, services, email, phone, source, last_verified, updated_at`,
-      [input.id, input.name, input.department, input.role, input.languages, input.services, input.email, input.phone,
-        now.toISOString().slice(0, 10), now.toISOString(), by]);
+      [
+        input.id,
+        input.name,
+        input.department,
+        input.role,
+        input.languages,
+        input.services,
+        input.email,
+        input.phone,
+        now.toISOString().slice(0, 10),
+        now.toISOString(),
+        by,
+      ],
+    );
     return toMember(rows[0]);
   }
 

@@ -11,8 +11,12 @@ import { gzipSync } from 'node:zlib';
 export type Asset = { type: string; body: Buffer; gzip: Buffer; etag: string };
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml', '.json': 'application/json; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json; charset=utf-8',
 };
 
 const publicDir = join(import.meta.dirname, 'public');
@@ -24,7 +28,8 @@ function assetFiles(): Map<string, string> {
   const walk = (dir: string, prefix: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
-      else if (TYPES[extname(entry.name)] && !entry.name.endsWith('.test.ts')) files.set(`/assets/${prefix}${entry.name}`, join(dir, entry.name));
+      else if (TYPES[extname(entry.name)] && !entry.name.endsWith('.test.ts'))
+        files.set(`/assets/${prefix}${entry.name}`, join(dir, entry.name));
     }
   };
   walk(publicDir, '');
@@ -46,9 +51,14 @@ export function assets(): Map<string, Asset> {
   for (const [path, file] of assetFiles()) {
     // Upstream source-map comments would make the browser ask for files that are not served.
     let body = readFileSync(file);
-    if (/\.m?js$/.test(file)) body = Buffer.from(body.toString('utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
-    loaded.set(path, { type: TYPES[extname(file)], body, gzip: gzipSync(body, { level: 9 }),
-      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+    if (/\.m?js$/.test(file))
+      body = Buffer.from(body.toString('utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+    loaded.set(path, {
+      type: TYPES[extname(file)],
+      body,
+      gzip: gzipSync(body, { level: 9 }),
+      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
+    });
   }
   cache = loaded;
   return loaded;

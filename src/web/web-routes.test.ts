@@ -7,7 +7,9 @@ import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts'
 
 let store: TestStore;
 const runtimes: TestRuntime[] = [];
-before(async () => { store = await createTestPglite(); });
+before(async () => {
+  store = await createTestPglite();
+});
 after(async () => {
   for (const rt of runtimes) await rt.close();
   await store.close();
@@ -33,7 +35,7 @@ function cookies(res: Response): Map<string, { value: string; attributes: string
 
 async function signIn(rt: TestRuntime, key: string, headers: Record<string, string> = {}) {
   const res = await rt.request('/web/session', { body: { key }, headers });
-  const body = await res.json() as { csrf: string; principal: { role: string } };
+  const body = (await res.json()) as { csrf: string; principal: { role: string } };
   return { res, body, cookie: `zt_session=${cookies(res).get('zt_session')?.value}` };
 }
 
@@ -52,11 +54,13 @@ describe('pages and assets', () => {
     }
     const marked = await rt.request('/vendor/marked.esm.js', { headers: { 'accept-encoding': 'gzip' } });
     assert.equal(marked.headers.get('content-encoding'), 'gzip');
-    const again = await rt.request('/vendor/marked.esm.js', { headers: { 'if-none-match': marked.headers.get('etag')! } });
+    const again = await rt.request('/vendor/marked.esm.js', {
+      headers: { 'if-none-match': marked.headers.get('etag')! },
+    });
     assert.equal(again.status, 304);
     const missing = await rt.request('/assets/nope.js');
     assert.equal(missing.status, 404);
-    assert.equal((await missing.json() as { error: string }).error, 'not_found');
+    assert.equal(((await missing.json()) as { error: string }).error, 'not_found');
   });
 });
 
@@ -71,7 +75,10 @@ describe('browser sessions', () => {
     assert.match(attributes, /HttpOnly/);
     assert.match(attributes, /SameSite=Strict/);
     assert.doesNotMatch(attributes, /Secure/);
-    assert.match(cookies((await signIn(rt, key, { 'x-forwarded-proto': 'https' })).res).get('zt_session')!.attributes, /Secure/);
+    assert.match(
+      cookies((await signIn(rt, key, { 'x-forwarded-proto': 'https' })).res).get('zt_session')!.attributes,
+      /Secure/,
+    );
     // Only a hash of the session id is stored.
     const { rows } = await store.query<{ id_hash: string }>('SELECT id_hash FROM web_sessions');
     assert.ok(rows.every((r) => !cookie.includes(r.id_hash)));
@@ -80,9 +87,15 @@ describe('browser sessions', () => {
     const call = { key: 'keys.create', params: { role: 'staff', name: 'Reception' } };
     const refused = await rt.request('/call', { body: call, headers: { cookie } });
     assert.equal(refused.status, 403);
-    assert.equal((await refused.json() as { error: string }).error, 'csrf_failed');
-    assert.equal((await rt.request('/call', { body: call, headers: { cookie, 'x-csrf-token': 'forged' } })).status, 403);
-    assert.equal((await rt.request('/call', { body: call, headers: { cookie, 'x-csrf-token': body.csrf } })).status, 200);
+    assert.equal(((await refused.json()) as { error: string }).error, 'csrf_failed');
+    assert.equal(
+      (await rt.request('/call', { body: call, headers: { cookie, 'x-csrf-token': 'forged' } })).status,
+      403,
+    );
+    assert.equal(
+      (await rt.request('/call', { body: call, headers: { cookie, 'x-csrf-token': body.csrf } })).status,
+      200,
+    );
   });
 
   test('roles still apply, revoking the key ends the session, and signing out forgets it', async () => {
@@ -100,7 +113,10 @@ describe('browser sessions', () => {
     const admin = await rt.key('admin');
     const b = await signIn(rt, admin.key);
     assert.equal((await rt.request('/web/session', { method: 'DELETE', headers: { cookie: b.cookie } })).status, 403);
-    const out = await rt.request('/web/session', { method: 'DELETE', headers: { cookie: b.cookie, 'x-csrf-token': b.body.csrf } });
+    const out = await rt.request('/web/session', {
+      method: 'DELETE',
+      headers: { cookie: b.cookie, 'x-csrf-token': b.body.csrf },
+    });
     assert.equal(out.status, 200);
     assert.match(cookies(out).get('zt_session')!.attributes, /Max-Age=0/);
     assert.equal((await rt.request('/v1/actions', { headers: { cookie: b.cookie } })).status, 401);
@@ -118,7 +134,7 @@ describe('guests of the public chat', () => {
   test('a signed cookie per browser, read handlers only, no /call, a contact proposed for approval, strict limits', async () => {
     const rt = await runtime({ ZANTARA_PUBLIC_CHAT: '1', ZANTARA_GUEST_RATE: '2/600' });
     const res = await rt.request('/web/session?guest=1');
-    const body = await res.json() as { csrf: string; principal: { id: string; role: string; guest: boolean } };
+    const body = (await res.json()) as { csrf: string; principal: { id: string; role: string; guest: boolean } };
     assert.deepEqual({ role: body.principal.role, guest: body.principal.guest }, { role: 'client', guest: true });
     const guest = cookies(res).get('zt_guest')!;
     assert.match(guest.attributes, /HttpOnly/);
@@ -127,10 +143,18 @@ describe('guests of the public chat', () => {
     assert.equal((await rt.request('/v1/conversations', { headers: { cookie } })).status, 200);
     const tampered = `zt_guest=${guest.value.replace(/^.{8}/, '00000000')}`;
     assert.equal((await rt.request('/v1/conversations', { headers: { cookie: tampered } })).status, 401);
-    assert.equal((await rt.request('/call', { body: { key: 'team.list' }, headers: { cookie, 'x-csrf-token': body.csrf } })).status, 401);
+    assert.equal(
+      (await rt.request('/call', { body: { key: 'team.list' }, headers: { cookie, 'x-csrf-token': body.csrf } }))
+        .status,
+      401,
+    );
     const offered = rt.registry.listFor({ id: body.principal.id, role: 'client', name: 'guest', via: 'guest' });
     assert.ok(offered.length > 0 && offered.every((h) => h.effect === 'read'));
-    assert.ok(rt.registry.listFor({ id: body.principal.id, role: 'client', name: 'client', via: 'api_key' }).some((h) => h.effect !== 'read'));
+    assert.ok(
+      rt.registry
+        .listFor({ id: body.principal.id, role: 'client', name: 'client', via: 'api_key' })
+        .some((h) => h.effect !== 'read'),
+    );
 
     const send = (contact: Record<string, unknown>, token = body.csrf) =>
       rt.request('/web/contact', { body: contact, headers: { cookie, 'x-csrf-token': token } });
@@ -140,7 +164,8 @@ describe('guests of the public chat', () => {
     const ok = await send({ name: 'Ana', email: 'ana@example.com', message: 'KITAS please' });
     assert.equal(ok.status, 200);
     const { rows } = await store.query<{ handler_key: string; principal_id: string; status: string }>(
-      'SELECT handler_key, principal_id, status FROM pending_actions');
+      'SELECT handler_key, principal_id, status FROM pending_actions',
+    );
     assert.deepEqual(rows, [{ handler_key: 'lead.save', principal_id: body.principal.id, status: 'pending' }]);
     const limited = await send({ name: 'Ana', email: 'ana@example.com' });
     assert.equal(limited.status, 429);
@@ -152,7 +177,9 @@ describe('guests of the public chat', () => {
     const cookie = `zt_guest=${cookies(await first.request('/web/session?guest=1')).get('zt_guest')!.value}`;
     const second = await runtime({ ZANTARA_PUBLIC_CHAT: '1' });
     assert.equal((await second.request('/v1/conversations', { headers: { cookie } })).status, 200);
-    const { rows } = await store.query<{ value: string }>(`SELECT value FROM server_settings WHERE name = 'web_session_secret'`);
+    const { rows } = await store.query<{ value: string }>(
+      `SELECT value FROM server_settings WHERE name = 'web_session_secret'`,
+    );
     assert.equal(rows.length, 1);
     assert.ok(rows[0].value.length >= 43);
     await assert.rejects(runtime({ ZANTARA_SESSION_SECRET: 'short' }), /ZANTARA_SESSION_SECRET/);

@@ -38,16 +38,25 @@ export class WebSessions {
     this.#secret ??= (async () => {
       if (this.config.sessionSecret) return Buffer.from(this.config.sessionSecret, 'utf8');
       const store = this.#runtime.store;
-      await store.query('INSERT INTO server_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
-        [SECRET_SETTING, randomBytes(32).toString('base64url')]);
-      const { rows } = await store.query<{ value: string }>('SELECT value FROM server_settings WHERE name = $1', [SECRET_SETTING]);
+      await store.query('INSERT INTO server_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
+        SECRET_SETTING,
+        randomBytes(32).toString('base64url'),
+      ]);
+      const { rows } = await store.query<{ value: string }>('SELECT value FROM server_settings WHERE name = $1', [
+        SECRET_SETTING,
+      ]);
       return Buffer.from(rows[0].value, 'utf8');
-    })().catch((error: unknown) => { this.#secret = undefined; throw error; });
+    })().catch((error: unknown) => {
+      this.#secret = undefined;
+      throw error;
+    });
     return this.#secret;
   }
 
   async #mac(text: string): Promise<string> {
-    return createHmac('sha256', await this.secret()).update(text).digest('base64url');
+    return createHmac('sha256', await this.secret())
+      .update(text)
+      .digest('base64url');
   }
 
   /** Opens a session for a valid API key; undefined for an unknown or revoked key. */
@@ -56,9 +65,17 @@ export class WebSessions {
     if (!principal?.keyId) return undefined;
     const cookie = randomBytes(32).toString('base64url');
     const idHash = hash('sha256', cookie, 'hex');
-    const expiresAt = new Date(this.#runtime.clock.now().getTime() + this.config.sessionHours * 3_600_000).toISOString();
-    await this.#runtime.store.query('DELETE FROM web_sessions WHERE expires_at <= $1', [this.#runtime.clock.now().toISOString()]);
-    await this.#runtime.store.query('INSERT INTO web_sessions (id_hash, key_id, expires_at) VALUES ($1, $2, $3)', [idHash, principal.keyId, expiresAt]);
+    const expiresAt = new Date(
+      this.#runtime.clock.now().getTime() + this.config.sessionHours * 3_600_000,
+    ).toISOString();
+    await this.#runtime.store.query('DELETE FROM web_sessions WHERE expires_at <= $1', [
+      this.#runtime.clock.now().toISOString(),
+    ]);
+    await this.#runtime.store.query('INSERT INTO web_sessions (id_hash, key_id, expires_at) VALUES ($1, $2, $3)', [
+      idHash,
+      principal.keyId,
+      expiresAt,
+    ]);
     return { cookie, principal, csrf: await this.#mac(`csrf:${idHash}`), expiresAt };
   }
 
@@ -66,14 +83,25 @@ export class WebSessions {
   async resolve(cookie: string): Promise<WebIdentity | undefined> {
     if (!/^[\w-]{43}$/.test(cookie)) return undefined;
     const idHash = hash('sha256', cookie, 'hex');
-    const { rows } = await this.#runtime.store.query<{ key_id: string; principal_id: string; role: Role; name: string; expires_at: string | Date }>(
+    const { rows } = await this.#runtime.store.query<{
+      key_id: string;
+      principal_id: string;
+      role: Role;
+      name: string;
+      expires_at: string | Date;
+    }>(
       `SELECT k.id AS key_id, k.principal_id, k.role, p.display_name AS name, s.expires_at
        FROM web_sessions s JOIN api_keys k ON k.id = s.key_id JOIN principals p ON p.id = k.principal_id
-       WHERE s.id_hash = $1 AND s.expires_at > $2 AND k.revoked_at IS NULL`, [idHash, this.#runtime.clock.now().toISOString()]);
+       WHERE s.id_hash = $1 AND s.expires_at > $2 AND k.revoked_at IS NULL`,
+      [idHash, this.#runtime.clock.now().toISOString()],
+    );
     const row = rows[0];
     if (!row) return undefined;
-    return { principal: { id: row.principal_id, role: row.role, name: row.name, keyId: row.key_id, via: 'api_key' },
-      csrf: await this.#mac(`csrf:${idHash}`), expiresAt: new Date(row.expires_at).toISOString() };
+    return {
+      principal: { id: row.principal_id, role: row.role, name: row.name, keyId: row.key_id, via: 'api_key' },
+      csrf: await this.#mac(`csrf:${idHash}`),
+      expiresAt: new Date(row.expires_at).toISOString(),
+    };
   }
 
   async close(cookie: string): Promise<void> {
@@ -98,8 +126,10 @@ export class WebSessions {
     const principal: Principal = { id, role: 'client', name: `Web guest ${id.slice(0, 8)}`, via: 'guest' };
     // The guest becomes a principal row once, so what it proposes (a lead) can name who asked.
     if (!this.#knownGuests.has(id)) {
-      await this.#runtime.store.query(`INSERT INTO principals (id, role, display_name) VALUES ($1, 'client', $2) ON CONFLICT (id) DO NOTHING`,
-        [id, principal.name]);
+      await this.#runtime.store.query(
+        `INSERT INTO principals (id, role, display_name) VALUES ($1, 'client', $2) ON CONFLICT (id) DO NOTHING`,
+        [id, principal.name],
+      );
       if (this.#knownGuests.size > 50_000) this.#knownGuests.clear();
       this.#knownGuests.add(id);
     }

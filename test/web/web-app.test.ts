@@ -9,14 +9,24 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { orchestratorService } from '../../src/orchestrator/orchestrator.ts';
 import { createTestPglite, type TestStore } from '../../src/store/test-stores.ts';
 import type { FakeModelServer } from '../../src/testing/fake-model-servers/index.ts';
-import { FAKE_PRICE, chromiumPath, launchBrowser, startFakeModelServer, startWebServer, type WebServer } from './web-harness.ts';
+import {
+  FAKE_PRICE,
+  chromiumPath,
+  launchBrowser,
+  startFakeModelServer,
+  startWebServer,
+  type WebServer,
+} from './web-harness.ts';
 
 const chromium = chromiumPath();
 if (!chromium) console.log('# /usr/bin/chromium is not installed: the browser tests of the web app are skipped');
 
 const AXE = join(import.meta.dirname, '../../node_modules/axe-core/axe.min.js');
 // Screenshots land in docs/screenshots only when asked (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
-const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '../../docs/screenshots') : mkdtempSync(join(tmpdir(), 'zantara-shots-'));
+const SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(import.meta.dirname, '../../docs/screenshots')
+    : mkdtempSync(join(tmpdir(), 'zantara-shots-'));
 const USAGE = { input: 1000, output: 200 };
 const COST_PER_CALL = (USAGE.input * FAKE_PRICE.input + USAGE.output * FAKE_PRICE.output) / 1_000_000;
 const usd = (n: number) => `$${n < 0.01 && n > 0 ? n.toFixed(5) : n.toFixed(2)}`;
@@ -38,7 +48,8 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
     // DOMPurify parses hostile markup in an inert DOMParser document; Chromium reports the event-handler attributes
     // it meets there against the CSP although nothing runs (the XSS test checks that nothing did).
     const inertParse = m.location().url.endsWith('/vendor/purify.es.mjs') && /inline event handler/.test(m.text());
-    if (m.type() === 'error' && !inertParse && !/Failed to load resource/.test(m.text())) errors.push(`${page.url()}: ${m.text()}`);
+    if (m.type() === 'error' && !inertParse && !/Failed to load resource/.test(m.text()))
+      errors.push(`${page.url()}: ${m.text()}`);
   });
   return { context, page };
 }
@@ -66,15 +77,26 @@ async function ask(page: Page, text: string): Promise<void> {
   await page.waitForFunction(() => !document.querySelector('.msg.assistant[aria-busy]'));
 }
 
-async function axe(page: Page, label: string): Promise<void> {
+/** Runs axe-core on the page (or only on `within`, for views inside a page already checked whole). */
+async function axe(page: Page, label: string, within?: string): Promise<void> {
   // axe-core is served as if same-origin, so the page's CSP (no inline scripts) stays on while it is checked.
   if (!(await page.evaluate(() => 'axe' in window))) {
     await page.route('**/__axe-core.js', (route) => route.fulfill({ path: AXE, contentType: 'text/javascript' }));
     await page.addScriptTag({ url: new URL('/__axe-core.js', page.url()).href });
   }
-  const result = await page.evaluate(async () => (window as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe.run());
+  type Axe = {
+    run(context?: string): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }>;
+  };
+  const result = await page.evaluate(async (context) => {
+    const { axe } = window as unknown as { axe: Axe };
+    return context ? axe.run(context) : axe.run();
+  }, within);
   const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`), [], `${label}: accessibility violations`);
+  assert.deepEqual(
+    bad.map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`),
+    [],
+    `${label}: accessibility violations`,
+  );
 }
 
 describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
@@ -101,25 +123,40 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     const { context, page } = await newPage();
     await page.goto(`${staffSite.url}/`);
     await page.waitForLoadState('networkidle');
-    const js = await page.evaluate(() => performance.getEntriesByType('resource')
-      .filter((e) => /\.m?js(\?|$)/.test(e.name)).map((e) => ({ name: e.name, bytes: (e as PerformanceResourceTiming).encodedBodySize })));
+    const js = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => /\.m?js(\?|$)/.test(e.name))
+        .map((e) => ({ name: e.name, bytes: (e as PerformanceResourceTiming).encodedBodySize })),
+    );
     const total = js.reduce((n, f) => n + f.bytes, 0);
-    console.log(`# chat first load: ${js.length} JavaScript files, ${total} bytes gzip (${(total / 1024).toFixed(1)} KB)`);
-    assert.ok(js.some((f) => f.name.endsWith('/vendor/marked.esm.js')) && js.some((f) => f.name.endsWith('/assets/chat.js')));
+    console.log(
+      `# chat first load: ${js.length} JavaScript files, ${total} bytes gzip (${(total / 1024).toFixed(1)} KB)`,
+    );
+    assert.ok(
+      js.some((f) => f.name.endsWith('/vendor/marked.esm.js')) && js.some((f) => f.name.endsWith('/assets/chat.js')),
+    );
     assert.ok(total > 0 && total <= 150 * 1024, `${total} bytes`);
     await context.close();
   });
 
   test('a client signs in, gets a streamed Markdown answer with its sources, and finds it again after a reload', async () => {
-    model.enqueue({ toolCalls: [{ name: 'team-departments', args: {} }], usage: USAGE },
-      { text: 'Our **Setup** team handles visas.\n\n| Team | Handles |\n|---|---|\n| Setup | KITAS |\n\nSee [our site](https://example.com/kitas).', usage: USAGE });
+    model.enqueue(
+      { toolCalls: [{ name: 'team-departments', args: {} }], usage: USAGE },
+      {
+        text: 'Our **Setup** team handles visas.\n\n| Team | Handles |\n|---|---|\n| Setup | KITAS |\n\nSee [our site](https://example.com/kitas).',
+        usage: USAGE,
+      },
+    );
     const { context, page } = await newPage();
     await signInChat(page, staffSite.url, clientKey);
     // The key is exchanged for an HttpOnly, SameSite=Strict cookie and kept nowhere in the page.
     const cookie = (await context.cookies()).find((c) => c.name === 'zt_session');
     assert.equal(cookie?.httpOnly, true);
     assert.equal(cookie?.sameSite, 'Strict');
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie,
+    );
     assert.ok(!stored.includes(clientKey), 'the key is not stored in the browser');
 
     const stream = page.waitForResponse((r) => r.url().endsWith('/v1/chat'));
@@ -132,12 +169,15 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     await assert.doesNotReject(answer.locator('strong', { hasText: 'Setup' }).waitFor());
     assert.equal(await answer.locator('table td').first().textContent(), 'Setup');
     assert.equal(await answer.locator('a').getAttribute('rel'), 'noopener noreferrer');
-    assert.match(await answer.locator('.meta').textContent() ?? '', /Looked up: team\.departments/);
+    assert.match((await answer.locator('.meta').textContent()) ?? '', /Looked up: team\.departments/);
 
     await page.reload();
     await page.locator('.msg.assistant').first().waitFor();
-    assert.equal(await page.locator('.msg.user .body').first().textContent(), 'Which team would handle my paperwork? Write a poem about it.');
-    assert.match(await page.locator('.msg.assistant .meta').first().textContent() ?? '', /team\.departments/);
+    assert.equal(
+      await page.locator('.msg.user .body').first().textContent(),
+      'Which team would handle my paperwork? Write a poem about it.',
+    );
+    assert.match((await page.locator('.msg.assistant .meta').first().textContent()) ?? '', /team\.departments/);
 
     // The interface follows the language chosen, and remembers it.
     await page.getByLabel('Language').selectOption('it');
@@ -159,10 +199,28 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     await console_.locator('#view h1', { hasText: 'Approvals' }).waitFor();
     assert.equal((await feed).status(), 200);
 
-    model.enqueue({ toolCalls: [{ name: 'lead-save', args: { name: 'Anna Rossi', email: 'anna@example.com', services: ['E33G'], source: 'chat' } }], usage: USAGE },
-      { text: 'I have passed your details to the team: they will confirm shortly.', usage: USAGE });
+    model.enqueue(
+      { toolCalls: [{ name: 'team-departments', args: {} }], usage: USAGE },
+      {
+        text:
+          'Our **Setup** team takes care of it:\n\n- visas and **KITAS** stay permits\n- KITAP\n- setting up your PT PMA company\n\n' +
+          'Tell me your name and e-mail and I will ask them to follow up.',
+        usage: USAGE,
+      },
+      {
+        toolCalls: [
+          {
+            name: 'lead-save',
+            args: { name: 'Anna Rossi', email: 'anna@example.com', services: ['E33G'], source: 'chat' },
+          },
+        ],
+        usage: USAGE,
+      },
+      { text: 'I have passed your details to the team: they will confirm shortly.', usage: USAGE },
+    );
     const { context, page } = await newPage();
     await signInChat(page, staffSite.url, clientKey);
+    await ask(page, 'Who at Bali Zero handles a remote worker visa? Describe them in a short poem.');
     await ask(page, 'Save my details so the team can follow up: Anna Rossi, anna@example.com.');
     const card = page.locator('.action-card').last();
     assert.equal(await card.locator('.status').textContent(), 'Waiting for the team');
@@ -177,14 +235,20 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     await page.locator('.action-card.executed').waitFor({ timeout: 20_000 });
     assert.equal(await card.locator('.status').textContent(), 'Done — approved by the team');
     const { rows } = await store.query<{ name: string }>(`SELECT name FROM leads WHERE email = 'anna@example.com'`);
-    assert.deepEqual(rows.map((r) => r.name), ['Anna Rossi']);
+    assert.deepEqual(
+      rows.map((r) => r.name),
+      ['Anna Rossi'],
+    );
     await page.screenshot({ path: join(SHOTS, 'chat.png') });
     await context.close();
     await staffContext.close();
   });
 
   test('model output and client messages with HTML never run as script', async () => {
-    model.enqueue({ text: 'Here: <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> [click](javascript:window.__xss=3) done.', usage: USAGE });
+    model.enqueue({
+      text: 'Here: <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> [click](javascript:window.__xss=3) done.',
+      usage: USAGE,
+    });
     const { context, page } = await newPage();
     await signInChat(page, staffSite.url, clientKey);
     const attack = '<img src=x onerror="window.__xss=4"><script>window.__xss=5</script>';
@@ -192,9 +256,18 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
     assert.equal(await page.locator('#messages img, #messages script').count(), 0);
-    assert.equal(await page.locator('.msg.user .body').last().textContent(), attack, 'the client message is shown as text');
-    const hrefs = await page.locator('.msg.assistant a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
-    assert.ok(hrefs.every((h) => h === null || !/^javascript:/i.test(h)), String(hrefs));
+    assert.equal(
+      await page.locator('.msg.user .body').last().textContent(),
+      attack,
+      'the client message is shown as text',
+    );
+    const hrefs = await page
+      .locator('.msg.assistant a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+    assert.ok(
+      hrefs.every((h) => h === null || !/^javascript:/i.test(h)),
+      String(hrefs),
+    );
     await context.close();
 
     // The same text shown to staff in the traces is text too.
@@ -204,7 +277,7 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     await staff.page.locator('table.data').first().waitFor();
     await staff.page.getByRole('button', { name: 'Details' }).first().click();
     assert.equal(await staff.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
-    assert.match(await staff.page.locator('.trace-detail p').first().textContent() ?? '', /<img src=x onerror=/);
+    assert.match((await staff.page.locator('.trace-detail p').first().textContent()) ?? '', /<img src=x onerror=/);
     await staff.page.screenshot({ path: join(SHOTS, 'console-traces.png') });
     await staff.context.close();
   });
@@ -218,16 +291,27 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     const spendChart = page.locator('section.chart', { hasText: 'Spend per day and provider' });
     await spendChart.locator('canvas').waitFor();
     const today = new Date().toISOString().slice(0, 10);
-    assert.deepEqual(await spendChart.locator('.sr-only tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent)), [`${today}${usd(calls * COST_PER_CALL)}`]);
-    assert.equal(await page.locator('.stat', { hasText: 'Spend' }).locator('.value').textContent(), usd(calls * COST_PER_CALL));
+    assert.deepEqual(
+      await spendChart.locator('.sr-only tbody tr').evaluateAll((trs) => trs.map((tr) => tr.textContent)),
+      [`${today}${usd(calls * COST_PER_CALL)}`],
+    );
+    assert.equal(
+      await page.locator('.stat', { hasText: 'Spend' }).locator('.value').textContent(),
+      usd(calls * COST_PER_CALL),
+    );
     await page.locator('section.chart', { hasText: 'Turn latency by route' }).locator('canvas').waitFor();
     await page.screenshot({ path: join(SHOTS, 'console-costs.png'), fullPage: true });
     await axe(page, 'console costs');
 
     for (const name of ['Outbox', 'Leads', 'Team', 'Knowledge', 'Keys & config', 'Conversations']) {
       await page.getByRole('button', { name, exact: true }).click();
-      await page.waitForFunction((n) => document.querySelector('[aria-current="page"]')?.textContent?.startsWith(n) && !document.querySelector('#view')?.textContent?.startsWith('Loading'), name);
-      await axe(page, `console ${name}`);
+      await page.waitForFunction(
+        (n) =>
+          document.querySelector('[aria-current="page"]')?.textContent?.startsWith(n) &&
+          !document.querySelector('#view')?.textContent?.startsWith('Loading'),
+        name,
+      );
+      await axe(page, `console ${name}`, '#view');
     }
     // Keyboard: Tab reaches the section buttons, Enter opens one.
     await page.getByRole('button', { name: 'Leads', exact: true }).focus();
@@ -262,8 +346,11 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
 
     await signInConsole(page, staffSite.url, adminKey);
     const forged = await page.evaluate(async () => {
-      const res = await fetch('/call', { method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ key: 'keys.create', params: { role: 'admin', name: 'forged' } }) });
+      const res = await fetch('/call', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ key: 'keys.create', params: { role: 'admin', name: 'forged' } }),
+      });
       return { status: res.status, body: await res.json() };
     });
     assert.equal(forged.status, 403);
@@ -275,7 +362,10 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     await page.getByLabel('API key').waitFor();
     const after = await page.evaluate(async () => (await fetch('/v1/actions')).status);
     assert.equal(after, 401);
-    assert.equal((await context.cookies()).some((c) => c.name === 'zt_session'), false);
+    assert.equal(
+      (await context.cookies()).some((c) => c.name === 'zt_session'),
+      false,
+    );
     await context.close();
   });
 
@@ -288,11 +378,24 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     assert.equal(guest?.httpOnly, true);
     assert.equal(guest?.sameSite, 'Strict');
     await ask(page, 'Tell me a short story about the ocean.');
-    const offered = (model.requests.at(-1)!.body.tools as Array<{ function: { name: string } }>).map((t) => t.function.name.replaceAll('-', '.'));
+    const offered = (model.requests.at(-1)!.body.tools as Array<{ function: { name: string } }>).map((t) =>
+      t.function.name.replaceAll('-', '.'),
+    );
     const effects = offered.map((k) => publicSite.runtime.registry.get(k)?.effect);
     assert.ok(offered.length > 0 && effects.every((e) => e === 'read'), `guest tools: ${offered.join(', ')}`);
-    assert.equal(await page.evaluate(async () => (await fetch('/call', { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ key: 'team.list' }) })).status), 401);
+    assert.equal(
+      await page.evaluate(
+        async () =>
+          (
+            await fetch('/call', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ key: 'team.list' }),
+            })
+          ).status,
+      ),
+      401,
+    );
 
     await page.getByText('Leave your contact').click();
     await page.getByLabel('Name').fill('Guest Visitor');
@@ -300,7 +403,8 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Send my contact' }).click();
     await page.getByText('Your contact is waiting for the team').waitFor();
     const { rows } = await store.query<{ handler_key: string; status: string }>(
-      `SELECT handler_key, status FROM pending_actions WHERE params->>'email' = 'guest@example.com'`);
+      `SELECT handler_key, status FROM pending_actions WHERE params->>'email' = 'guest@example.com'`,
+    );
     assert.deepEqual(rows, [{ handler_key: 'lead.save', status: 'pending' }]);
 
     const requestsBefore = model.requests.length;

@@ -17,17 +17,38 @@ import { startFakeModelServer, type FakeModelServer } from '../../src/testing/fa
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumPath = (): string | undefined => (existsSync(CHROMIUM) ? CHROMIUM : undefined);
 
-export type WebServer = { url: string; runtime: Runtime; key(role: Role, name?: string): Promise<string>; close(): Promise<void> };
+export type WebServer = {
+  url: string;
+  runtime: Runtime;
+  key(role: Role, name?: string): Promise<string>;
+  close(): Promise<void>;
+};
 
 /** Prices of the fake model, per million tokens, so a turn has a visible cost. */
 export const FAKE_PRICE = { input: 3, output: 15 };
 
-export async function startWebServer(store: Store, model: FakeModelServer, env: Record<string, string> = {}): Promise<WebServer> {
-  const runtime = await createRuntime({ store, env: {
-    NODE_ENV: 'test', LOG_LEVEL: 'silent', LLAMA_BASE_URL: model.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test', ...env,
-  } });
+export async function startWebServer(
+  store: Store,
+  model: FakeModelServer,
+  env: Record<string, string> = {},
+): Promise<WebServer> {
+  const runtime = await createRuntime({
+    store,
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      LLAMA_BASE_URL: model.baseURL,
+      LLAMA_MODEL: 'fake-llama',
+      LLAMA_API_KEY: 'test',
+      ...env,
+    },
+  });
   runtime.service(orchestratorService).configure({
-    config: resolveConfig({ routing: { mode: 'single', chain: ['llama'] }, prices: { 'fake-llama': FAKE_PRICE } }, runtime.env, 'web test'),
+    config: resolveConfig(
+      { routing: { mode: 'single', chain: ['llama'] }, prices: { 'fake-llama': FAKE_PRICE } },
+      runtime.env,
+      'web test',
+    ),
     // Every handler the principal may use is offered, so a scripted tool call never depends on the relevance ranking.
     selectTools: (handlers) => handlers,
   });
@@ -35,14 +56,29 @@ export async function startWebServer(store: Store, model: FakeModelServer, env: 
   return {
     url: server.url,
     runtime,
-    async key(role, name = `${role} (web test)`) { return (await runtime.service(apiKeysService).create({ role, name })).key; },
-    async close() { await server.close(); await runtime.close(); },
+    async key(role, name = `${role} (web test)`) {
+      return (await runtime.service(apiKeysService).create({ role, name })).key;
+    },
+    async close() {
+      await server.close();
+      await runtime.close();
+    },
   };
 }
 
 export async function launchBrowser(executablePath: string): Promise<Browser> {
-  return chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
 }
 
 export { startFakeModelServer };

@@ -8,16 +8,30 @@ import { handlers } from './index.ts';
 
 const facts = loadKnowledge('knowledge');
 let stores: TestStore[] = [];
-before(async () => { stores = await createTestStores(); });
-after(async () => { for (const s of stores) await s.close(); });
+before(async () => {
+  stores = await createTestStores();
+});
+after(async () => {
+  for (const s of stores) await s.close();
+});
 
-async function withRuntime(store: TestStore, fn: (rt: TestRuntime, post: (key: string, params: unknown, apiKey: string) => Promise<{ status: number; body: any }>) => Promise<void>) {
+async function withRuntime(
+  store: TestStore,
+  fn: (
+    rt: TestRuntime,
+    post: (key: string, params: unknown, apiKey: string) => Promise<{ status: number; body: any }>,
+  ) => Promise<void>,
+) {
   const rt = await createTestRuntime({ store, handlers });
   const post = async (key: string, params: unknown, apiKey: string) => {
     const res = await rt.request('/call', { key: apiKey, body: { key, params } });
     return { status: res.status, body: await res.json() };
   };
-  try { await fn(rt, post); } finally { await rt.close(); }
+  try {
+    await fn(rt, post);
+  } finally {
+    await rt.close();
+  }
 }
 
 describe('team directory on every store', () => {
@@ -31,13 +45,44 @@ describe('team directory on every store', () => {
         const listed = await post('team.list', {}, client);
         assert.equal(listed.body.data.count, facts.team.members.length, store.kind);
         const manager = facts.team.members.find((m) => m.role === 'Tax manager')!;
-        const saved = await post('team.member_save', { id: manager.id, name: 'Dewi Lestari', department: 'tax', role: 'Tax manager',
-          languages: ['id', 'en'], services: ['tax'], email: 'Dewi@Example.com' }, staff);
+        const saved = await post(
+          'team.member_save',
+          {
+            id: manager.id,
+            name: 'Dewi Lestari',
+            department: 'tax',
+            role: 'Tax manager',
+            languages: ['id', 'en'],
+            services: ['tax'],
+            email: 'Dewi@Example.com',
+          },
+          staff,
+        );
         assert.equal(saved.status, 200, JSON.stringify(saved.body));
-        assert.deepEqual({ name: saved.body.data.name, placeholder: saved.body.data.placeholder, email: saved.body.data.email },
-          { name: 'Dewi Lestari', placeholder: false, email: 'dewi@example.com' });
-        assert.equal((await post('team.member_save', { id: 'x', name: 'X', department: 'moon', role: 'R', languages: ['en'] }, staff)).status, 400);
-        assert.equal((await post('team.member_save', { id: 'x', name: 'X', department: 'tax', role: 'R', languages: ['en'] }, client)).status, 403);
+        assert.deepEqual(
+          { name: saved.body.data.name, placeholder: saved.body.data.placeholder, email: saved.body.data.email },
+          { name: 'Dewi Lestari', placeholder: false, email: 'dewi@example.com' },
+        );
+        assert.equal(
+          (
+            await post(
+              'team.member_save',
+              { id: 'x', name: 'X', department: 'moon', role: 'R', languages: ['en'] },
+              staff,
+            )
+          ).status,
+          400,
+        );
+        assert.equal(
+          (
+            await post(
+              'team.member_save',
+              { id: 'x', name: 'X', department: 'tax', role: 'R', languages: ['en'] },
+              client,
+            )
+          ).status,
+          403,
+        );
         const removed = facts.team.members.find((m) => m.id !== manager.id)!;
         assert.equal((await post('team.member_remove', { id: removed.id }, staff)).status, 200);
         assert.equal((await post('team.member_remove', { id: removed.id }, staff)).body.error, 'team_member_not_found');
@@ -66,7 +111,11 @@ describe('team directory on every store', () => {
         assert.equal((await post('lead.list', { status: 'contacted' }, staff)).body.data.total, 1);
         assert.equal((await post('lead.set_status', { id, status: 'won' }, client)).status, 403);
         assert.equal((await post('lead.set_status', { id, status: 'sleeping' }, staff)).status, 400);
-        assert.equal((await post('lead.set_status', { id: '00000000-0000-4000-8000-000000000009', status: 'won' }, staff)).body.error, 'lead_not_found');
+        assert.equal(
+          (await post('lead.set_status', { id: '00000000-0000-4000-8000-000000000009', status: 'won' }, staff)).body
+            .error,
+          'lead_not_found',
+        );
       });
     }
   });

@@ -26,7 +26,12 @@ export async function api(path, init = {}) {
   const headers = { accept: 'application/json' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && session.csrf) headers['x-csrf-token'] = session.csrf;
-  const res = await fetch(path, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), credentials: 'same-origin' });
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    credentials: 'same-origin',
+  });
   const body = await res.json().catch(() => ({}));
   if (!res.ok || body.ok === false) throw new ApiError(res.status, body);
   return body;
@@ -39,7 +44,11 @@ export async function call(key, params = {}) {
 
 /** Loads the session state; `asGuest` (the chat page) asks for a guest cookie when the public chat is on. */
 export async function loadSession(asGuest = false) {
-  Object.assign(session, { csrf: undefined, principal: undefined }, await api(asGuest ? '/web/session?guest=1' : '/web/session'));
+  Object.assign(
+    session,
+    { csrf: undefined, principal: undefined },
+    await api(asGuest ? '/web/session?guest=1' : '/web/session'),
+  );
   return session;
 }
 
@@ -62,7 +71,9 @@ export async function signOut() {
  */
 export async function streamChat(body, onEvent, signal) {
   const res = await fetch('/v1/chat', {
-    method: 'POST', signal, credentials: 'same-origin',
+    method: 'POST',
+    signal,
+    credentials: 'same-origin',
     headers: { accept: 'text/event-stream', 'content-type': 'application/json', 'x-csrf-token': session.csrf ?? '' },
     body: JSON.stringify(body),
   });

@@ -20,7 +20,10 @@ function setupLanguage() {
   for (const [code, name] of Object.entries(LANGUAGES)) select.add(new Option(name, code));
   select.value = initialLanguage();
   setLanguage(select.value);
-  select.addEventListener('change', () => { setLanguage(select.value); for (const [id, card] of cards) paintCard(card, card.dataset.status ?? 'pending', id); });
+  select.addEventListener('change', () => {
+    setLanguage(select.value);
+    for (const [id, card] of cards) paintCard(card, card.dataset.status ?? 'pending', id);
+  });
 }
 
 /** @param {'warn' | 'bad' | 'ok' | ''} kind @param {string} [text] */
@@ -41,7 +44,8 @@ function addMessage(role, text) {
   li.append(who);
   const body = document.createElement('div');
   body.className = 'body';
-  if (role === 'user') body.textContent = text; // a client's own words are shown as text, never as HTML
+  if (role === 'user')
+    body.textContent = text; // a client's own words are shown as text, never as HTML
   else body.innerHTML = renderMarkdown(text);
   li.append(body);
   messages.append(li);
@@ -60,22 +64,43 @@ function addSources(li, info) {
   const meta = document.createElement('div');
   meta.className = 'meta';
   if (info.local) meta.append(Object.assign(document.createElement('div'), { textContent: t('localAnswer') }));
-  if (handlers.length) meta.append(Object.assign(document.createElement('div'), { textContent: `${t('handlers')}: ${handlers.join(', ')}` }));
+  if (handlers.length)
+    meta.append(
+      Object.assign(document.createElement('div'), { textContent: `${t('handlers')}: ${handlers.join(', ')}` }),
+    );
   if (docs.length) {
     meta.append(Object.assign(document.createElement('div'), { textContent: `${t('sources')}:` }));
     const ul = document.createElement('ul');
-    for (const doc of docs) ul.append(Object.assign(document.createElement('li'), { textContent: doc.title, title: doc.source }));
+    for (const doc of docs)
+      ul.append(Object.assign(document.createElement('li'), { textContent: doc.title, title: doc.source }));
     meta.append(ul);
   }
   li.append(meta);
+}
+
+/** What a proposed action does, in the client's words. @param {string} key */
+function plainAction(key) {
+  if (key.startsWith('lead.')) return t('actionLead');
+  if (key.startsWith('memory.')) return t('actionMemory');
+  if (/\.(send|send_bulk|notify|reply)$/.test(key)) return t('actionSend');
+  return t('actionOther');
 }
 
 /** @param {HTMLElement} card @param {string} status @param {string} id */
 function paintCard(card, status, id) {
   card.dataset.status = status;
   card.className = `action-card ${status}`;
-  const label = { pending: t('waiting'), executed: t('executed'), rejected: t('rejected'), expired: t('expired'), failed: t('failed') }[status] ?? status;
+  const label =
+    {
+      pending: t('waiting'),
+      executed: t('executed'),
+      rejected: t('rejected'),
+      expired: t('expired'),
+      failed: t('failed'),
+    }[status] ?? status;
   /** @type {HTMLElement} */ (card.querySelector('.status')).textContent = label;
+  const what = /** @type {HTMLElement} */ (card.querySelector('.what'));
+  what.textContent = plainAction(what.dataset.key ?? '');
   /** @type {HTMLElement} */ (card.querySelector('.detail')).textContent = status === 'pending' ? t('waitingText') : '';
   card.setAttribute('aria-label', `${label} (${id.slice(0, 8)})`);
 }
@@ -85,7 +110,8 @@ function addCard(li, action, status = 'pending') {
   const card = document.createElement('div');
   card.setAttribute('role', 'group');
   const title = Object.assign(document.createElement('div'), { className: 'status' });
-  const summary = Object.assign(document.createElement('div'), { className: 'small', textContent: action.summary ?? action.key ?? '' });
+  const summary = Object.assign(document.createElement('div'), { className: 'small what' });
+  summary.dataset.key = action.key ?? '';
   const detail = Object.assign(document.createElement('div'), { className: 'detail small muted' });
   card.append(title, summary, detail);
   li.append(card);
@@ -100,13 +126,16 @@ async function refreshCards() {
     try {
       const { action } = await api(`/v1/actions/${encodeURIComponent(id)}`);
       if (action.status !== 'pending') paintCard(card, action.status, id);
-    } catch { /* the next round asks again */ }
+    } catch {
+      /* the next round asks again */
+    }
   }
 }
 
 /** @param {unknown} error */
 function showError(error) {
-  if (error instanceof ApiError && error.code === 'rate_limited') notice('warn', t('rateLimited', { s: error.body.retry_after_seconds ?? 60 }));
+  if (error instanceof ApiError && error.code === 'rate_limited')
+    notice('warn', t('rateLimited', { s: error.body.retry_after_seconds ?? 60 }));
   else if (error instanceof ApiError && error.code === 'model_unavailable') notice('warn', t('modelDown'));
   else if (error instanceof ApiError && error.code === 'csrf_failed') notice('bad', error.message);
   else if (error instanceof TypeError) notice('bad', t('offline'));
@@ -126,16 +155,29 @@ async function send(text) {
   li.setAttribute('aria-busy', 'true');
   let written = '';
   let frame = 0;
-  const paint = () => { frame = 0; body.innerHTML = renderMarkdown(written); li.scrollIntoView({ block: 'end' }); };
+  const paint = () => {
+    frame = 0;
+    body.innerHTML = renderMarkdown(written);
+    li.scrollIntoView({ block: 'end' });
+  };
   try {
     await streamChat({ message: text, conversation_id: conversationId() }, (event, data) => {
-      if (event === 'token') { written += data.text; frame ||= requestAnimationFrame(paint); }
-      else if (event === 'pending_action') addCard(li, data);
+      if (event === 'token') {
+        written += data.text;
+        frame ||= requestAnimationFrame(paint);
+      } else if (event === 'pending_action') addCard(li, data);
       else if (event === 'error') throw new ApiError(data.error === 'rate_limited' ? 429 : 503, data);
       else if (event === 'done') {
         written = data.response;
+        // A proposed action was not looked up: it shows as its card instead.
+        data.handlers_used = (data.handlers_used ?? []).filter(
+          (/** @type {string} */ k) => !(data.pending_actions ?? []).some((/** @type {any} */ a) => a.key === k),
+        );
         localStorage.setItem(storageKey('conversation'), data.conversation_id);
-        localStorage.setItem(`zantara.sources.${data.turn_id}`, JSON.stringify({ handlers_used: data.handlers_used, sources: data.sources, local: data.local }));
+        localStorage.setItem(
+          `zantara.sources.${data.turn_id}`,
+          JSON.stringify({ handlers_used: data.handlers_used, sources: data.sources, local: data.local }),
+        );
         paint();
         addSources(li, data);
         for (const action of data.pending_actions ?? []) if (!cards.has(action.id)) addCard(li, action);
@@ -170,7 +212,9 @@ async function loadHistory() {
         try {
           const { action } = await api(`/v1/actions/${encodeURIComponent(actionId)}`);
           addCard(li, action, action.status);
-        } catch { /* an action no longer visible is left out */ }
+        } catch {
+          /* an action no longer visible is left out */
+        }
       }
     }
   } catch (error) {
@@ -208,15 +252,27 @@ function showSignIn() {
 
 async function start() {
   setupLanguage();
-  $('composer').addEventListener('submit', (e) => { e.preventDefault(); const text = input.value; input.value = ''; void send(text); });
+  $('composer').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = input.value;
+    input.value = '';
+    void send(text);
+  });
   input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); $('composer').requestSubmit(); }
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      $('composer').requestSubmit();
+    }
   });
   for (const b of document.querySelectorAll('[data-example]')) {
     b.addEventListener('click', () => void send(/** @type {HTMLElement} */ (b).textContent ?? ''));
   }
   $('new-chat').addEventListener('click', newConversation);
-  $('sign-out').addEventListener('click', async () => { await signOut().catch(() => undefined); messages.replaceChildren(); showSignIn(); });
+  $('sign-out').addEventListener('click', async () => {
+    await signOut().catch(() => undefined);
+    messages.replaceChildren();
+    showSignIn();
+  });
   $('signin-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const field = /** @type {HTMLInputElement} */ ($('key'));
@@ -243,11 +299,17 @@ async function start() {
       result.textContent = t('contactSent');
     } catch (error) {
       result.className = 'wide notice bad';
-      result.textContent = error instanceof ApiError && error.code === 'rate_limited' ? t('rateLimited', { s: error.body.retry_after_seconds ?? 60 })
-        : error instanceof ApiError ? error.message : t('error');
+      result.textContent =
+        error instanceof ApiError && error.code === 'rate_limited'
+          ? t('rateLimited', { s: error.body.retry_after_seconds ?? 60 })
+          : error instanceof ApiError
+            ? error.message
+            : t('error');
     }
   });
-  setInterval(() => { if (!document.hidden) void refreshCards(); }, 4000);
+  setInterval(() => {
+    if (!document.hidden) void refreshCards();
+  }, 4000);
   try {
     await loadSession(true);
   } catch (error) {

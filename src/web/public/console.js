@@ -32,7 +32,9 @@ async function updateApprovalCount() {
     count.textContent = String(actions.length);
     count.hidden = actions.length === 0;
     count.setAttribute('aria-label', `${actions.length} waiting`);
-  } catch { /* shown again at the next event */ }
+  } catch {
+    /* shown again at the next event */
+  }
 }
 
 function openFeed() {
@@ -53,7 +55,8 @@ async function show(name) {
   current = name;
   listeners = new Map();
   for (const b of document.querySelectorAll('[data-view]')) {
-    if (b.getAttribute('data-view') === name) b.setAttribute('aria-current', 'page'); else b.removeAttribute('aria-current');
+    if (b.getAttribute('data-view') === name) b.setAttribute('aria-current', 'page');
+    else b.removeAttribute('aria-current');
   }
   const view = $('view');
   view.replaceChildren(h('p', { class: 'muted' }, 'Loading…'));
@@ -61,7 +64,9 @@ async function show(name) {
   document.title = `${module.title} · ZANTARA console`;
   /** @type {ViewContext} */
   const ctx = {
-    refresh: () => { if (current === name) void show(name); },
+    refresh: () => {
+      if (current === name) void show(name);
+    },
     onEvent: (type, fn) => listeners.set(type, [...(listeners.get(type) ?? []), fn]),
     admin: session.principal?.role === 'admin',
   };
@@ -70,7 +75,9 @@ async function show(name) {
     await module.render(fresh, ctx);
     if (current === name) view.replaceChildren(...fresh.childNodes);
   } catch (error) {
-    view.replaceChildren(h('p', { class: 'notice bad', role: 'alert' }, error instanceof Error ? error.message : String(error)));
+    view.replaceChildren(
+      h('p', { class: 'notice bad', role: 'alert' }, error instanceof Error ? error.message : String(error)),
+    );
   }
 }
 
@@ -80,7 +87,8 @@ function showApp() {
   $('app').hidden = false;
   $('sign-out').hidden = false;
   $('who').textContent = `${p.name} · ${p.role}`;
-  for (const el of document.querySelectorAll('[data-admin]')) /** @type {HTMLElement} */ (el).hidden = p.role !== 'admin';
+  for (const el of document.querySelectorAll('[data-admin]'))
+    /** @type {HTMLElement} */ (el).hidden = p.role !== 'admin';
   openFeed();
   void updateApprovalCount();
   void show(location.hash.slice(1));
@@ -100,7 +108,11 @@ function showSignIn(/** @type {string} */ message = '') {
 
 async function start() {
   for (const b of document.querySelectorAll('[data-view]')) {
-    b.addEventListener('click', () => { const name = b.getAttribute('data-view') ?? ''; history.replaceState(null, '', `#${name}`); void show(name); });
+    b.addEventListener('click', () => {
+      const name = b.getAttribute('data-view') ?? '';
+      history.replaceState(null, '', `#${name}`);
+      void show(name);
+    });
   }
   $('sign-out').addEventListener('click', async () => {
     await signOut().catch(() => undefined);
@@ -119,7 +131,11 @@ async function start() {
       }
       showApp();
     } catch (error) {
-      showSignIn(error instanceof ApiError && error.status === 401 ? 'That key is unknown or revoked.' : String(error instanceof Error ? error.message : error));
+      showSignIn(
+        error instanceof ApiError && error.status === 401
+          ? 'That key is unknown or revoked.'
+          : String(error instanceof Error ? error.message : error),
+      );
     }
   });
   try {

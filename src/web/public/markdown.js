@@ -12,7 +12,11 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-const OPTIONS = { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'img'], ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|tel:)/i };
+const OPTIONS = {
+  USE_PROFILES: { html: true },
+  FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'img'],
+  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|tel:)/i,
+};
 
 /** Safe HTML for a Markdown text. @param {string} text */
 export function renderMarkdown(text) {
