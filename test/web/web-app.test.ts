@@ -101,13 +101,14 @@ async function axe(page: Page, label: string, within?: string): Promise<void> {
 
 describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
   before(async () => {
-    store = await createTestPglite();
-    model = await startFakeModelServer('openai');
-    staffSite = await startWebServer(store, model);
-    publicSite = await startWebServer(store, model, { ZANTARA_PUBLIC_CHAT: '1', ZANTARA_GUEST_RATE: '2/600' });
+    // The browser starts while the store is created and migrated.
+    const launching = launchBrowser(chromium!);
+    [store, model] = await Promise.all([createTestPglite(), startFakeModelServer('openai')]);
+    [staffSite, publicSite] = await Promise.all([startWebServer(store, model),
+      startWebServer(store, model, { ZANTARA_PUBLIC_CHAT: '1', ZANTARA_GUEST_RATE: '2/600' })]);
     clientKey = await staffSite.key('client', 'Marco Client');
     adminKey = await staffSite.key('admin', 'Dewi Admin');
-    browser = await launchBrowser(chromium!);
+    browser = await launching;
   });
   after(async () => {
     await browser?.close();
@@ -366,6 +367,18 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
       (await context.cookies()).some((c) => c.name === 'zt_session'),
       false,
     );
+    await context.close();
+  });
+
+  test('when the model provider fails, the chat says so clearly and keeps working', async () => {
+    model.enqueue({ status: 503, message: 'overloaded' });
+    const { context, page } = await newPage();
+    await signInChat(page, staffSite.url, clientKey);
+    await page.getByLabel('Your message').fill('Write me a haiku about the ocean.');
+    await page.getByLabel('Your message').press('Enter');
+    await page.locator('#status', { hasText: 'Our AI model is unavailable right now' }).waitFor();
+    assert.equal(await page.locator('#status').getAttribute('role'), 'status');
+    assert.equal(await page.getByRole('button', { name: 'Send' }).isEnabled(), true);
     await context.close();
   });
 
