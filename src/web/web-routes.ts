@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ZantaraError, invalidParams, issuesFromZod, unauthorized } from '../errors.ts';
 import { approvalsService } from '../orchestrator/approvals.ts';
 import { orchestratorService } from '../orchestrator/orchestrator.ts';
-import { memoryRateLimiter } from '../rate-limit/rate-limiter.ts';
+import { createRateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { readJsonObject } from '../http/envelope.ts';
@@ -69,11 +69,10 @@ function secure(c: Context<AppEnv>): boolean {
 export function webRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   const sessions = () => runtime.service(webSessionsService);
   const config = runtime.service(webSessionsService).config;
-  const guestLimiter = memoryRateLimiter(
-    {
-      guest: config.guestRate,
-      guest_all: config.guestGlobalRate,
-    },
+  // Guest limits are counted like every other limit: in Redis, shared by all replicas, when REDIS_URL is set.
+  const { guestRate: one, guestGlobalRate: all } = config;
+  const guestLimiter = createRateLimiter(
+    { ...runtime.env, ZANTARA_RATE_LIMITS: `guest=${one.limit}/${one.windowSeconds},guest_all=${all.limit}/${all.windowSeconds}` },
     () => runtime.clock.now().getTime(),
   );
   runtime.onClose(() => guestLimiter.close());
@@ -174,7 +173,7 @@ export function webRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
 
   app.delete('/web/session', async (c) => {
     const cookie = getCookie(c, SESSION_COOKIE);
-    if (cookie && identities.get(c.req.raw)?.principal.via === 'api_key') await sessions().close(cookie);
+    if (cookie && identities.get(c.req.raw)?.principal.via === 'web_session') await sessions().close(cookie);
     else if (cookie) throw unauthorized('No session to sign out of.');
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secure(c), sameSite: 'Strict', httpOnly: true });
     return c.json({ ok: true, signed_in: false });

@@ -98,7 +98,7 @@ export class WebSessions {
     const row = rows[0];
     if (!row) return undefined;
     return {
-      principal: { id: row.principal_id, role: row.role, name: row.name, keyId: row.key_id, via: 'api_key' },
+      principal: { id: row.principal_id, role: row.role, name: row.name, keyId: row.key_id, via: 'web_session' },
       csrf: await this.#mac(`csrf:${idHash}`),
       expiresAt: new Date(row.expires_at).toISOString(),
     };

@@ -276,6 +276,12 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     await signInConsole(staff.page, staffSite.url, adminKey);
     await staff.page.getByRole('button', { name: 'Conversations' }).click();
     await staff.page.locator('table.data').first().waitFor();
+    await staff.page.getByLabel('Channel').selectOption('web');
+    await staff.page.getByRole('button', { name: 'Search' }).click();
+    await staff.page.locator('table.data tbody tr td:nth-child(3)').first().waitFor();
+    const channels = await staff.page.locator('table.data').first()
+      .locator(':scope > tbody > tr:not(.trace-detail) > td:nth-child(3)').allTextContents();
+    assert.ok(channels.length >= 4 && channels.every((c) => c === 'web'), channels.join());
     await staff.page.getByRole('button', { name: 'Details' }).first().click();
     assert.equal(await staff.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
     assert.match((await staff.page.locator('.trace-detail p').first().textContent()) ?? '', /<img src=x onerror=/);
