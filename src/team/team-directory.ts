@@ -27,6 +27,8 @@ type Row = Omit<TeamMember, 'last_verified' | 'updated_at'> & {
 };
 
 const SEEDED = 'team_directory_seeded';
+const EDITED_SOURCE = 'team directory (staff console)';
+const COLUMNS = 'id, name, placeholder, department, role, languages, services, email, phone, source, last_verified, updated_at';
 const day = (v: string | Date) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
 function toMember(row: Row): TeamMember {
@@ -52,7 +54,8 @@ export class TeamDirectory {
         if (!marked.rows.length) return;
         for (const m of this.#runtime.service(knowledgeService).data.team.members) {
           await tx.query(
-            `INSERT INTO team_members (id, name, placeholder, department, role, languages, services, email, source, last_verified)
+            `INSERT INTO team_members
+             (id, name, placeholder, department, role, languages, services, email, source, last_verified)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING`,
             [
               m.id,
@@ -79,8 +82,7 @@ export class TeamDirectory {
   async list(): Promise<TeamMember[]> {
     await this.#seed();
     const { rows } = await this.#runtime.store.query<Row>(
-      `SELECT id, name, placeholder, department, role, languages, services, email, phone, source, last_verified, updated_at
-       FROM team_members ORDER BY department, name, id`,
+      `SELECT ${COLUMNS} FROM team_members ORDER BY department, name, id`,
     );
     return rows.map(toMember);
   }
@@ -93,11 +95,13 @@ export class TeamDirectory {
     await this.#seed();
     const now = this.#runtime.clock.now();
     const { rows } = await this.#runtime.store.query<Row>(
-      `INSERT INTO team_members (id, name, placeholder, department, role, languages, services, email, phone, source, last_verified, updated_at, updated_by)
-       VALUES ($1, $2, false, $3, $4, $5, $6, $7, $8, 'team directory (staff console)', $9, $10, $11)
-       ON CONFLICT (id) DO UPDATE SET name = $2, placeholder = false, department = $3, role = $4, languages = $5, services = $6, email = $7,
-         phone = $8, source = 'team directory (staff console)', last_verified = $9, updated_at = $10, updated_by = $11
-       RETURNING id, name, placeholder, department, role, languages, services, email, phone, source, last_verified, updated_at`,
+      `INSERT INTO team_members (id, name, placeholder, department, role, languages, services, email, phone, source,
+         last_verified, updated_at, updated_by)
+       VALUES ($1, $2, false, $3, $4, $5, $6, $7, $8, '${EDITED_SOURCE}', $9, $10, $11)
+       ON CONFLICT (id) DO UPDATE SET name = $2, placeholder = false, department = $3, role = $4, languages = $5,
+         services = $6, email = $7, phone = $8, source = '${EDITED_SOURCE}', last_verified = $9, updated_at = $10,
+         updated_by = $11
+       RETURNING ${COLUMNS}`,
       [
         input.id,
         input.name,

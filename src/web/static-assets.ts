@@ -1,6 +1,7 @@
 /**
  * The web app's files: pages, scripts and styles from `src/web/public`, and the browser builds of marked,
- * DOMPurify, eventsource-parser and uPlot from node_modules. Read once at first request and kept gzipped in memory (no build step).
+ * DOMPurify, eventsource-parser and uPlot from node_modules. Read once at first request and kept gzipped in
+ * memory (no build step).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -72,7 +72,10 @@ export function webRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   // Guest limits are counted like every other limit: in Redis, shared by all replicas, when REDIS_URL is set.
   const { guestRate: one, guestGlobalRate: all } = config;
   const guestLimiter = createRateLimiter(
-    { ...runtime.env, ZANTARA_RATE_LIMITS: `guest=${one.limit}/${one.windowSeconds},guest_all=${all.limit}/${all.windowSeconds}` },
+    {
+      ...runtime.env,
+      ZANTARA_RATE_LIMITS: `guest=${one.limit}/${one.windowSeconds},guest_all=${all.limit}/${all.windowSeconds}`,
+    },
     () => runtime.clock.now().getTime(),
   );
   runtime.onClose(() => guestLimiter.close());

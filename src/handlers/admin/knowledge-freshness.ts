@@ -40,7 +40,8 @@ export const knowledgeFreshness = defineHandler({
   key: 'knowledge.freshness',
   category: 'admin',
   description:
-    'How fresh the fact files are (staff): per file the oldest and newest last_verified date and its entries verified ' +
+    'How fresh the fact files are (staff): per file the oldest and newest last_verified date and its entries ' +
+    'verified ' +
     'longer ago than max_age_days (default ZANTARA_KNOWLEDGE_MAX_AGE_DAYS, 180), flagged as stale.',
   input: z.object({
     max_age_days: z.number().int().min(1).max(3650).optional().describe('Flag entries verified longer ago than this'),

@@ -10,9 +10,9 @@ export const tracesSearch = defineHandler({
   key: 'traces.search',
   category: 'analytics',
   description:
-    'Chat turns with their trace, newest first (staff): who asked (client name or id), when, on which channel, the route, ' +
-    'model, provider attempts and fallbacks, handlers called with their outcome, tokens, cost and latency. Filter by client text, ' +
-    'date range, channel, conversation.',
+    'Chat turns with their trace, newest first (staff): who asked (client name or id), when, on which channel, the ' +
+    'route, model, provider attempts and fallbacks, handlers called with their outcome, tokens, cost and latency. ' +
+    'Filter by client text, date range, channel, conversation.',
   input: z.object({
     client: z.string().trim().min(1).max(100).optional().describe('Text in the client name, or a principal id'),
     channel: z
@@ -49,10 +49,11 @@ export const tracesSearch = defineHandler({
     if (input.channel) add('c.channel = ?', input.channel);
     if (input.conversation_id) add('t.conversation_id = ?::uuid', input.conversation_id);
     const { rows } = await ctx.runtime.store.query<TraceRow>(
-      `SELECT t.id, t.conversation_id, t.principal_id, p.display_name AS client, p.role AS client_role, c.channel, t.created_at, t.route,
-         t.query_class, t.local, t.provider, t.model, t.attempts, t.input_tokens, t.cached_input_tokens, t.output_tokens, t.cost_usd,
-         t.latency_ms, t.handlers, t.outcome, t.error, t.message_text
-       FROM turn_traces t LEFT JOIN conversations c ON c.id = t.conversation_id LEFT JOIN principals p ON p.id = t.principal_id
+      `SELECT t.id, t.conversation_id, t.principal_id, p.display_name AS client, p.role AS client_role, c.channel,
+         t.created_at, t.route, t.query_class, t.local, t.provider, t.model, t.attempts, t.input_tokens,
+         t.cached_input_tokens, t.output_tokens, t.cost_usd, t.latency_ms, t.handlers, t.outcome, t.error, t.message_text
+       FROM turn_traces t LEFT JOIN conversations c ON c.id = t.conversation_id
+         LEFT JOIN principals p ON p.id = t.principal_id
        WHERE ${where.join(' AND ')} ORDER BY t.created_at DESC, t.id LIMIT ${input.limit} OFFSET ${input.offset}`,
       params,
     );
@@ -71,8 +72,9 @@ export const tracesStats = defineHandler({
   key: 'traces.stats',
   category: 'analytics',
   description:
-    'Performance of chat turns over a period (staff), from the turn traces: spend per day and provider, local-tier hit ' +
-    'rate per day, p50/p95/p99 latency per route, tool success rate per handler, errors and cooldown skips per provider.',
+    'Performance of chat turns over a period (staff), from the turn traces: spend per day and provider, local-tier ' +
+    'hit rate per day, p50/p95/p99 latency per route, tool success rate per handler, errors and cooldown skips per ' +
+    'provider.',
   input: z.object({
     days: z.number().int().min(1).max(366).default(14).describe('The last N days (UTC), today included'),
   }),
@@ -110,12 +112,15 @@ export const tracesStats = defineHandler({
       [from],
     );
     const tools = await db.query(
-      `SELECT h->>'key' AS key, count(*)::int AS calls, count(*) FILTER (WHERE h->>'outcome' IN ('ok', 'pending_approval'))::int AS ok
-       FROM turn_traces, jsonb_array_elements(handlers) AS h WHERE created_at >= $1 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30`,
+      `SELECT h->>'key' AS key, count(*)::int AS calls,
+         count(*) FILTER (WHERE h->>'outcome' IN ('ok', 'pending_approval'))::int AS ok
+       FROM turn_traces, jsonb_array_elements(handlers) AS h
+       WHERE created_at >= $1 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 30`,
       [from],
     );
     const providers = await db.query(
-      `SELECT a->>'provider' AS provider, count(*)::int AS attempts, count(*) FILTER (WHERE a->>'outcome' = 'failed')::int AS errors,
+      `SELECT a->>'provider' AS provider, count(*)::int AS attempts,
+         count(*) FILTER (WHERE a->>'outcome' = 'failed')::int AS errors,
          count(*) FILTER (WHERE a->>'outcome' = 'skipped_cooldown')::int AS cooldowns
        FROM turn_traces, jsonb_array_elements(attempts) AS a WHERE created_at >= $1 GROUP BY 1 ORDER BY 1`,
       [from],
