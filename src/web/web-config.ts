@@ -32,7 +32,7 @@ const webEnv = z.object({
     .string()
     .default('120/3600')
     .pipe(rate)
-    .describe('Chat turns of all guests together per window'),
+    .describe('Chat turns and contact requests of all guests together per window'),
 });
 
 export type WebConfig = {

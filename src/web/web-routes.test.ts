@@ -141,6 +141,8 @@ describe('guests of the public chat', () => {
     assert.match(guest.attributes, /SameSite=Strict/);
     const cookie = `zt_guest=${guest.value}`;
     assert.equal((await rt.request('/v1/conversations', { headers: { cookie } })).status, 200);
+    const stored = async () => (await store.query('SELECT 1 FROM principals WHERE id = $1', [body.principal.id])).rows.length;
+    assert.equal(await stored(), 0, 'opening the page stores nothing');
     const tampered = `zt_guest=${guest.value.replace(/^.{8}/, '00000000')}`;
     assert.equal((await rt.request('/v1/conversations', { headers: { cookie: tampered } })).status, 401);
     assert.equal(
@@ -163,6 +165,7 @@ describe('guests of the public chat', () => {
     assert.equal(bad.status, 400);
     const ok = await send({ name: 'Ana', email: 'ana@example.com', message: 'KITAS please' });
     assert.equal(ok.status, 200);
+    assert.equal(await stored(), 1);
     const { rows } = await store.query<{ handler_key: string; principal_id: string; status: string }>(
       'SELECT handler_key, principal_id, status FROM pending_actions',
     );

@@ -108,7 +108,8 @@ export function webRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
       }
       if (identity.principal.via === 'guest' && c.req.method === 'POST') {
         await guestLimiter.consume(identity.principal, 'guest');
-        if (path === '/v1/chat') await guestLimiter.consume(ALL_GUESTS, 'guest_all');
+        await guestLimiter.consume(ALL_GUESTS, 'guest_all');
+        await sessions().rememberGuest(identity.principal);
       }
       c.set('principal', identity.principal);
       identities.set(c.req.raw, identity);

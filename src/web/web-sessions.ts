@@ -124,16 +124,21 @@ export class WebSessions {
 
   async #guestIdentity(id: string): Promise<WebIdentity> {
     const principal: Principal = { id, role: 'client', name: `Web guest ${id.slice(0, 8)}`, via: 'guest' };
-    // The guest becomes a principal row once, so what it proposes (a lead) can name who asked.
-    if (!this.#knownGuests.has(id)) {
-      await this.#runtime.store.query(
-        `INSERT INTO principals (id, role, display_name) VALUES ($1, 'client', $2) ON CONFLICT (id) DO NOTHING`,
-        [id, principal.name],
-      );
-      if (this.#knownGuests.size > 50_000) this.#knownGuests.clear();
-      this.#knownGuests.add(id);
-    }
     return { principal, csrf: await this.#mac(`csrf:guest:${id}`) };
+  }
+
+  /**
+   * Makes the guest a principal row, so its turns and what it proposes (a lead) name who asked. Called on a guest's
+   * first change, after the limits: merely opening the page stores nothing.
+   */
+  async rememberGuest(principal: Principal): Promise<void> {
+    if (this.#knownGuests.has(principal.id)) return;
+    await this.#runtime.store.query(
+      `INSERT INTO principals (id, role, display_name) VALUES ($1, 'client', $2) ON CONFLICT (id) DO NOTHING`,
+      [principal.id, principal.name],
+    );
+    if (this.#knownGuests.size > 50_000) this.#knownGuests.clear();
+    this.#knownGuests.add(principal.id);
   }
 
   checkCsrf(identity: WebIdentity, token: string | undefined): boolean {
