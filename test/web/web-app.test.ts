@@ -310,6 +310,11 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     await page.screenshot({ path: join(SHOTS, 'console-costs.png'), fullPage: true });
     await axe(page, 'console costs');
 
+    // A message recorded in sandbox mode: the outbox must not present it as sent.
+    await store.query(
+      `INSERT INTO outbox (id, idempotency_key, channel, destination, payload, status)
+       VALUES ('00000000-0000-4000-8000-0000000000aa', 'web-test-1', 'whatsapp', '+62 811 0000 0000', '{}', 'sandboxed')`,
+    );
     for (const name of ['Outbox', 'Leads', 'Team', 'Knowledge', 'Keys & config', 'Conversations']) {
       await page.getByRole('button', { name, exact: true }).click();
       await page.waitForFunction(
@@ -319,6 +324,16 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
         name,
       );
       await axe(page, `console ${name}`, '#view');
+      if (name === 'Outbox') {
+        const row = page.getByRole('row', { name: /\+62 811 0000 0000/ });
+        assert.equal(await row.locator('.badge').textContent(), 'not sent (sandbox)');
+      }
+      if (name === 'Leads') {
+        await page.getByLabel('Status of Anna Rossi').selectOption('contacted');
+        await page.getByText('Anna Rossi: contacted.').waitFor();
+        const { rows } = await store.query<{ status: string }>(`SELECT status FROM leads WHERE email = 'anna@example.com'`);
+        assert.deepEqual(rows, [{ status: 'contacted' }]);
+      }
     }
     // Keyboard: Tab reaches the section buttons, Enter opens one.
     await page.getByRole('button', { name: 'Leads', exact: true }).focus();
