@@ -2,7 +2,8 @@
 /** The browser side of ZANTARA's HTTP API: the session (cookie + CSRF token), JSON calls and the streamed chat turn. */
 import { createParser } from '/vendor/eventsource-parser.js';
 
-/** @type {{ csrf?: string, principal?: { id: string, role: string, name: string, guest: boolean }, public_chat?: boolean }} */
+/** @typedef {{ id: string, role: string, name: string, guest: boolean }} SessionPrincipal */
+/** @type {{ csrf?: string, principal?: SessionPrincipal, public_chat?: boolean }} */
 export const session = {};
 
 /** An error answered by the server in the one envelope. */

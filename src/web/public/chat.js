@@ -55,7 +55,8 @@ function addMessage(role, text) {
 
 /**
  * The sources line under an answer: the handlers it used and the documents it cited.
- * @param {HTMLElement} li @param {{ handlers_used?: string[], sources?: Array<{ title: string, source: string }>, local?: boolean }} info
+ * @param {HTMLElement} li
+ * @param {{ handlers_used?: string[], sources?: Array<{ title: string, source: string }>, local?: boolean }} info
  */
 function addSources(li, info) {
   const handlers = info.handlers_used ?? [];

@@ -3,7 +3,8 @@
 
 /**
  * An element with attributes and children (strings become text nodes).
- * @param {string} tag @param {Record<string, any>} [attrs] @param {...(Node | string | number | null | undefined | false)} children
+ * @param {string} tag @param {Record<string, any>} [attrs]
+ * @param {...(Node | string | number | null | undefined | false)} children
  * @returns {HTMLElement}
  */
 export function h(tag, attrs = {}, ...children) {
@@ -19,7 +20,10 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** A data table with a caption; cells may be nodes. @param {string} caption @param {string[]} head @param {Array<Array<any>>} rows */
+/**
+ * A data table with a caption; cells may be nodes.
+ * @param {string} caption @param {string[]} head @param {Array<Array<any>>} rows
+ */
 export function table(caption, head, rows) {
   return h(
     'table',

@@ -24,7 +24,10 @@ export function plainWords(key, p) {
   const who = [p.name, p.email, p.phone].filter(Boolean).join(', ');
   switch (key) {
     case 'lead.save':
-      return `Save a new lead: ${who || 'unnamed'}${p.services?.length ? `, interested in ${p.services.join(', ')}` : ''}${p.source ? ` (from ${p.source})` : ''}.`;
+      return (
+        `Save a new lead: ${who || 'unnamed'}` +
+        `${p.services?.length ? `, interested in ${p.services.join(', ')}` : ''}${p.source ? ` (from ${p.source})` : ''}.`
+      );
     case 'whatsapp.send':
       return `Send a WhatsApp message to ${p.to ?? p.phone ?? 'a client'}.`;
     case 'instagram.send':

@@ -35,7 +35,8 @@ function chartCard(title, head, rows, draw) {
 
 /**
  * Bars over categories (routes, handlers, providers); several series are drawn nested, widest first.
- * @param {HTMLElement} el @param {string[]} labels @param {Array<{ label: string, values: number[] }>} series @param {(v: number) => string} format
+ * @param {HTMLElement} el @param {string[]} labels @param {Array<{ label: string, values: number[] }>} series
+ * @param {(v: number) => string} format
  */
 function bars(el, labels, series, format) {
   const xs = labels.map((_, i) => i);
@@ -71,7 +72,8 @@ function bars(el, labels, series, format) {
 }
 
 /**
- * Lines over days. @param {HTMLElement} el @param {string[]} days @param {Array<{ label: string, values: (number | null)[] }>} series
+ * Lines over days. @param {HTMLElement} el @param {string[]} days
+ * @param {Array<{ label: string, values: (number | null)[] }>} series
  * @param {(v: number) => string} format @param {[number, number]} [range]
  */
 function lines(el, days, series, format, range) {
