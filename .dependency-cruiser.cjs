@@ -6,7 +6,7 @@
  *   orchestrator      src/orchestrator/
  *   handlers          src/handlers/
  *   services          knowledge, kbli, memory, rag, outbox, integrations, intelligence, analytics, identity, leads,
- *                     realtime, channels, providers
+ *                     team, realtime, channels, providers
  *   kernel            src/runtime/ (Runtime, defineService/definePort, Clock, PollLoop, the chat turn contract)
  *   foundation        store, telemetry, config, rate-limit, auth (Principal), text, errors.ts, version.ts
  * Tests (*.test.ts), child-process fixtures (*.fixture.ts) and src/testing/ may import any layer; nothing else may
@@ -15,7 +15,7 @@
 const ENTRY = '^src/(http|cli|mcp|web)/';
 const ORCHESTRATOR = '^src/orchestrator/';
 const HANDLERS = '^src/handlers/';
-const SERVICES = '^src/(knowledge|kbli|memory|rag|outbox|integrations|intelligence|analytics|identity|leads|realtime|channels|providers)/';
+const SERVICES = '^src/(knowledge|kbli|memory|rag|outbox|integrations|intelligence|analytics|identity|leads|team|realtime|channels|providers)/';
 const KERNEL = '^src/runtime/';
 const FOUNDATION = '^src/((store|telemetry|config|rate-limit|auth|text)/|errors\\.ts$|version\\.ts$)';
 const COMPOSITION = '^src/(main\\.ts$|composition/)';

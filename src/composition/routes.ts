@@ -1,4 +1,7 @@
-/** The HTTP route modules, in the order they are mounted (composition root). Add new entry points here. */
+/**
+ * The HTTP route modules, in the order they are mounted (composition root). Add new entry points here. The web app
+ * comes first: its middleware turns a browser session cookie into the request's principal.
+ */
 import type { RouteModule } from '../http/app.ts';
 import { callRoutes } from '../http/routes/call.ts';
 import { chatRoutes } from '../http/routes/chat.ts';
@@ -8,6 +11,7 @@ import { systemRoutes } from '../http/routes/system.ts';
 import { openApiRoutes } from '../http/routes/openapi.ts';
 import { eventRoutes } from '../http/routes/events.ts';
 import { webhookRoutes } from '../http/routes/webhooks.ts';
+import { webRoutes } from '../web/web-routes.ts';
 
-export const routeModules: RouteModule[] = [systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes,
+export const routeModules: RouteModule[] = [webRoutes, systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes,
   usageRoutes, webhookRoutes];

@@ -52,6 +52,16 @@ export class Leads {
       `SELECT ${COLUMNS} FROM leads ${clause} ORDER BY created_at DESC, id LIMIT ${filter.limit} OFFSET ${filter.offset}`, params);
     return { total, leads: rows.map(leadView) };
   }
+
+  /** Moves a lead to `status`; the status it had, or null when there is no such lead. */
+  async setStatus(id: string, status: string): Promise<string | null> {
+    const { rows } = await this.#runtime.store.query<{ old: string }>(
+      `UPDATE leads l SET status = $2 FROM (SELECT id, status AS old FROM leads WHERE id = $1 FOR UPDATE) o
+       WHERE l.id = o.id RETURNING o.old`,
+      [id, status],
+    );
+    return rows[0]?.old ?? null;
+  }
 }
 
 export const leadsService = defineService('leads', (runtime) => new Leads(runtime));

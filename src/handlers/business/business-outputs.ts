@@ -3,7 +3,7 @@
  * registry checks results against them outside production, and /v1/handlers and OpenAPI publish them.
  */
 import { z } from 'zod';
-import { CATEGORIES, LANGUAGES, OPTIONS } from '../../knowledge/schemas.ts';
+import { CATEGORIES, OPTIONS } from '../../knowledge/schemas.ts';
 
 const dated = { source: z.string(), last_verified: z.string().describe('YYYY-MM-DD') };
 const verifyNote = z.string().nullable().describe('Why a figure should be confirmed, when verify is true');
@@ -88,5 +88,5 @@ const requirementNoteOutput = z.object({
 
 export const memberOutput = z.object({
   id: z.string(), name: z.string(), placeholder: z.boolean(), role: z.string(), department: z.object({ id: z.string(), name: z.string() }),
-  languages: z.array(z.enum(LANGUAGES)), services: z.array(z.string()), email: z.string().nullable(), ...dated,
+  languages: z.array(z.string()), services: z.array(z.string()), email: z.string().nullable(), phone: z.string().nullable(), ...dated,
 });
