@@ -118,3 +118,8 @@ export async function usageReport(db: Queryable, from: Date, to: Date, groupBy: 
     cost_usd: Math.round(Number(r.cost_usd) * 1e8) / 1e8, avg_latency_ms: Math.round(Number(r.avg_latency_ms)),
   }));
 }
+
+/** Saves a trace that belongs to no conversation (the OpenAI-compatible gateway's calls). */
+export async function saveTrace(db: Queryable, trace: TurnTrace): Promise<void> {
+  await db.query(`INSERT INTO turn_traces (${TRACE_COLUMNS.join(', ')}) VALUES (${TRACE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, traceValues(trace));
+}

@@ -1,0 +1,262 @@
+/**
+ * The gateway mode of /v1/chat/completions (`model: "<provider>/<model>"`): the caller's messages and tools go to
+ * that provider through the orchestrator's provider chain (the same fallbacks, cooldowns and first-token timeout as
+ * chat turns), and the answer comes back in OpenAI's format. Nothing else runs: no local tier, no handlers, no
+ * memory. Each request leaves one row in the cost ledger (`turn_traces`, route `gateway`).
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  JSONSchema7, LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4FinishReason, LanguageModelV4FunctionTool, LanguageModelV4Message,
+  LanguageModelV4StreamPart, LanguageModelV4Usage,
+} from '@ai-sdk/provider';
+import type { Principal } from '../../auth/principal.ts';
+import { invalidParams, notFound } from '../../errors.ts';
+import { chainsOf, type OrchestratorConfig } from '../../orchestrator/config.ts';
+import { orchestratorService } from '../../orchestrator/orchestrator.ts';
+import { pendingTurnSaves } from '../../orchestrator/pending-turn-saves.ts';
+import type { Attempt } from '../../orchestrator/provider-chain.ts';
+import { costUsd, priceFor, saveTrace, type TurnTrace } from '../../orchestrator/turn-traces.ts';
+import { PROVIDER_NAMES, type ProviderName } from '../../providers/providers.ts';
+import type { Runtime } from '../../runtime/runtime.ts';
+import type { ChatCompletion, ChatCompletionRequest, ChatMessage } from './openai-schemas.ts';
+
+export type GatewayTarget = { provider: ProviderName; model: string; entries: string[] };
+
+/**
+ * `provider/model` → the chain to call: the requested model first, then the configured fallbacks — the other
+ * providers of the first routing chain that names this provider (none when no chain names it).
+ * @throws model_not_found 404 for an unknown or unconfigured provider
+ */
+export function gatewayTarget(config: OrchestratorConfig, name: string): GatewayTarget {
+  const cut = name.indexOf('/');
+  const provider = name.slice(0, cut) as ProviderName;
+  const model = name.slice(cut + 1);
+  if (cut <= 0 || !model || !PROVIDER_NAMES.includes(provider) || !config.providerSettings[provider].configured) {
+    throw notFound('model_not_found', `The model "${name}" does not exist or its provider is not configured; GET /v1/models lists the models.`);
+  }
+  const providerOf = (entry: string) => entry.split(':')[0];
+  const chain = chainsOf(config.routing).find((c) => c.some((e) => providerOf(e) === provider)) ?? [];
+  return { provider, model, entries: [`${provider}:${model}`, ...new Set(chain.filter((e) => providerOf(e) !== provider))] };
+}
+
+/** The models a caller can name: `zantara` and each configured provider's models from the config. */
+export function gatewayModels(config: OrchestratorConfig): Array<{ id: string; owned_by: string }> {
+  const ids = new Map<string, string>();
+  for (const p of PROVIDER_NAMES) {
+    const settings = config.providerSettings[p];
+    if (settings.configured) ids.set(`${p}/${settings.defaultModel}`, p);
+  }
+  for (const entry of chainsOf(config.routing).flat()) {
+    const [p, ...rest] = entry.split(':');
+    if (rest.length) ids.set(`${p}/${rest.join(':')}`, p);
+  }
+  return [...ids].map(([id, owned_by]) => ({ id, owned_by }));
+}
+
+function text(content: ChatMessage['content'] | null | undefined): string {
+  if (content == null) return '';
+  return typeof content === 'string' ? content : content.map((p) => p.text).join('');
+}
+
+/** OpenAI messages → the AI SDK's provider prompt; tool results are matched to the assistant call that asked. */
+export function toProviderPrompt(messages: ChatMessage[]): LanguageModelV4Message[] {
+  const prompt: LanguageModelV4Message[] = [];
+  const callNames = new Map<string, string>();
+  messages.forEach((m, i) => {
+    switch (m.role) {
+      case 'system':
+      case 'developer':
+        prompt.push({ role: 'system', content: text(m.content) });
+        return;
+      case 'user':
+        prompt.push({ role: 'user', content: [{ type: 'text', text: text(m.content) }] });
+        return;
+      case 'assistant': {
+        const parts: Extract<LanguageModelV4Message, { role: 'assistant' }>['content'] = [];
+        const said = text(m.content);
+        if (said) parts.push({ type: 'text', text: said });
+        (m.tool_calls ?? []).forEach((call, j) => {
+          let input: unknown;
+          try { input = JSON.parse(call.function.arguments || '{}'); } catch {
+            throw invalidParams([{ path: `messages.${i}.tool_calls.${j}.function.arguments`, message: 'not valid JSON' }]);
+          }
+          callNames.set(call.id, call.function.name);
+          parts.push({ type: 'tool-call', toolCallId: call.id, toolName: call.function.name, input });
+        });
+        prompt.push({ role: 'assistant', content: parts });
+        return;
+      }
+      case 'tool': {
+        const toolName = callNames.get(m.tool_call_id);
+        if (!toolName) throw invalidParams([{ path: `messages.${i}.tool_call_id`, message: 'matches no earlier assistant tool call' }]);
+        const part = { type: 'tool-result' as const, toolCallId: m.tool_call_id, toolName, output: { type: 'text' as const, value: text(m.content) } };
+        const last = prompt[prompt.length - 1];
+        // Consecutive tool results belong to one tool message (some providers require it).
+        if (last?.role === 'tool') last.content.push(part);
+        else prompt.push({ role: 'tool', content: [part] });
+      }
+    }
+  });
+  return prompt;
+}
+
+export function toCallOptions(body: ChatCompletionRequest, signal: AbortSignal | undefined): LanguageModelV4CallOptions {
+  const tools: LanguageModelV4FunctionTool[] | undefined = body.tools?.map((t) => ({
+    type: 'function', name: t.function.name, description: t.function.description,
+    inputSchema: (t.function.parameters ?? { type: 'object', properties: {} }) as JSONSchema7,
+    ...(t.function.strict != null ? { strict: t.function.strict } : {}),
+  }));
+  const choice = body.tool_choice;
+  return {
+    prompt: toProviderPrompt(body.messages),
+    tools,
+    toolChoice: choice === undefined ? undefined : typeof choice === 'string' ? { type: choice } : { type: 'tool', toolName: choice.function.name },
+    maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    temperature: body.temperature ?? undefined,
+    topP: body.top_p ?? undefined,
+    stopSequences: body.stop == null ? undefined : typeof body.stop === 'string' ? [body.stop] : body.stop,
+    seed: body.seed ?? undefined,
+    presencePenalty: body.presence_penalty ?? undefined,
+    frequencyPenalty: body.frequency_penalty ?? undefined,
+    abortSignal: signal,
+  };
+}
+
+export function finishReasonOf(reason: LanguageModelV4FinishReason): 'stop' | 'length' | 'tool_calls' | 'content_filter' {
+  switch (reason.unified) {
+    case 'length': return 'length';
+    case 'tool-calls': return 'tool_calls';
+    case 'content-filter': return 'content_filter';
+    default: return 'stop';
+  }
+}
+
+export function usageOf(usage: LanguageModelV4Usage | undefined): { input_tokens: number; cached_input_tokens: number; output_tokens: number } {
+  return { input_tokens: usage?.inputTokens.total ?? 0, cached_input_tokens: usage?.inputTokens.cacheRead ?? 0, output_tokens: usage?.outputTokens.total ?? 0 };
+}
+
+export function openAiUsage(u: { input_tokens: number; cached_input_tokens: number; output_tokens: number }): ChatCompletion['usage'] {
+  return { prompt_tokens: u.input_tokens, completion_tokens: u.output_tokens, total_tokens: u.input_tokens + u.output_tokens,
+    prompt_tokens_details: { cached_tokens: u.cached_input_tokens } };
+}
+
+/** One gateway call: the chain model to call, and how to record its outcome in the ledger once it is known. */
+export type GatewayCall = {
+  model: LanguageModelV4;
+  target: GatewayTarget;
+  /** The provider/model that answered (after fallbacks), once one did. */
+  answered(): { provider: string; model: string } | undefined;
+  /** Writes the ledger row just after the answer (tracked, so /v1/usage waits for it). */
+  record(usage: ReturnType<typeof usageOf>, error?: unknown): void;
+};
+
+export function startGatewayCall(runtime: Runtime, principal: Principal, modelName: string): GatewayCall {
+  const orchestrator = runtime.service(orchestratorService);
+  const config = orchestrator.config;
+  const target = gatewayTarget(config, modelName);
+  const started = performance.now();
+  const attempts: Attempt[] = [];
+  let current: { provider: string; model: string } | undefined;
+  const model = orchestrator.chain(target.entries, (attempt) => {
+    attempts.push(attempt);
+    if (attempt.outcome === 'ok') current = { provider: attempt.provider, model: attempt.model };
+  });
+  return {
+    model, target,
+    answered: () => current,
+    record(usage, error) {
+      const trace: TurnTrace = {
+        id: randomUUID(), conversation_id: null, principal_id: principal.id, created_at: runtime.clock.now(), route: 'gateway', local: false,
+        provider: current?.provider, model: current?.model, attempts, ...usage,
+        cost_usd: current ? costUsd(priceFor(config.prices, current.provider, current.model), usage) : 0,
+        latency_ms: Math.round(performance.now() - started), handlers: [], tools_offered: [], outcome: error ? 'error' : 'ok',
+        error: error ? String((error as Error)?.message ?? error).slice(0, 500) : undefined, message_text: '',
+      };
+      const saved = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => saveTrace(runtime.store, trace))
+        .catch((e: unknown) => runtime.logger.error({ err: e, trace_id: trace.id }, 'gateway ledger write failed'));
+      pendingTurnSaves(runtime.store).track(saved, { principalId: principal.id, conversationId: '', channel: 'gateway' });
+    },
+  };
+}
+
+/** A non-streamed provider answer as a chat.completion. */
+export async function generateCompletion(call: GatewayCall, options: LanguageModelV4CallOptions): Promise<ChatCompletion> {
+  let result;
+  try {
+    result = await call.model.doGenerate(options);
+  } catch (error) {
+    call.record(usageOf(undefined), error);
+    throw error;
+  }
+  const usage = usageOf(result.usage);
+  call.record(usage);
+  const said = result.content.filter((p) => p.type === 'text').map((p) => p.text).join('');
+  const toolCalls = result.content.filter((p) => p.type === 'tool-call')
+    .map((p) => ({ id: p.toolCallId, type: 'function' as const, function: { name: p.toolName, arguments: p.input } }));
+  const answered = call.answered();
+  return {
+    id: `chatcmpl-${result.response?.id ?? randomUUID()}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000),
+    model: answered ? `${answered.provider}/${answered.model}` : `${call.target.provider}/${call.target.model}`,
+    choices: [{ index: 0, message: { role: 'assistant', content: said || (toolCalls.length ? null : ''), refusal: null,
+      ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, finish_reason: finishReasonOf(result.finishReason), logprobs: null }],
+    usage: openAiUsage(usage),
+  };
+}
+
+/**
+ * A streamed provider answer as chat.completion.chunk objects. The provider stream is opened first (so a chain
+ * that fails before its first token is an HTTP error, not a broken stream); `chunks` then yields each event.
+ */
+export async function streamCompletion(call: GatewayCall, options: LanguageModelV4CallOptions, includeUsage: boolean):
+  Promise<AsyncGenerator<Record<string, unknown>>> {
+  let opened: Awaited<ReturnType<LanguageModelV4['doStream']>>;
+  try {
+    opened = await call.model.doStream(options);
+  } catch (error) {
+    call.record(usageOf(undefined), error);
+    throw error;
+  }
+  const id = `chatcmpl-${randomUUID()}`;
+  const created = Math.floor(Date.now() / 1000);
+  const answered = call.answered();
+  const modelName = answered ? `${answered.provider}/${answered.model}` : `${call.target.provider}/${call.target.model}`;
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+    ({ id, object: 'chat.completion.chunk', created, model: modelName, choices: [{ index: 0, delta, finish_reason: finish }] });
+  async function* chunks(): AsyncGenerator<Record<string, unknown>> {
+    const toolIndex = new Map<string, number>();
+    let usage = usageOf(undefined);
+    let failed: unknown;
+    yield chunk({ role: 'assistant', content: '' });
+    const reader = opened.stream.getReader();
+    try {
+      for (;;) {
+        const next = await reader.read();
+        if (next.done) break;
+        const part: LanguageModelV4StreamPart = next.value;
+        if (part.type === 'text-delta') yield chunk({ content: part.delta });
+        else if (part.type === 'tool-input-start') {
+          toolIndex.set(part.id, toolIndex.size);
+          yield chunk({ tool_calls: [{ index: toolIndex.get(part.id), id: part.id, type: 'function', function: { name: part.toolName, arguments: '' } }] });
+        } else if (part.type === 'tool-input-delta') {
+          yield chunk({ tool_calls: [{ index: toolIndex.get(part.id) ?? 0, function: { arguments: part.delta } }] });
+        } else if (part.type === 'tool-call' && !toolIndex.has(part.toolCallId)) {
+          toolIndex.set(part.toolCallId, toolIndex.size);
+          yield chunk({ tool_calls: [{ index: toolIndex.get(part.toolCallId), id: part.toolCallId, type: 'function',
+            function: { name: part.toolName, arguments: part.input } }] });
+        } else if (part.type === 'finish') {
+          usage = usageOf(part.usage);
+          yield chunk({}, toolIndex.size && part.finishReason.unified !== 'length' ? 'tool_calls' : finishReasonOf(part.finishReason));
+        } else if (part.type === 'error') {
+          failed = part.error;
+          throw part.error;
+        }
+      }
+      if (includeUsage) yield { id, object: 'chat.completion.chunk', created, model: modelName, choices: [], usage: openAiUsage(usage) };
+    } finally {
+      reader.releaseLock();
+      call.record(usage, failed);
+    }
+  }
+  return chunks();
+}
