@@ -11,12 +11,12 @@ import { errorBody, readJsonObject, sendOk } from '../envelope.ts';
 const paramsObject = z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value),
   { message: 'Invalid input: expected an object' });
 
-const callBody = z.object({
+export const callBody = z.object({
   key: z.string().min(1).max(200),
   params: paramsObject.optional(),
 }).strict();
 
-const batchBody = z.object({
+export const batchBody = z.object({
   calls: z.array(callBody).min(1).max(20),
 }).strict();
 
