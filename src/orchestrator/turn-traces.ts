@@ -119,7 +119,10 @@ export async function usageReport(db: Queryable, from: Date, to: Date, groupBy: 
   }));
 }
 
-/** Saves a trace that belongs to no conversation (the OpenAI-compatible gateway's calls). */
-export async function saveTrace(db: Queryable, trace: TurnTrace): Promise<void> {
-  await db.query(`INSERT INTO turn_traces (${TRACE_COLUMNS.join(', ')}) VALUES (${TRACE_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, traceValues(trace));
+/** Saves traces that belong to no conversation (the OpenAI-compatible gateway's calls), in one statement. */
+export async function saveTraces(db: Queryable, traces: TurnTrace[]): Promise<void> {
+  if (!traces.length) return;
+  const n = TRACE_COLUMNS.length;
+  const rows = traces.map((_, r) => `(${TRACE_COLUMNS.map((_, i) => `$${r * n + i + 1}`).join(', ')})`);
+  await db.query(`INSERT INTO turn_traces (${TRACE_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, traces.flatMap(traceValues));
 }

@@ -15,7 +15,7 @@ import { chainsOf, type OrchestratorConfig } from '../../orchestrator/config.ts'
 import { orchestratorService } from '../../orchestrator/orchestrator.ts';
 import { pendingTurnSaves } from '../../orchestrator/pending-turn-saves.ts';
 import type { Attempt } from '../../orchestrator/provider-chain.ts';
-import { costUsd, priceFor, saveTrace, type TurnTrace } from '../../orchestrator/turn-traces.ts';
+import { costUsd, priceFor, saveTraces, type TurnTrace } from '../../orchestrator/turn-traces.ts';
 import { PROVIDER_NAMES, type ProviderName } from '../../providers/providers.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import type { ChatCompletion, ChatCompletionRequest, ChatMessage } from './openai-schemas.ts';
@@ -150,6 +150,35 @@ export type GatewayCall = {
   record(usage: ReturnType<typeof usageOf>, error?: unknown): void;
 };
 
+/** How long ledger rows are gathered before one INSERT writes them all (a single-row insert costs about as much). */
+const LEDGER_BATCH_MS = 25;
+const ledgerBatches = new WeakMap<Runtime, { add(trace: TurnTrace): void }>();
+
+/**
+ * The gateway's ledger writer for a runtime: rows gathered for LEDGER_BATCH_MS, written in one statement after the
+ * answers went out; usage reports and the runtime's close wait for a batch in flight.
+ */
+function ledgerBatch(runtime: Runtime): { add(trace: TurnTrace): void } {
+  let batcher = ledgerBatches.get(runtime);
+  if (batcher) return batcher;
+  let rows: TurnTrace[] | undefined;
+  let inFlight = Promise.resolve();
+  runtime.onClose(() => inFlight);
+  batcher = {
+    add(trace) {
+      if (rows) { rows.push(trace); return; }
+      const batch = (rows = [trace]);
+      const saved = new Promise<void>((resolve) => setTimeout(resolve, LEDGER_BATCH_MS))
+        .then(() => { rows = undefined; return saveTraces(runtime.store, batch); })
+        .catch((error: unknown) => runtime.logger.error({ err: error, rows: batch.length }, 'gateway ledger write failed'));
+      inFlight = inFlight.then(() => saved);
+      pendingTurnSaves(runtime.store).track(saved, { principalId: trace.principal_id, conversationId: '', channel: 'gateway' });
+    },
+  };
+  ledgerBatches.set(runtime, batcher);
+  return batcher;
+}
+
 export function startGatewayCall(runtime: Runtime, principal: Principal, modelName: string): GatewayCall {
   const orchestrator = runtime.service(orchestratorService);
   const config = orchestrator.config;
@@ -172,10 +201,7 @@ export function startGatewayCall(runtime: Runtime, principal: Principal, modelNa
         latency_ms: Math.round(performance.now() - started), handlers: [], tools_offered: [], outcome: error ? 'error' : 'ok',
         error: error ? String((error as Error)?.message ?? error).slice(0, 500) : undefined, message_text: '',
       };
-      const saved = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => saveTrace(runtime.store, trace))
-        .catch((e: unknown) => runtime.logger.error({ err: e, trace_id: trace.id }, 'gateway ledger write failed'));
-      pendingTurnSaves(runtime.store).track(saved, { principalId: principal.id, conversationId: '', channel: 'gateway' });
+      ledgerBatch(runtime).add(trace);
     },
   };
 }
