@@ -14,7 +14,8 @@ import { usageQuery } from './usage.ts';
 type Json = Record<string, unknown>;
 /** Who may call a route: anyone, any key, or keys of some roles. */
 type Access = 'public' | 'key' | readonly Role[];
-type Body = { schema: z.ZodType | Json; type?: string; description?: string };
+/** A body; `sse` adds a `text/event-stream` alternative (the route streams with `Accept: text/event-stream` or `stream: true`). */
+type Body = { schema: z.ZodType | Json; type?: string; description?: string; sse?: string };
 type Route = {
   method: 'get' | 'post' | 'delete'; path: string; summary: string; access: Access; tag: string;
   request?: Body; query?: z.ZodObject; params?: string[]; responses: Record<number, Body | string>;
@@ -49,7 +50,8 @@ function routes(): Route[] {
     { method: 'get', path: '/v1/handlers', summary: 'The handlers your role may call, with their params schemas', access: 'key', tag: 'handlers',
       responses: { 200: { schema: out.handlerList } } },
     { method: 'post', path: '/v1/chat', summary: 'One chat turn; JSON, or Server-Sent Events with Accept: text/event-stream', access: 'key', tag: 'chat',
-      request: { schema: chatBody }, responses: { 200: { schema: out.chatResult, description: 'The turn (JSON), or its events (SSE)' } } },
+      request: { schema: chatBody }, responses: { 200: { schema: out.chatResult, description: 'The turn (JSON), or its events (SSE)',
+        sse: out.chatEvents.description } } },
     { method: 'get', path: '/v1/conversations', summary: 'Your conversations, newest first', access: 'key', tag: 'chat',
       query: z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }), responses: { 200: { schema: out.conversationList } } },
     { method: 'get', path: '/v1/conversations/{id}/messages', summary: 'The messages of one of your conversations', access: 'key', tag: 'chat',
@@ -73,7 +75,8 @@ function routes(): Route[] {
     { method: 'post', path: '/v1/chat/completions', summary: 'OpenAI-compatible chat completions: "zantara" (a full turn) or "<provider>/<model>" (gateway)',
       access: 'key', tag: 'openai', request: { schema: chatCompletionRequest },
       responses: {
-        200: { schema: chatCompletion, description: 'A chat.completion; with "stream": true, text/event-stream of chat.completion.chunk then [DONE]' },
+        200: { schema: chatCompletion, description: 'A chat.completion; with "stream": true, chat.completion.chunk events then [DONE]',
+          sse: '`data: {chat.completion.chunk}` events (schema: #/components/schemas/ChatCompletionChunk), then `data: [DONE]`' },
         400: { schema: openAiErrorBody }, 401: { schema: openAiErrorBody }, 404: { schema: openAiErrorBody }, 429: { schema: openAiErrorBody },
         503: { schema: openAiErrorBody },
       } },
@@ -116,7 +119,8 @@ function operation(route: Route): Json {
   const responses: Json = {};
   for (const [status, body] of Object.entries(route.responses)) {
     responses[status] = typeof body === 'string' ? { ...errorResponse, description: body }
-      : { description: body.description ?? 'OK', content: { [body.type ?? 'application/json']: { schema: jsonSchemaOf(body.schema, 'output') } } };
+      : { description: body.description ?? 'OK', content: { [body.type ?? 'application/json']: { schema: jsonSchemaOf(body.schema, 'output') },
+        ...(body.sse ? { 'text/event-stream': { schema: { type: 'string', description: body.sse } } } : {}) } };
   }
   if (route.access !== 'public') {
     responses['401'] ??= { ...errorResponse, description: 'No key, or an unknown or revoked key' };
