@@ -139,9 +139,9 @@ describe('MCP over Streamable HTTP (/mcp)', () => {
 });
 
 describe('MCP over stdio (zantara mcp)', async () => {
-  const reachable = await postgresReachable();
-  it('serves the key owner\'s tools and proposes writes, and refuses to start without a valid key', { skip: !reachable && 'PostgreSQL is not reachable' },
-    async () => {
+  // The child process shares the store with this test, so it runs on PostgreSQL (one process per PGlite directory).
+  if (!(await postgresReachable())) console.log(`# PostgreSQL at ${TEST_DATABASE_URL} is not reachable: the stdio test is skipped`);
+  else it('serves the key owner\'s tools and proposes writes, and refuses to start without a valid key', async () => {
       const schema = `mcp_stdio_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
       const env = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, NODE_ENV: 'test', LOG_LEVEL: 'silent' };
       const setup = await createRuntime({ env });

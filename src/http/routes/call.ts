@@ -11,7 +11,7 @@ import { errorBody, readJsonObject, sendOk } from '../envelope.ts';
 const paramsObject = z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value),
   { message: 'Invalid input: expected an object' });
 
-export const callBody = z.object({
+const callBody = z.object({
   key: z.string().min(1).max(200),
   params: paramsObject.optional(),
 }).strict();

@@ -176,6 +176,16 @@ describe('model "<provider>/<model>": the gateway', () => {
     assert.equal(openrouter.requests.length, 1);
   });
 
+  it("a provider's refusal is the caller's 400 (no fallback), without the provider's own text", async () => {
+    groq.enqueue({ status: 400, message: 'invalid request: provider detail sk-test-123' });
+    await assert.rejects(client.chat.completions.create({ model: `groq/${GROQ_MODEL}`, messages: [{ role: 'user', content: 'Hi' }] }),
+      (error: unknown) => error instanceof OpenAI.BadRequestError && error.code === 'provider_rejected_request' && !/sk-test/.test(error.message));
+    groq.enqueue({ status: 404, message: 'model gone' });
+    await assert.rejects(client.chat.completions.create({ model: 'groq/no-such-model', messages: [{ role: 'user', content: 'Hi' }] }),
+      (error: unknown) => error instanceof OpenAI.NotFoundError && error.code === 'model_not_found');
+    assert.equal(openrouter.requests.length, 0);
+  });
+
   it('answers 503 in the OpenAI error shape when every provider fails', async () => {
     groq.enqueue({ status: 500 });
     openrouter.enqueue({ status: 503 });

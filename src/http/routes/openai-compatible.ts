@@ -55,7 +55,7 @@ export function openAiRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
       const models = [{ id: ZANTARA_MODEL, owned_by: 'zantara' }, ...gatewayModels(runtime.service(orchestratorService).config)];
       return c.json({ object: 'list', data: models.map((m) => ({ id: m.id, object: 'model', created, owned_by: m.owned_by })) });
     } catch (error) {
-      return openAiErrorResponse(c, error);
+      return openAiErrorResponse(c, error, runtime.logger);
     }
   });
 
@@ -82,7 +82,7 @@ export function openAiRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
         }
       });
     } catch (error) {
-      return openAiErrorResponse(c, error);
+      return openAiErrorResponse(c, error, runtime.logger);
     }
   });
 }
@@ -122,6 +122,7 @@ async function zantaraCompletion(c: Context<AppEnv>, runtime: Runtime, principal
       }
       write('[DONE]');
     } catch (error) {
+      runtime.logger.warn({ err: error, requestId }, 'zantara stream failed');
       write(JSON.stringify(openAiStreamError(error, requestId)));
     }
     await queue;

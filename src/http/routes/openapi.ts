@@ -6,6 +6,7 @@ import { version } from '../../version.ts';
 import type { AppEnv } from '../app-env.ts';
 import { requireKey } from '../auth-middleware.ts';
 import { approveBody } from './actions.ts';
+import { batchBody } from './call.ts';
 import { chatBody } from './chat.ts';
 import { chatCompletion, chatCompletionChunk, chatCompletionRequest, modelList, openAiErrorBody } from './openai-schemas.ts';
 import * as out from './openapi-schemas.ts';
@@ -166,8 +167,7 @@ export function buildOpenApi(runtime: Runtime, principal?: Principal): Json {
       requestBody: { required: true, content: { 'application/json': { schema: { oneOf: calls } } } },
       responses: { 200: { description: 'The handler result', content: { 'application/json': { schema: ok } } }, ...errors } } };
     paths['/call/batch'] = { post: { summary: 'Call up to 20 handlers concurrently', tags: ['handlers'], operationId: 'postCallBatch',
-      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['calls'], additionalProperties: false,
-        properties: { calls: { type: 'array', minItems: 1, maxItems: 20, items: { oneOf: calls } } } } } } },
+      requestBody: { required: true, content: { 'application/json': { schema: batchSchema(calls) } } },
       responses: { 200: { description: 'One envelope per call', content: { 'application/json': { schema: jsonSchemaOf(out.callBatchResult, 'output') } } },
         ...errors } } };
   }
@@ -182,6 +182,13 @@ export function buildOpenApi(runtime: Runtime, principal?: Principal): Json {
     security: [{ apiKey: [] }, { bearer: [] }],
     paths,
   };
+}
+
+/** The batch body from the zod schema the route validates with (limits, strictness), each call narrowed to a handler. */
+function batchSchema(calls: Json[]): Json {
+  const schema = jsonSchemaOf(batchBody, 'input');
+  const list = (schema.properties as Record<string, Json>).calls;
+  return { ...schema, properties: { calls: { ...list, items: { oneOf: calls } } } };
 }
 
 function hasKey(c: Context<AppEnv>): boolean {
