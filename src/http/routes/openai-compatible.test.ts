@@ -94,6 +94,7 @@ describe('model "<provider>/<model>": the gateway', () => {
   it('passes the request to that provider and answers in OpenAI format, recorded in the cost ledger', async () => {
     groq.enqueue({ text: 'Plain gateway answer.', usage: { input: 1_000_000, output: 0 } });
     const completion = await client.chat.completions.create({ model: `groq/${GROQ_MODEL}`, temperature: 0.2,
+      response_format: { type: 'json_schema', json_schema: { name: 'greeting', schema: { type: 'object', properties: { text: { type: 'string' } } } } },
       messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] });
     chatCompletion.parse(completion);
     assert.equal(completion.choices[0].message.content, 'Plain gateway answer.');
@@ -101,6 +102,7 @@ describe('model "<provider>/<model>": the gateway', () => {
     const sent = groq.requests[0].body as { model: string; messages: Array<{ role: string; content: unknown }>; temperature: number };
     assert.equal(sent.model, GROQ_MODEL);
     assert.equal(sent.temperature, 0.2);
+    assert.equal((sent as unknown as { response_format: { type: string } }).response_format.type, 'json_schema');
     assert.deepEqual(sent.messages.map((m) => m.role), ['system', 'user']);
     await settled(rt);
     const usage = await rt.request('/v1/usage?group_by=route', { key: staffKey });

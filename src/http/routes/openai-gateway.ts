@@ -107,10 +107,14 @@ export function toCallOptions(body: ChatCompletionRequest, signal: AbortSignal |
     ...(t.function.strict != null ? { strict: t.function.strict } : {}),
   }));
   const choice = body.tool_choice;
+  const format = body.response_format;
   return {
     prompt: toProviderPrompt(body.messages),
     tools,
     toolChoice: choice === undefined ? undefined : typeof choice === 'string' ? { type: choice } : { type: 'tool', toolName: choice.function.name },
+    responseFormat: !format || format.type === 'text' ? undefined : 'json_schema' in format
+      ? { type: 'json', name: format.json_schema.name, description: format.json_schema.description, schema: format.json_schema.schema as JSONSchema7 | undefined }
+      : { type: 'json' },
     maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
     temperature: body.temperature ?? undefined,
     topP: body.top_p ?? undefined,

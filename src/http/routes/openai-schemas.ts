@@ -55,6 +55,11 @@ export const chatCompletionRequest = z.object({
   seed: z.number().int().nullish(),
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
+  response_format: z.union([
+    z.object({ type: z.enum(['text', 'json_object']) }),
+    z.object({ type: z.literal('json_schema'), json_schema: z.object({ name: z.string().max(64), description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullish() }) }),
+  ]).optional().describe('Gateway mode: passed to the provider (JSON mode, structured output)'),
   user: z.string().max(256).optional(),
   conversation_id: z.uuid().optional()
     .describe('ZANTARA extension (model "zantara"): continue this conversation; the answer\'s zantara.conversation_id'),
