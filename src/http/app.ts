@@ -26,8 +26,8 @@ export { MAX_BODY_BYTES } from './request-body.ts';
 export type RouteModule = (app: Hono<AppEnv>, runtime: Runtime) => void;
 
 /** Route modules in the order they are mounted. Add new entry points here. */
-const routeModules: RouteModule[] = [systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes, usageRoutes, webhookRoutes,
-  openAiRoutes, mcpRoutes, apiReferenceRoutes];
+const routeModules: RouteModule[] = [systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes, usageRoutes,
+  webhookRoutes, openAiRoutes, mcpRoutes, apiReferenceRoutes];
 
 /**
  * The HTTP API. Every response that is an error uses the one envelope; unknown routes are 404 `not_found`;

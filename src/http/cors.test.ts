@@ -8,15 +8,24 @@ let store: TestStore;
 let rt: TestRuntime;
 before(async () => {
   store = await createTestPglite();
-  rt = await createTestRuntime({ store, env: { ZANTARA_CORS_ORIGINS: 'https://app.example.com, https://admin.example.com' } });
+  rt = await createTestRuntime({
+    store,
+    env: { ZANTARA_CORS_ORIGINS: 'https://app.example.com, https://admin.example.com' },
+  });
 });
 after(async () => {
   await rt.close();
   await store.close();
 });
 
-const preflight = { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST',
-  'access-control-request-headers': 'authorization, content-type' } };
+const preflight = {
+  method: 'OPTIONS',
+  headers: {
+    origin: 'https://app.example.com',
+    'access-control-request-method': 'POST',
+    'access-control-request-headers': 'authorization, content-type',
+  },
+};
 
 it('answers preflights and marks responses for the configured origins only', async () => {
   const app = createApp(rt);

@@ -4,8 +4,12 @@ import { z } from 'zod';
 import { parseEnv, type Env } from '../config/env.ts';
 
 const corsEnv = z.object({
-  ZANTARA_CORS_ORIGINS: z.string().optional()
-    .describe('Comma-separated origins allowed to call the API from a browser (e.g. https://app.example.com), or *; unset: CORS off'),
+  ZANTARA_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .describe(
+      'Comma-separated browser origins allowed to call the API (e.g. https://app.example.com), or *; unset: off',
+    ),
 });
 
 /**
@@ -14,12 +18,24 @@ const corsEnv = z.object({
  */
 export function corsMiddleware(env: Env): MiddlewareHandler | undefined {
   const { ZANTARA_CORS_ORIGINS } = parseEnv(corsEnv, env);
-  const origins = (ZANTARA_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = (ZANTARA_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   if (!origins.length) return undefined;
   return cors({
     origin: origins.includes('*') ? '*' : origins,
     allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['authorization', 'x-api-key', 'content-type', 'accept', 'x-request-id', 'mcp-protocol-version', 'mcp-session-id', 'last-event-id'],
+    allowHeaders: [
+      'authorization',
+      'x-api-key',
+      'content-type',
+      'accept',
+      'x-request-id',
+      'mcp-protocol-version',
+      'mcp-session-id',
+      'last-event-id',
+    ],
     exposeHeaders: ['x-request-id', 'retry-after', 'mcp-session-id'],
     maxAge: 600,
   });

@@ -5,7 +5,14 @@
  * draft a quote). Writes and sends follow chat's approval rules. Both transports (stdio, Streamable HTTP) use it.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
 import type { AnyHandler } from '../handlers/handler.ts';
@@ -47,25 +54,44 @@ function text(value: unknown): CallToolResult['content'] {
   return [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value, null, 2) }];
 }
 
-async function callTool(runtime: Runtime, principal: Principal, handler: AnyHandler, args: Record<string, unknown>, signal: AbortSignal):
-  Promise<CallToolResult> {
+async function callTool(
+  runtime: Runtime,
+  principal: Principal,
+  handler: AnyHandler,
+  args: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<CallToolResult> {
   const requestId = `mcp-${randomUUID()}`;
   try {
     const config = runtime.service(orchestratorService).config;
     if (!autoApproved(handler, principal, config.approvals.auto_approve)) {
       const parsed = handler.input.safeParse(args);
       if (!parsed.success) {
-        return { isError: true, content: text({ ok: false, error: 'invalid_params',
-          issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) }) };
+        return {
+          isError: true,
+          content: text({
+            ok: false,
+            error: 'invalid_params',
+            issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          }),
+        };
       }
       // A proposal costs the same rate-limit unit as running it would.
       await runtime.rateLimiter.consume(principal, handler.rateClass ?? handler.effect);
-      const action = await runtime.service(approvalsService).create({ principal, key: handler.key, params: args,
-        expiresInMs: config.approvals.expiry_minutes * 60_000 });
-      const pending = { status: 'pending_approval', action_id: action.id, summary: action.summary, expires_at: action.expires_at };
+      const action = await runtime
+        .service(approvalsService)
+        .create({ principal, key: handler.key, params: args, expiresInMs: config.approvals.expiry_minutes * 60_000 });
+      const pending = {
+        status: 'pending_approval',
+        action_id: action.id,
+        summary: action.summary,
+        expires_at: action.expires_at,
+      };
       return {
-        content: text(`Proposed, awaiting approval (not done yet): ${action.summary}\nAction id: ${action.id} — a person approves it with ` +
-          `POST /v1/actions/${action.id}/approve before ${action.expires_at}.`),
+        content: text(
+          `Proposed, awaiting approval (not done yet): ${action.summary}\nAction id: ${action.id} — ` +
+            `a person approves it with POST /v1/actions/${action.id}/approve before ${action.expires_at}.`,
+        ),
         structuredContent: pending,
       };
     }
@@ -73,31 +99,43 @@ async function callTool(runtime: Runtime, principal: Principal, handler: AnyHand
     return { content: text(data) };
   } catch (error) {
     // The same fields as the HTTP error envelope; unexpected failures say nothing but the request id.
-    const body = ZantaraError.isInstance(error) && error.expose
-      ? { ok: false, error: error.code, message: error.message, ...error.details, request_id: requestId }
-      : { ok: false, error: 'internal_error', message: 'Internal error.', request_id: requestId };
-    if (!ZantaraError.isInstance(error)) runtime.logger.error({ err: error, key: handler.key, requestId }, 'mcp tool failed');
+    const body =
+      ZantaraError.isInstance(error) && error.expose
+        ? { ok: false, error: error.code, message: error.message, ...error.details, request_id: requestId }
+        : { ok: false, error: 'internal_error', message: 'Internal error.', request_id: requestId };
+    if (!ZantaraError.isInstance(error))
+      runtime.logger.error({ err: error, key: handler.key, requestId }, 'mcp tool failed');
     return { isError: true, content: text(body) };
   }
 }
 
 export function createMcpServer(runtime: Runtime, principal: Principal): McpServer {
-  const mcp = new McpServer({ name: 'zantara', title: 'ZANTARA (Bali Zero)', version }, {
-    capabilities: { tools: { listChanged: false } },
-    instructions: 'ZANTARA answers questions about Bali Zero services (visas, KITAS, PT PMA, KBLI, tax) from verified fact files. '
-      + 'Use its tools for every price, requirement and duration. Writes and sends are only proposed: they run once a person approves them.',
-  });
+  const mcp = new McpServer(
+    { name: 'zantara', title: 'ZANTARA (Bali Zero)', version },
+    {
+      capabilities: { tools: { listChanged: false } },
+      instructions:
+        'ZANTARA answers questions about Bali Zero services (visas, KITAS, PT PMA, KBLI, tax) from verified fact ' +
+        'files. Use its tools for every price, requirement and duration. Writes and sends are only proposed: they ' +
+        'run once a person approves them.',
+    },
+  );
   const handlers = mcpHandlers(runtime, principal);
   const byName = new Map(handlers.map((h) => [toolNameForKey(h.key), h]));
 
   mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: handlers.map((h): Tool => ({
-      name: toolNameForKey(h.key),
-      title: h.key,
-      description: h.effect === 'read' ? h.description : `${h.description} (effect: ${h.effect}; proposed for a person's approval unless policy allows)`,
-      inputSchema: runtime.registry.paramsSchema(h.key) as Tool['inputSchema'],
-      annotations: toolAnnotations(h),
-    })),
+    tools: handlers.map(
+      (h): Tool => ({
+        name: toolNameForKey(h.key),
+        title: h.key,
+        description:
+          h.effect === 'read'
+            ? h.description
+            : `${h.description} (effect: ${h.effect}; proposed for a person's approval unless policy allows)`,
+        inputSchema: runtime.registry.paramsSchema(h.key) as Tool['inputSchema'],
+        annotations: toolAnnotations(h),
+      }),
+    ),
   }));
 
   mcp.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {

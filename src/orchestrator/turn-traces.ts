@@ -124,5 +124,6 @@ export async function saveTraces(db: Queryable, traces: TurnTrace[]): Promise<vo
   if (!traces.length) return;
   const n = TRACE_COLUMNS.length;
   const rows = traces.map((_, r) => `(${TRACE_COLUMNS.map((_, i) => `$${r * n + i + 1}`).join(', ')})`);
-  await db.query(`INSERT INTO turn_traces (${TRACE_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`, traces.flatMap(traceValues));
+  await db.query(`INSERT INTO turn_traces (${TRACE_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
+    traces.flatMap(traceValues));
 }

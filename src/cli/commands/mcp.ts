@@ -15,11 +15,15 @@ import { parseArgs } from '../cli-runtime.ts';
 export const mcpCommand: Command = {
   name: 'mcp',
   usage: 'mcp [--key KEY]',
-  summary: 'Serve MCP over stdio as the key\'s owner (key also from ZANTARA_API_KEY)',
+  summary: "Serve MCP over stdio as the key's owner (key also from ZANTARA_API_KEY)",
   async run(args, io) {
     const { options } = parseArgs(args);
     const key = (typeof options.key === 'string' ? options.key : undefined) ?? io.env.ZANTARA_API_KEY;
-    if (!key) throw new ZantaraError('usage', 'An API key is required: --key KEY or ZANTARA_API_KEY (create one with `zantara keys create`).');
+    if (!key)
+      throw new ZantaraError(
+        'usage',
+        'An API key is required: --key KEY or ZANTARA_API_KEY (create one with `zantara keys create`).',
+      );
     const logger = pino({ level: io.env.LOG_LEVEL ?? 'warn' }, pino.destination({ dest: 2, sync: true }));
     const runtime = await createRuntime({ env: io.env, logger });
     const principal = await runtime.service(apiKeysService).verify(key.trim());
@@ -29,9 +33,13 @@ export const mcpCommand: Command = {
     }
     const server = createMcpServer(runtime, principal);
     const transport = new StdioServerTransport();
-    const closed = new Promise<void>((resolve) => { transport.onclose = () => resolve(); });
+    const closed = new Promise<void>((resolve) => {
+      transport.onclose = () => resolve();
+    });
     // The client ends the session by closing our stdin.
-    process.stdin.once('end', () => { void transport.close(); });
+    process.stdin.once('end', () => {
+      void transport.close();
+    });
     await server.connect(transport);
     await closed;
     await runtime.close();

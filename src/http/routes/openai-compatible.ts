@@ -15,7 +15,14 @@ import type { AppEnv } from '../app-env.ts';
 import { requireKey } from '../auth-middleware.ts';
 import { readJsonObject } from '../envelope.ts';
 import { openAiErrorResponse, openAiStreamError } from './openai-errors.ts';
-import { gatewayModels, generateCompletion, openAiUsage, startGatewayCall, streamCompletion, toCallOptions } from './openai-gateway.ts';
+import {
+  gatewayModels,
+  generateCompletion,
+  openAiUsage,
+  startGatewayCall,
+  streamCompletion,
+  toCallOptions,
+} from './openai-gateway.ts';
 import { chatCompletionRequest, type ChatCompletion, type ChatCompletionRequest } from './openai-schemas.ts';
 
 export const ZANTARA_MODEL = 'zantara';
@@ -28,16 +35,26 @@ export function awaitingApprovalText(result: Pick<ChatTurnResult, 'pending_actio
 }
 
 function extension(result: ChatTurnResult): NonNullable<ChatCompletion['zantara']> {
-  return { conversation_id: result.conversation_id, turn_id: result.turn_id, pending_actions: result.pending_actions, handlers_used: result.handlers_used,
-    route: result.route, provider: result.provider, model: result.model, local: result.local, cost_usd: result.cost_usd,
-    ...(result.sources ? { sources: result.sources } : {}) };
+  return {
+    conversation_id: result.conversation_id,
+    turn_id: result.turn_id,
+    pending_actions: result.pending_actions,
+    handlers_used: result.handlers_used,
+    route: result.route,
+    provider: result.provider,
+    model: result.model,
+    local: result.local,
+    cost_usd: result.cost_usd,
+    ...(result.sources ? { sources: result.sources } : {}),
+  };
 }
 
 /** The last user message is the turn's message; ZANTARA keeps the conversation itself (see `conversation_id`). */
 function turnMessage(body: ChatCompletionRequest): string {
   const last = [...body.messages].reverse().find((m) => m.role === 'user');
   const text = last ? (typeof last.content === 'string' ? last.content : last.content.map((p) => p.text).join('')) : '';
-  if (!text.trim()) throw invalidParams([{ path: 'messages', message: 'model "zantara" needs a user message with text' }]);
+  if (!text.trim())
+    throw invalidParams([{ path: 'messages', message: 'model "zantara" needs a user message with text' }]);
   return text;
 }
 
@@ -52,8 +69,14 @@ export function openAiRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   app.get('/v1/models', async (c) => {
     try {
       await authenticate(c, runtime);
-      const models = [{ id: ZANTARA_MODEL, owned_by: 'zantara' }, ...gatewayModels(runtime.service(orchestratorService).config)];
-      return c.json({ object: 'list', data: models.map((m) => ({ id: m.id, object: 'model', created, owned_by: m.owned_by })) });
+      const models = [
+        { id: ZANTARA_MODEL, owned_by: 'zantara' },
+        ...gatewayModels(runtime.service(orchestratorService).config),
+      ];
+      return c.json({
+        object: 'list',
+        data: models.map((m) => ({ id: m.id, object: 'model', created, owned_by: m.owned_by })),
+      });
     } catch (error) {
       return openAiErrorResponse(c, error, runtime.logger);
     }
@@ -63,7 +86,8 @@ export function openAiRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
     try {
       const principal = await authenticate(c, runtime);
       const parsed = chatCompletionRequest.safeParse(await readJsonObject(c));
-      if (!parsed.success) throw invalidParams(issuesFromZod(parsed.error.issues), 'The body is not a valid chat completion request.');
+      if (!parsed.success)
+        throw invalidParams(issuesFromZod(parsed.error.issues), 'The body is not a valid chat completion request.');
       const body = parsed.data;
       if (body.model === ZANTARA_MODEL) return await zantaraCompletion(c, runtime, principal, body);
       // The model name is checked before the rate limit, so a typo does not cost the caller a request.
@@ -87,7 +111,12 @@ export function openAiRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   });
 }
 
-async function zantaraCompletion(c: Context<AppEnv>, runtime: Runtime, principal: Principal, body: ChatCompletionRequest): Promise<Response> {
+async function zantaraCompletion(
+  c: Context<AppEnv>,
+  runtime: Runtime,
+  principal: Principal,
+  body: ChatCompletionRequest,
+): Promise<Response> {
   const message = turnMessage(body);
   await runtime.rateLimiter.consume(principal, 'ai');
   const request = { message, conversation_id: body.conversation_id, channel: 'openai' };
@@ -96,29 +125,60 @@ async function zantaraCompletion(c: Context<AppEnv>, runtime: Runtime, principal
   if (!body.stream) {
     const result = await runChatTurn(runtime, principal, request, { signal: c.req.raw.signal, requestId });
     const completion: ChatCompletion = {
-      id: `chatcmpl-${result.turn_id}`, object: 'chat.completion', created: createdAt, model: ZANTARA_MODEL,
-      choices: [{ index: 0, message: { role: 'assistant', content: result.response + awaitingApprovalText(result), refusal: null },
-        finish_reason: 'stop', logprobs: null }],
-      usage: openAiUsage(result.usage), zantara: extension(result),
+      id: `chatcmpl-${result.turn_id}`,
+      object: 'chat.completion',
+      created: createdAt,
+      model: ZANTARA_MODEL,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: result.response + awaitingApprovalText(result), refusal: null },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
+      usage: openAiUsage(result.usage),
+      zantara: extension(result),
     };
     return c.json(completion);
   }
   const id = `chatcmpl-${requestId}`;
   const chunk = (delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ id, object: 'chat.completion.chunk', created: createdAt, model: ZANTARA_MODEL, choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
+    JSON.stringify({
+      id,
+      object: 'chat.completion.chunk',
+      created: createdAt,
+      model: ZANTARA_MODEL,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+      ...extra,
+    });
   return streamSSE(c, async (stream) => {
     let queue = stream.writeSSE({ data: chunk({ role: 'assistant', content: '' }) });
-    const write = (data: string) => { queue = queue.then(() => stream.writeSSE({ data })).catch(() => undefined); };
+    const write = (data: string) => {
+      queue = queue.then(() => stream.writeSSE({ data })).catch(() => undefined);
+    };
     try {
       const result = await runChatTurn(runtime, principal, request, {
-        signal: c.req.raw.signal, requestId,
-        onEvent: (event) => { if (event.type === 'token') write(chunk({ content: event.text })); },
+        signal: c.req.raw.signal,
+        requestId,
+        onEvent: (event) => {
+          if (event.type === 'token') write(chunk({ content: event.text }));
+        },
       });
       const awaiting = awaitingApprovalText(result);
       if (awaiting) write(chunk({ content: awaiting }));
       write(chunk({}, 'stop', { zantara: extension(result) }));
       if (body.stream_options?.include_usage) {
-        write(JSON.stringify({ id, object: 'chat.completion.chunk', created: createdAt, model: ZANTARA_MODEL, choices: [], usage: openAiUsage(result.usage) }));
+        write(
+          JSON.stringify({
+            id,
+            object: 'chat.completion.chunk',
+            created: createdAt,
+            model: ZANTARA_MODEL,
+            choices: [],
+            usage: openAiUsage(result.usage),
+          }),
+        );
       }
       write('[DONE]');
     } catch (error) {

@@ -21,11 +21,20 @@ const CODES: Record<string, string> = { unauthorized: 'invalid_api_key', rate_li
  * the trace, never in the answer.
  */
 function fromProvider(error: unknown): unknown {
-  if (!APICallError.isInstance(error) || error.statusCode === undefined || error.statusCode >= 500 || error.statusCode === 429) return error;
+  if (
+    !APICallError.isInstance(error) ||
+    error.statusCode === undefined ||
+    error.statusCode >= 500 ||
+    error.statusCode === 429
+  )
+    return error;
   const status = error.statusCode;
-  if (status === 404) return new ZantaraError('model_not_found', 'The provider does not know this model.', { status: 404 });
+  if (status === 404)
+    return new ZantaraError('model_not_found', 'The provider does not know this model.', { status: 404 });
   if (status === 400 || status === 413 || status === 422) {
-    return new ZantaraError('provider_rejected_request', `The provider refused the request (HTTP ${status}).`, { status: 400 });
+    return new ZantaraError('provider_rejected_request', `The provider refused the request (HTTP ${status}).`, {
+      status: 400,
+    });
   }
   return new ZantaraError('provider_error', `The provider failed (HTTP ${status}).`, { status: 502, expose: true });
 }
@@ -34,17 +43,39 @@ function fromProvider(error: unknown): unknown {
 export function openAiErrorResponse(c: Context, error: unknown, logger: Logger): Response {
   const requestId = (c.get('requestId' as never) as string | undefined) ?? 'unknown';
   const mapped = fromProvider(error);
-  if (!ZantaraError.isInstance(mapped) || !mapped.expose || mapped.status >= 500) logger.error({ err: error, requestId }, 'openai-compatible request failed');
+  if (!ZantaraError.isInstance(mapped) || !mapped.expose || mapped.status >= 500)
+    logger.error({ err: error, requestId }, 'openai-compatible request failed');
   const { status, body } = errorBody(mapped, requestId);
-  const issues = Array.isArray(body.issues) ? body.issues as Array<{ path: string; message: string }> : [];
-  const message = issues.length ? `${body.message ?? ''} ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`.trim() : body.message;
-  if (status === 429 && typeof body.retry_after_seconds === 'number') c.header('Retry-After', String(body.retry_after_seconds));
-  return c.json({ error: { message: message ?? 'Internal error.', type: typeFor(status), param: issues[0]?.path || null,
-    code: CODES[body.error] ?? body.error, request_id: requestId } }, status as ContentfulStatusCode);
+  const issues = Array.isArray(body.issues) ? (body.issues as Array<{ path: string; message: string }>) : [];
+  const message = issues.length
+    ? `${body.message ?? ''} ${issues.map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ')}`.trim()
+    : body.message;
+  if (status === 429 && typeof body.retry_after_seconds === 'number')
+    c.header('Retry-After', String(body.retry_after_seconds));
+  return c.json(
+    {
+      error: {
+        message: message ?? 'Internal error.',
+        type: typeFor(status),
+        param: issues[0]?.path || null,
+        code: CODES[body.error] ?? body.error,
+        request_id: requestId,
+      },
+    },
+    status as ContentfulStatusCode,
+  );
 }
 
 /** The error as one `data:` event of a stream that has already started. */
 export function openAiStreamError(error: unknown, requestId: string): { error: Record<string, unknown> } {
   const { status, body } = errorBody(fromProvider(error), requestId);
-  return { error: { message: body.message ?? 'Internal error.', type: typeFor(status), param: null, code: CODES[body.error] ?? body.error, request_id: requestId } };
+  return {
+    error: {
+      message: body.message ?? 'Internal error.',
+      type: typeFor(status),
+      param: null,
+      code: CODES[body.error] ?? body.error,
+      request_id: requestId,
+    },
+  };
 }

@@ -6,8 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type {
-  JSONSchema7, LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4FinishReason, LanguageModelV4FunctionTool, LanguageModelV4Message,
-  LanguageModelV4StreamPart, LanguageModelV4Usage,
+  JSONSchema7,
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4FinishReason,
+  LanguageModelV4FunctionTool,
+  LanguageModelV4Message,
+  LanguageModelV4StreamPart,
+  LanguageModelV4Usage,
 } from '@ai-sdk/provider';
 import type { Principal } from '../../auth/principal.ts';
 import { invalidParams, notFound } from '../../errors.ts';
@@ -32,11 +38,18 @@ export function gatewayTarget(config: OrchestratorConfig, name: string): Gateway
   const provider = name.slice(0, cut) as ProviderName;
   const model = name.slice(cut + 1);
   if (cut <= 0 || !model || !PROVIDER_NAMES.includes(provider) || !config.providerSettings[provider].configured) {
-    throw notFound('model_not_found', `The model "${name}" does not exist or its provider is not configured; GET /v1/models lists the models.`);
+    throw notFound(
+      'model_not_found',
+      `The model "${name}" does not exist or its provider is not configured; GET /v1/models lists the models.`,
+    );
   }
   const providerOf = (entry: string) => entry.split(':')[0];
   const chain = chainsOf(config.routing).find((c) => c.some((e) => providerOf(e) === provider)) ?? [];
-  return { provider, model, entries: [`${provider}:${model}`, ...new Set(chain.filter((e) => providerOf(e) !== provider))] };
+  return {
+    provider,
+    model,
+    entries: [`${provider}:${model}`, ...new Set(chain.filter((e) => providerOf(e) !== provider))],
+  };
 }
 
 /** The models a caller can name: `zantara` and each configured provider's models from the config. */
@@ -77,8 +90,12 @@ export function toProviderPrompt(messages: ChatMessage[]): LanguageModelV4Messag
         if (said) parts.push({ type: 'text', text: said });
         (m.tool_calls ?? []).forEach((call, j) => {
           let input: unknown;
-          try { input = JSON.parse(call.function.arguments || '{}'); } catch {
-            throw invalidParams([{ path: `messages.${i}.tool_calls.${j}.function.arguments`, message: 'not valid JSON' }]);
+          try {
+            input = JSON.parse(call.function.arguments || '{}');
+          } catch {
+            throw invalidParams([
+              { path: `messages.${i}.tool_calls.${j}.function.arguments`, message: 'not valid JSON' },
+            ]);
           }
           callNames.set(call.id, call.function.name);
           parts.push({ type: 'tool-call', toolCallId: call.id, toolName: call.function.name, input });
@@ -88,8 +105,16 @@ export function toProviderPrompt(messages: ChatMessage[]): LanguageModelV4Messag
       }
       case 'tool': {
         const toolName = callNames.get(m.tool_call_id);
-        if (!toolName) throw invalidParams([{ path: `messages.${i}.tool_call_id`, message: 'matches no earlier assistant tool call' }]);
-        const part = { type: 'tool-result' as const, toolCallId: m.tool_call_id, toolName, output: { type: 'text' as const, value: text(m.content) } };
+        if (!toolName)
+          throw invalidParams([
+            { path: `messages.${i}.tool_call_id`, message: 'matches no earlier assistant tool call' },
+          ]);
+        const part = {
+          type: 'tool-result' as const,
+          toolCallId: m.tool_call_id,
+          toolName,
+          output: { type: 'text' as const, value: text(m.content) },
+        };
         const last = prompt[prompt.length - 1];
         // Consecutive tool results belong to one tool message (some providers require it).
         if (last?.role === 'tool') last.content.push(part);
@@ -100,9 +125,14 @@ export function toProviderPrompt(messages: ChatMessage[]): LanguageModelV4Messag
   return prompt;
 }
 
-export function toCallOptions(body: ChatCompletionRequest, signal: AbortSignal | undefined): LanguageModelV4CallOptions {
+export function toCallOptions(
+  body: ChatCompletionRequest,
+  signal: AbortSignal | undefined,
+): LanguageModelV4CallOptions {
   const tools: LanguageModelV4FunctionTool[] | undefined = body.tools?.map((t) => ({
-    type: 'function', name: t.function.name, description: t.function.description,
+    type: 'function',
+    name: t.function.name,
+    description: t.function.description,
     inputSchema: (t.function.parameters ?? { type: 'object', properties: {} }) as JSONSchema7,
     ...(t.function.strict != null ? { strict: t.function.strict } : {}),
   }));
@@ -111,10 +141,23 @@ export function toCallOptions(body: ChatCompletionRequest, signal: AbortSignal |
   return {
     prompt: toProviderPrompt(body.messages),
     tools,
-    toolChoice: choice === undefined ? undefined : typeof choice === 'string' ? { type: choice } : { type: 'tool', toolName: choice.function.name },
-    responseFormat: !format || format.type === 'text' ? undefined : 'json_schema' in format
-      ? { type: 'json', name: format.json_schema.name, description: format.json_schema.description, schema: format.json_schema.schema as JSONSchema7 | undefined }
-      : { type: 'json' },
+    toolChoice:
+      choice === undefined
+        ? undefined
+        : typeof choice === 'string'
+          ? { type: choice }
+          : { type: 'tool', toolName: choice.function.name },
+    responseFormat:
+      !format || format.type === 'text'
+        ? undefined
+        : 'json_schema' in format
+          ? {
+              type: 'json',
+              name: format.json_schema.name,
+              description: format.json_schema.description,
+              schema: format.json_schema.schema as JSONSchema7 | undefined,
+            }
+          : { type: 'json' },
     maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
     temperature: body.temperature ?? undefined,
     topP: body.top_p ?? undefined,
@@ -126,22 +169,44 @@ export function toCallOptions(body: ChatCompletionRequest, signal: AbortSignal |
   };
 }
 
-export function finishReasonOf(reason: LanguageModelV4FinishReason): 'stop' | 'length' | 'tool_calls' | 'content_filter' {
+export function finishReasonOf(
+  reason: LanguageModelV4FinishReason,
+): 'stop' | 'length' | 'tool_calls' | 'content_filter' {
   switch (reason.unified) {
-    case 'length': return 'length';
-    case 'tool-calls': return 'tool_calls';
-    case 'content-filter': return 'content_filter';
-    default: return 'stop';
+    case 'length':
+      return 'length';
+    case 'tool-calls':
+      return 'tool_calls';
+    case 'content-filter':
+      return 'content_filter';
+    default:
+      return 'stop';
   }
 }
 
-export function usageOf(usage: LanguageModelV4Usage | undefined): { input_tokens: number; cached_input_tokens: number; output_tokens: number } {
-  return { input_tokens: usage?.inputTokens.total ?? 0, cached_input_tokens: usage?.inputTokens.cacheRead ?? 0, output_tokens: usage?.outputTokens.total ?? 0 };
+export function usageOf(usage: LanguageModelV4Usage | undefined): {
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+} {
+  return {
+    input_tokens: usage?.inputTokens.total ?? 0,
+    cached_input_tokens: usage?.inputTokens.cacheRead ?? 0,
+    output_tokens: usage?.outputTokens.total ?? 0,
+  };
 }
 
-export function openAiUsage(u: { input_tokens: number; cached_input_tokens: number; output_tokens: number }): ChatCompletion['usage'] {
-  return { prompt_tokens: u.input_tokens, completion_tokens: u.output_tokens, total_tokens: u.input_tokens + u.output_tokens,
-    prompt_tokens_details: { cached_tokens: u.cached_input_tokens } };
+export function openAiUsage(u: {
+  input_tokens: number;
+  cached_input_tokens: number;
+  output_tokens: number;
+}): ChatCompletion['usage'] {
+  return {
+    prompt_tokens: u.input_tokens,
+    completion_tokens: u.output_tokens,
+    total_tokens: u.input_tokens + u.output_tokens,
+    prompt_tokens_details: { cached_tokens: u.cached_input_tokens },
+  };
 }
 
 /** One gateway call: the chain model to call, and how to record its outcome in the ledger once it is known. */
@@ -170,13 +235,25 @@ function ledgerBatch(runtime: Runtime): { add(trace: TurnTrace): void } {
   runtime.onClose(() => inFlight);
   batcher = {
     add(trace) {
-      if (rows) { rows.push(trace); return; }
+      if (rows) {
+        rows.push(trace);
+        return;
+      }
       const batch = (rows = [trace]);
       const saved = new Promise<void>((resolve) => setTimeout(resolve, LEDGER_BATCH_MS))
-        .then(() => { rows = undefined; return saveTraces(runtime.store, batch); })
-        .catch((error: unknown) => runtime.logger.error({ err: error, rows: batch.length }, 'gateway ledger write failed'));
+        .then(() => {
+          rows = undefined;
+          return saveTraces(runtime.store, batch);
+        })
+        .catch((error: unknown) =>
+          runtime.logger.error({ err: error, rows: batch.length }, 'gateway ledger write failed'),
+        );
       inFlight = inFlight.then(() => saved);
-      pendingTurnSaves(runtime.store).track(saved, { principalId: trace.principal_id, conversationId: '', channel: 'gateway' });
+      pendingTurnSaves(runtime.store).track(saved, {
+        principalId: trace.principal_id,
+        conversationId: '',
+        channel: 'gateway',
+      });
     },
   };
   ledgerBatches.set(runtime, batcher);
@@ -195,15 +272,28 @@ export function startGatewayCall(runtime: Runtime, principal: Principal, modelNa
     if (attempt.outcome === 'ok') current = { provider: attempt.provider, model: attempt.model };
   });
   return {
-    model, target,
+    model,
+    target,
     answered: () => current,
     record(usage, error) {
       const trace: TurnTrace = {
-        id: randomUUID(), conversation_id: null, principal_id: principal.id, created_at: runtime.clock.now(), route: 'gateway', local: false,
-        provider: current?.provider, model: current?.model, attempts, ...usage,
+        id: randomUUID(),
+        conversation_id: null,
+        principal_id: principal.id,
+        created_at: runtime.clock.now(),
+        route: 'gateway',
+        local: false,
+        provider: current?.provider,
+        model: current?.model,
+        attempts,
+        ...usage,
         cost_usd: current ? costUsd(priceFor(config.prices, current.provider, current.model), usage) : 0,
-        latency_ms: Math.round(performance.now() - started), handlers: [], tools_offered: [], outcome: error ? 'error' : 'ok',
-        error: error ? String((error as Error)?.message ?? error).slice(0, 500) : undefined, message_text: '',
+        latency_ms: Math.round(performance.now() - started),
+        handlers: [],
+        tools_offered: [],
+        outcome: error ? 'error' : 'ok',
+        error: error ? String((error as Error)?.message ?? error).slice(0, 500) : undefined,
+        message_text: '',
       };
       ledgerBatch(runtime).add(trace);
     },
@@ -211,7 +301,10 @@ export function startGatewayCall(runtime: Runtime, principal: Principal, modelNa
 }
 
 /** A non-streamed provider answer as a chat.completion. */
-export async function generateCompletion(call: GatewayCall, options: LanguageModelV4CallOptions): Promise<ChatCompletion> {
+export async function generateCompletion(
+  call: GatewayCall,
+  options: LanguageModelV4CallOptions,
+): Promise<ChatCompletion> {
   let result;
   try {
     result = await call.model.doGenerate(options);
@@ -221,15 +314,32 @@ export async function generateCompletion(call: GatewayCall, options: LanguageMod
   }
   const usage = usageOf(result.usage);
   call.record(usage);
-  const said = result.content.filter((p) => p.type === 'text').map((p) => p.text).join('');
-  const toolCalls = result.content.filter((p) => p.type === 'tool-call')
+  const said = result.content
+    .filter((p) => p.type === 'text')
+    .map((p) => p.text)
+    .join('');
+  const toolCalls = result.content
+    .filter((p) => p.type === 'tool-call')
     .map((p) => ({ id: p.toolCallId, type: 'function' as const, function: { name: p.toolName, arguments: p.input } }));
   const answered = call.answered();
   return {
-    id: `chatcmpl-${result.response?.id ?? randomUUID()}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000),
+    id: `chatcmpl-${result.response?.id ?? randomUUID()}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
     model: answered ? `${answered.provider}/${answered.model}` : `${call.target.provider}/${call.target.model}`,
-    choices: [{ index: 0, message: { role: 'assistant', content: said || (toolCalls.length ? null : ''), refusal: null,
-      ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, finish_reason: finishReasonOf(result.finishReason), logprobs: null }],
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: said || (toolCalls.length ? null : ''),
+          refusal: null,
+          ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+        },
+        finish_reason: finishReasonOf(result.finishReason),
+        logprobs: null,
+      },
+    ],
     usage: openAiUsage(usage),
   };
 }
@@ -238,8 +348,11 @@ export async function generateCompletion(call: GatewayCall, options: LanguageMod
  * A streamed provider answer as chat.completion.chunk objects. The provider stream is opened first (so a chain
  * that fails before its first token is an HTTP error, not a broken stream); `chunks` then yields each event.
  */
-export async function streamCompletion(call: GatewayCall, options: LanguageModelV4CallOptions, includeUsage: boolean):
-  Promise<AsyncGenerator<Record<string, unknown>>> {
+export async function streamCompletion(
+  call: GatewayCall,
+  options: LanguageModelV4CallOptions,
+  includeUsage: boolean,
+): Promise<AsyncGenerator<Record<string, unknown>>> {
   let opened: Awaited<ReturnType<LanguageModelV4['doStream']>>;
   try {
     opened = await call.model.doStream(options);
@@ -250,9 +363,16 @@ export async function streamCompletion(call: GatewayCall, options: LanguageModel
   const id = `chatcmpl-${randomUUID()}`;
   const created = Math.floor(Date.now() / 1000);
   const answered = call.answered();
-  const modelName = answered ? `${answered.provider}/${answered.model}` : `${call.target.provider}/${call.target.model}`;
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-    ({ id, object: 'chat.completion.chunk', created, model: modelName, choices: [{ index: 0, delta, finish_reason: finish }] });
+  const modelName = answered
+    ? `${answered.provider}/${answered.model}`
+    : `${call.target.provider}/${call.target.model}`;
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model: modelName,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
   async function* chunks(): AsyncGenerator<Record<string, unknown>> {
     const toolIndex = new Map<string, number>();
     let usage = usageOf(undefined);
@@ -267,22 +387,50 @@ export async function streamCompletion(call: GatewayCall, options: LanguageModel
         if (part.type === 'text-delta') yield chunk({ content: part.delta });
         else if (part.type === 'tool-input-start') {
           toolIndex.set(part.id, toolIndex.size);
-          yield chunk({ tool_calls: [{ index: toolIndex.get(part.id), id: part.id, type: 'function', function: { name: part.toolName, arguments: '' } }] });
+          yield chunk({
+            tool_calls: [
+              {
+                index: toolIndex.get(part.id),
+                id: part.id,
+                type: 'function',
+                function: { name: part.toolName, arguments: '' },
+              },
+            ],
+          });
         } else if (part.type === 'tool-input-delta') {
           yield chunk({ tool_calls: [{ index: toolIndex.get(part.id) ?? 0, function: { arguments: part.delta } }] });
         } else if (part.type === 'tool-call' && !toolIndex.has(part.toolCallId)) {
           toolIndex.set(part.toolCallId, toolIndex.size);
-          yield chunk({ tool_calls: [{ index: toolIndex.get(part.toolCallId), id: part.toolCallId, type: 'function',
-            function: { name: part.toolName, arguments: part.input } }] });
+          yield chunk({
+            tool_calls: [
+              {
+                index: toolIndex.get(part.toolCallId),
+                id: part.toolCallId,
+                type: 'function',
+                function: { name: part.toolName, arguments: part.input },
+              },
+            ],
+          });
         } else if (part.type === 'finish') {
           usage = usageOf(part.usage);
-          yield chunk({}, toolIndex.size && part.finishReason.unified !== 'length' ? 'tool_calls' : finishReasonOf(part.finishReason));
+          yield chunk(
+            {},
+            toolIndex.size && part.finishReason.unified !== 'length' ? 'tool_calls' : finishReasonOf(part.finishReason),
+          );
         } else if (part.type === 'error') {
           failed = part.error;
           throw part.error;
         }
       }
-      if (includeUsage) yield { id, object: 'chat.completion.chunk', created, model: modelName, choices: [], usage: openAiUsage(usage) };
+      if (includeUsage)
+        yield {
+          id,
+          object: 'chat.completion.chunk',
+          created,
+          model: modelName,
+          choices: [],
+          usage: openAiUsage(usage),
+        };
     } finally {
       reader.releaseLock();
       call.record(usage, failed);

@@ -12,8 +12,9 @@ const ASSETS: Record<string, string> = {
 };
 
 // Scripts only from this origin and no inline script; Swagger UI sets inline styles and draws data: images.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
-  + "form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+  "form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -38,8 +39,8 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-const PAGE_CSS = `.key-form { display: flex; gap: .5rem; align-items: center; padding: .75rem 1.25rem; font-family: sans-serif;
-  border-bottom: 1px solid #ddd; } .key-form input { flex: 0 1 28rem; padding: .35rem; }`;
+const PAGE_CSS = `.key-form { display: flex; gap: .5rem; align-items: center; padding: .75rem 1.25rem;
+  font-family: sans-serif; border-bottom: 1px solid #ddd; } .key-form input { flex: 0 1 28rem; padding: .35rem; }`;
 
 // Loads the public document, and on demand the document of the typed key's role; the key also signs "Try it out".
 const INIT_JS = `(() => {
@@ -59,14 +60,21 @@ const INIT_JS = `(() => {
 `;
 
 function securityHeaders(type: string): Record<string, string> {
-  return { 'content-type': type, 'content-security-policy': CSP, 'x-content-type-options': 'nosniff', 'cache-control': 'public, max-age=3600' };
+  return {
+    'content-type': type,
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'public, max-age=3600',
+  };
 }
 
 /** GET /docs: the browsable API reference (Swagger UI from swagger-ui-dist, CSP without inline scripts). */
 export function apiReferenceRoutes(app: Hono<AppEnv>, _runtime: Runtime): void {
   const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const loaded = new Map<string, string>();
-  app.get('/docs', (c) => c.body(PAGE, 200, { ...securityHeaders('text/html; charset=utf-8'), 'cache-control': 'no-cache' }));
+  app.get('/docs', (c) =>
+    c.body(PAGE, 200, { ...securityHeaders('text/html; charset=utf-8'), 'cache-control': 'no-cache' }),
+  );
   app.get('/docs/init.js', (c) => c.body(INIT_JS, 200, securityHeaders('text/javascript; charset=utf-8')));
   app.get('/docs/page.css', (c) => c.body(PAGE_CSS, 200, securityHeaders('text/css; charset=utf-8')));
   app.get('/docs/:asset{swagger-ui\\.css|swagger-ui-bundle\\.js}', (c) => {

@@ -7,7 +7,19 @@ import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { documentedResponse } from './openapi.ts';
 
-type Doc = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: { content: Record<string, { schema: { oneOf?: Array<{ title: string }> } }> } }>> };
+type Doc = {
+  openapi: string;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        responses: Record<string, unknown>;
+        requestBody?: { content: Record<string, { schema: { oneOf?: Array<{ title: string }> } }> };
+      }
+    >
+  >;
+};
 
 let store: TestStore;
 let rt: TestRuntime;
@@ -38,7 +50,7 @@ describe('/openapi.json', () => {
   it('is a valid OpenAPI 3.1 document for every audience', async () => {
     for (const key of [undefined, keys.client, keys.staff, keys.admin]) {
       const validator = new Validator();
-      const result = await validator.validate(await doc(key) as unknown as Parameters<Validator['validate']>[0]);
+      const result = await validator.validate((await doc(key)) as unknown as Parameters<Validator['validate']>[0]);
       assert.equal(result.valid, true, JSON.stringify(result.errors, null, 1)?.slice(0, 2000));
       assert.equal(validator.version, '3.1');
     }
@@ -46,27 +58,51 @@ describe('/openapi.json', () => {
 
   it('without a key lists only the public surface; with a key, what that role may call', async () => {
     const publicDoc = await doc();
-    assert.deepEqual(Object.keys(publicDoc.paths).sort(),
-      ['/docs', '/health', '/openapi.json', '/ready', '/webhooks/instagram', '/webhooks/whatsapp']);
+    assert.deepEqual(Object.keys(publicDoc.paths).sort(), [
+      '/docs',
+      '/health',
+      '/openapi.json',
+      '/ready',
+      '/webhooks/instagram',
+      '/webhooks/whatsapp',
+    ]);
     const client = await doc(keys.client);
     const admin = await doc(keys.admin);
     assert.ok(!handlerKeys(client).includes('keys.create'), 'a client does not see admin handlers');
     assert.ok(handlerKeys(admin).includes('keys.create'));
     const principal = (await rt.key('client')).principal;
-    assert.deepEqual(handlerKeys(client), rt.registry.listFor(principal).map((h) => h.key));
+    assert.deepEqual(
+      handlerKeys(client),
+      rt.registry.listFor(principal).map((h) => h.key),
+    );
     assert.ok(!client.paths['/v1/usage'] && !client.paths['/metrics'] && !client.paths['/v1/events']);
-    assert.ok(admin.paths['/v1/usage'] && admin.paths['/metrics'] && admin.paths['/v1/chat/completions'] && admin.paths['/mcp']);
+    assert.ok(
+      admin.paths['/v1/usage'] && admin.paths['/metrics'] && admin.paths['/v1/chat/completions'] && admin.paths['/mcp'],
+    );
     const bad = await rt.request('/openapi.json', { key: 'zk_unknown' });
     assert.equal(bad.status, 401);
   });
 
   it('documents every route the app serves', async () => {
     const admin = await doc(keys.admin);
-    const served = new Set(createApp(rt).routes.filter((r) => r.method !== 'ALL' && !r.path.startsWith('/docs/'))
-      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`));
-    const documented = new Set(Object.entries(admin.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)));
-    assert.deepEqual([...served].filter((r) => !documented.has(r)), [], 'served but not documented');
-    assert.deepEqual([...documented].filter((r) => !served.has(r)), [], 'documented but not served');
+    const served = new Set(
+      createApp(rt)
+        .routes.filter((r) => r.method !== 'ALL' && !r.path.startsWith('/docs/'))
+        .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
+    );
+    const documented = new Set(
+      Object.entries(admin.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)),
+    );
+    assert.deepEqual(
+      [...served].filter((r) => !documented.has(r)),
+      [],
+      'served but not documented',
+    );
+    assert.deepEqual(
+      [...documented].filter((r) => !served.has(r)),
+      [],
+      'documented but not served',
+    );
   });
 
   it('each route answers as documented (status and body schema)', async () => {
@@ -74,7 +110,10 @@ describe('/openapi.json', () => {
     const missingId = '00000000-0000-4000-8000-000000000000';
     const signed = (body: string) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
     const webhookBody = JSON.stringify({ object: 'whatsapp_business_account', entry: [] });
-    const samples: Record<string, { path?: string; body?: unknown; headers?: Record<string, string>; stream?: boolean }> = {
+    const samples: Record<
+      string,
+      { path?: string; body?: unknown; headers?: Record<string, string>; stream?: boolean }
+    > = {
       'get /v1/conversations/{id}/messages': { path: `/v1/conversations/${missingId}/messages` },
       'get /v1/actions/{id}': { path: `/v1/actions/${missingId}` },
       'post /v1/actions/{id}/approve': { path: `/v1/actions/${missingId}/approve`, body: {} },
@@ -83,19 +122,34 @@ describe('/openapi.json', () => {
       'post /v1/chat/completions': { body: { model: 'zantara', messages: [{ role: 'user', content: 'Hello' }] } },
       'get /v1/usage': { path: '/v1/usage?group_by=day' },
       'get /v1/events': { stream: true },
-      'post /mcp': { body: { jsonrpc: '2.0', id: 1, method: 'ping' }, headers: { accept: 'application/json, text/event-stream' } },
+      'post /mcp': {
+        body: { jsonrpc: '2.0', id: 1, method: 'ping' },
+        headers: { accept: 'application/json, text/event-stream' },
+      },
       'post /call': { body: { key: 'bali.zero.pricing', params: {} } },
       'post /call/batch': { body: { calls: [{ key: 'bali.zero.pricing' }, { key: 'no.such_handler' }] } },
-      'get /webhooks/whatsapp': { path: '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42' },
-      'get /webhooks/instagram': { path: '/webhooks/instagram?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42' },
+      'get /webhooks/whatsapp': {
+        path: '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42',
+      },
+      'get /webhooks/instagram': {
+        path: '/webhooks/instagram?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=42',
+      },
       'post /webhooks/whatsapp': { body: webhookBody, headers: { 'x-hub-signature-256': signed(webhookBody) } },
-      'post /webhooks/instagram': { body: '{"object":"instagram","entry":[]}', headers: { 'x-hub-signature-256': signed('{"object":"instagram","entry":[]}') } },
+      'post /webhooks/instagram': {
+        body: '{"object":"instagram","entry":[]}',
+        headers: { 'x-hub-signature-256': signed('{"object":"instagram","entry":[]}') },
+      },
     };
     let checked = 0;
     for (const [path, operations] of Object.entries(admin.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         const sample = samples[`${method} ${path}`] ?? {};
-        const res = await rt.request(sample.path ?? path, { method: method.toUpperCase(), key: keys.admin, body: sample.body, headers: sample.headers });
+        const res = await rt.request(sample.path ?? path, {
+          method: method.toUpperCase(),
+          key: keys.admin,
+          body: sample.body,
+          headers: sample.headers,
+        });
         const label = `${method.toUpperCase()} ${path} → ${res.status}`;
         assert.ok(String(res.status) in operation.responses, `${label} is not a documented status`);
         if (sample.stream) {
