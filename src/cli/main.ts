@@ -11,8 +11,7 @@ import { eventsCommand } from './commands/events.ts';
 import { mcpCommand } from './commands/mcp.ts';
 
 /** All commands, in the order `zantara help` lists them. Add new commands here. */
-const commands: Command[] = [...keysCommands, chatCommand, evalToolsCommand, ...kbIngestCommands, ...kbRemoveCommands, kbImportKbli, eventsCommand,
-  mcpCommand];
+const commands: Command[] = [...keysCommands, chatCommand, evalToolsCommand, ...kbIngestCommands, ...kbRemoveCommands, kbImportKbli, eventsCommand, mcpCommand];
 
 export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   const match = commands
