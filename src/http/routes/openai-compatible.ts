@@ -15,6 +15,7 @@ import type { AppEnv } from '../app-env.ts';
 import { requireKey } from '../auth-middleware.ts';
 import { readJsonObject } from '../envelope.ts';
 import { openAiErrorResponse, openAiStreamError } from './openai-errors.ts';
+import { sseResponse } from './openai-sse.ts';
 import {
   gatewayModels,
   generateCompletion,
@@ -96,15 +97,18 @@ export function openAiRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
       const options = toCallOptions(body, c.req.raw.signal);
       if (!body.stream) return c.json(await generateCompletion(call, options));
       const chunks = await streamCompletion(call, options, body.stream_options?.include_usage === true);
-      return streamSSE(c, async (stream) => {
-        try {
-          for await (const chunk of chunks) await stream.writeSSE({ data: JSON.stringify(chunk) });
-          await stream.writeSSE({ data: '[DONE]' });
-        } catch (error) {
-          runtime.logger.warn({ err: error, requestId: c.get('requestId') }, 'gateway stream failed');
-          await stream.writeSSE({ data: JSON.stringify(openAiStreamError(error, c.get('requestId'))) });
-        }
-      });
+      const requestId = c.get('requestId');
+      return sseResponse(
+        (async function* () {
+          try {
+            for await (const chunk of chunks) yield JSON.stringify(chunk);
+            yield '[DONE]';
+          } catch (error) {
+            runtime.logger.warn({ err: error, requestId }, 'gateway stream failed');
+            yield JSON.stringify(openAiStreamError(error, requestId));
+          }
+        })(),
+      );
     } catch (error) {
       return openAiErrorResponse(c, error, runtime.logger);
     }
