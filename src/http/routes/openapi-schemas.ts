@@ -121,6 +121,7 @@ const actionRecord = pendingAction
     result: z.unknown(),
   })
   .loose();
+export const actionProposed = z.object({ ok: z.literal(true), action: pendingAction });
 export const actionList = z.object({ ok: z.literal(true), actions: z.array(actionRecord) });
 export const actionOne = z.object({ ok: z.literal(true), action: actionRecord });
 export const actionDecided = z.object({ ok: z.literal(true), already_decided: z.boolean(), action: actionRecord });

@@ -17,6 +17,7 @@ import {
 } from './openai-schemas.ts';
 import * as out from './openapi-schemas.ts';
 import { usageQuery } from './usage.ts';
+import { contactBody, signInBody } from '../../web/web-routes.ts';
 
 type Json = Record<string, unknown>;
 /** Who may call a route: anyone, any key, or keys of some roles. */
@@ -234,6 +235,59 @@ function routes(): Route[] {
         responses: { 405: { schema: { type: 'object' }, description: 'A JSON-RPC error; Allow: POST' } },
       }),
     ),
+    {
+      method: 'get',
+      path: '/',
+      summary: 'The client chat (web app); see docs/web-app.md',
+      access: 'public',
+      tag: 'web',
+      responses: { 200: { schema: { type: 'string' }, type: 'text/html' } },
+    },
+    {
+      method: 'get',
+      path: '/console',
+      summary: 'The staff console (web app)',
+      access: 'public',
+      tag: 'web',
+      responses: { 200: { schema: { type: 'string' }, type: 'text/html' } },
+    },
+    {
+      method: 'get',
+      path: '/web/session',
+      summary: 'The browser session: signed in or not, its CSRF token (`?guest=1` starts a guest when allowed)',
+      access: 'public',
+      tag: 'web',
+      responses: { 200: { schema: { type: 'object', required: ['ok', 'signed_in'] } } },
+    },
+    {
+      method: 'post',
+      path: '/web/session',
+      summary: 'Sign in with an API key: sets an HttpOnly session cookie',
+      access: 'public',
+      tag: 'web',
+      request: { schema: signInBody },
+      responses: {
+        200: { schema: { type: 'object', required: ['ok', 'signed_in', 'csrf'] } },
+        401: 'Unknown or revoked key',
+      },
+    },
+    {
+      method: 'delete',
+      path: '/web/session',
+      summary: 'Sign out: forgets the session cookie',
+      access: 'public',
+      tag: 'web',
+      responses: { 200: { schema: { type: 'object', required: ['ok', 'signed_in'] } }, 403: 'Missing x-csrf-token' },
+    },
+    {
+      method: 'post',
+      path: '/web/contact',
+      summary: "Leave your contact from the chat: proposes lead.save for the team's approval (session or guest cookie)",
+      access: 'public',
+      tag: 'web',
+      request: { schema: contactBody },
+      responses: { 200: { schema: out.actionProposed }, 401: 'No chat session', 403: 'Missing x-csrf-token' },
+    },
     ...(['whatsapp', 'instagram'] as const).flatMap((channel): Route[] => [
       {
         method: 'get',
