@@ -201,6 +201,19 @@ describe('MCP over stdio (zantara mcp)', async () => {
           arguments: { name: 'Budi', phone: '+62 811 000 000' },
         });
         assert.match(textOf(write), /awaiting approval/);
+        const { action_id } = (write as ToolText).structuredContent as { action_id: string };
+        const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await db.connect();
+        const { rows } = await db.query(`SELECT status, handler_key FROM ${schema}.pending_actions WHERE id = $1`, [
+          action_id,
+        ]);
+        await db.end();
+        assert.deepEqual(rows, [{ status: 'pending', handler_key: 'lead.save' }]);
+        const facts = await client.readResource({ uri: 'zantara://knowledge/visas.yaml' });
+        assert.equal(
+          (facts.contents[0] as { text: string }).text,
+          readFileSync(join(DEFAULT_KNOWLEDGE_DIR, 'visas.yaml'), 'utf8'),
+        );
         await client.close();
 
         const refused = new StdioClientTransport({
