@@ -16,14 +16,8 @@ import { requireKey } from '../auth-middleware.ts';
 import { readJsonObject } from '../envelope.ts';
 import { openAiErrorResponse, openAiStreamError } from './openai-errors.ts';
 import { sseResponse } from './openai-sse.ts';
-import {
-  gatewayModels,
-  generateCompletion,
-  openAiUsage,
-  startGatewayCall,
-  streamCompletion,
-  toCallOptions,
-} from './openai-gateway.ts';
+import { gatewayModels, generateCompletion, startGatewayCall, streamCompletion } from './openai-gateway.ts';
+import { openAiUsage, toCallOptions } from './openai-wire-format.ts';
 import { chatCompletionRequest, type ChatCompletion, type ChatCompletionRequest } from './openai-schemas.ts';
 
 export const ZANTARA_MODEL = 'zantara';
