@@ -12,6 +12,9 @@ import { openApiRoutes } from '../http/routes/openapi.ts';
 import { eventRoutes } from '../http/routes/events.ts';
 import { webhookRoutes } from '../http/routes/webhooks.ts';
 import { webRoutes } from '../web/web-routes.ts';
+import { openAiRoutes } from '../http/routes/openai-compatible.ts';
+import { mcpRoutes } from '../http/routes/mcp.ts';
+import { apiReferenceRoutes } from '../http/routes/openapi-reference.ts';
 
 export const routeModules: RouteModule[] = [webRoutes, systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes,
-  usageRoutes, webhookRoutes];
+  usageRoutes, webhookRoutes, openAiRoutes, mcpRoutes, apiReferenceRoutes];

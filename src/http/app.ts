@@ -8,6 +8,7 @@ import { definePort } from '../runtime/service.ts';
 import type { AppEnv } from './app-env.ts';
 import { sendError } from './envelope.ts';
 import { checkDeclaredLength } from './request-body.ts';
+import { corsMiddleware } from './cors.ts';
 
 export { MAX_BODY_BYTES } from './request-body.ts';
 
@@ -48,6 +49,8 @@ export function createApp(runtime: Runtime): Hono<AppEnv> {
       principal: c.get('principal')?.id });
   });
 
+  const cors = corsMiddleware(runtime.env);
+  if (cors) app.use(cors);
   for (const mount of runtime.service(httpRoutes)) mount(app, runtime);
 
   app.notFound((c) => c.json({ ok: false, error: 'not_found', message: `No route ${c.req.method} ${c.req.path}.`, request_id: c.get('requestId') }, 404));

@@ -16,6 +16,7 @@ import { createRateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { readJsonObject } from '../http/envelope.ts';
+import { contactBody, signInBody } from '../http/routes/web-bodies.ts';
 import { assets } from './static-assets.ts';
 import { webSessionsService, type WebIdentity } from './web-sessions.ts';
 
@@ -51,17 +52,6 @@ const csp = secureHeaders({
   referrerPolicy: 'no-referrer',
   crossOriginEmbedderPolicy: false,
 });
-
-const signInBody = z.object({ key: z.string().trim().min(16).max(200) }).strict();
-const contactBody = z
-  .object({
-    name: z.string(),
-    email: z.string().optional(),
-    phone: z.string().optional(),
-    message: z.string().optional(),
-    language: z.enum(['en', 'it', 'id']).optional(),
-  })
-  .strict();
 
 function secure(c: Context<AppEnv>): boolean {
   return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
