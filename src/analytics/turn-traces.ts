@@ -4,7 +4,13 @@ import type { Queryable } from '../store/store.ts';
 export type TraceRow = Record<string, unknown> & { created_at: string | Date };
 
 export type TraceFilter = {
-  from: Date; to: Date; client?: string; channel?: string; conversation_id?: string; limit: number; offset: number;
+  from: Date;
+  to: Date;
+  client?: string;
+  channel?: string;
+  conversation_id?: string;
+  limit: number;
+  offset: number;
 };
 
 /** Turns with their trace, newest first; `client` is a principal id or text in the client's name. */

@@ -6,5 +6,10 @@ import { inboundProcessorTask } from '../channels/inbound-processor.ts';
 import { eventFanoutTask } from '../realtime/redis-fanout.ts';
 import { knowledgeIndexTask } from '../rag/knowledge-index-task.ts';
 
-export const backgroundTasks: BackgroundTask[] = [knowledgeCheckTask, knowledgeIndexTask, outboxWorkerTask, inboundProcessorTask,
-  eventFanoutTask];
+export const backgroundTasks: BackgroundTask[] = [
+  knowledgeCheckTask,
+  knowledgeIndexTask,
+  outboxWorkerTask,
+  inboundProcessorTask,
+  eventFanoutTask,
+];

@@ -18,4 +18,3 @@ export const channelDeliverers: ChannelDeliverer[] = [
   emailDeliverer,
   gmailDeliverer,
 ];
-

@@ -14,6 +14,16 @@ import { handlers as realtime } from '../handlers/realtime/index.ts';
 import { handlers as admin } from '../handlers/admin/index.ts';
 
 export const catalog: AnyHandler[] = [
-  ...ai, ...workspace, ...business, ...memory, ...rag, ...communication, ...analytics, ...intelligence,
-  ...identity, ...maps, ...realtime, ...admin,
+  ...ai,
+  ...workspace,
+  ...business,
+  ...memory,
+  ...rag,
+  ...communication,
+  ...analytics,
+  ...intelligence,
+  ...identity,
+  ...maps,
+  ...realtime,
+  ...admin,
 ];

@@ -16,5 +16,17 @@ import { openAiRoutes } from '../http/routes/openai-compatible.ts';
 import { mcpRoutes } from '../http/routes/mcp.ts';
 import { apiReferenceRoutes } from '../http/routes/openapi-reference.ts';
 
-export const routeModules: RouteModule[] = [webRoutes, systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes,
-  usageRoutes, webhookRoutes, openAiRoutes, mcpRoutes, apiReferenceRoutes];
+export const routeModules: RouteModule[] = [
+  webRoutes,
+  systemRoutes,
+  openApiRoutes,
+  callRoutes,
+  eventRoutes,
+  chatRoutes,
+  actionsRoutes,
+  usageRoutes,
+  webhookRoutes,
+  openAiRoutes,
+  mcpRoutes,
+  apiReferenceRoutes,
+];

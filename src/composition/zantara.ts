@@ -28,6 +28,8 @@ export async function createZantara(options: ZantaraOptions = {}): Promise<Runti
   runtime.provide(outboxDeliverers, channelDeliverers);
   runtime.provide(httpRoutes, routeModules);
   runtime.provide(chatTurnPort, runChatTurn);
-  runtime.provide(handlerRankerPort, (candidates, query, k) => runtime.service(orchestratorService).selectTools(candidates, query, { k }));
+  runtime.provide(handlerRankerPort, (candidates, query, k) =>
+    runtime.service(orchestratorService).selectTools(candidates, query, { k }),
+  );
   return runtime;
 }

@@ -6,7 +6,13 @@ import type { Principal } from '../auth/principal.ts';
 import type { Runtime } from './runtime.ts';
 import { definePort } from './service.ts';
 
-export type PendingAction = { id: string; key: string; params: Record<string, unknown>; summary: string; expires_at: string };
+export type PendingAction = {
+  id: string;
+  key: string;
+  params: Record<string, unknown>;
+  summary: string;
+  expires_at: string;
+};
 
 export type ChatTurnRequest = {
   message: string;
@@ -41,8 +47,12 @@ export type ChatTurnResult = {
 export type ChatTurnOptions = { signal?: AbortSignal; requestId?: string };
 
 /** Runs one chat turn for a principal. */
-export type ChatTurnRunner = (runtime: Runtime, principal: Principal, request: ChatTurnRequest, options?: ChatTurnOptions)
-  => Promise<ChatTurnResult>;
+export type ChatTurnRunner = (
+  runtime: Runtime,
+  principal: Principal,
+  request: ChatTurnRequest,
+  options?: ChatTurnOptions,
+) => Promise<ChatTurnResult>;
 
 /** The orchestrator's `runChatTurn`, provided by the composition root. */
 export const chatTurnPort = definePort<ChatTurnRunner>('chat turn runner');

@@ -11,7 +11,10 @@ describe('the runtime kernel', () => {
     store = await createTestPglite();
     runtime = await createRuntime({ env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' }, store });
   });
-  after(async () => { await runtime.close(); await store.close(); });
+  after(async () => {
+    await runtime.close();
+    await store.close();
+  });
 
   it('builds a service once per runtime', () => {
     let built = 0;
@@ -28,7 +31,10 @@ describe('the runtime kernel', () => {
 
   it('an unfilled port names itself and the composition root', () => {
     const missing = definePort<number>('test answer');
-    assert.throws(() => runtime.service(missing), /No test answer: the composition root \(src\/composition\/\) provides it/);
+    assert.throws(
+      () => runtime.service(missing),
+      /No test answer: the composition root \(src\/composition\/\) provides it/,
+    );
   });
 
   it('a service already in use cannot be replaced', () => {

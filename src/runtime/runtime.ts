@@ -62,12 +62,16 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       return services.get(definition) as T;
     },
     provide<T>(definition: ServiceDefinition<T>, value: T): void {
-      if (services.has(definition)) throw new Error(`${definition.name} is already in use; provide it before its first use`);
+      if (services.has(definition))
+        throw new Error(`${definition.name} is already in use; provide it before its first use`);
       services.set(definition, value);
     },
-    onClose(fn) { closers.push(fn); },
+    onClose(fn) {
+      closers.push(fn);
+    },
     async close() {
-      for (const fn of closers.reverse()) await Promise.resolve(fn()).catch((error: unknown) => logger.error({ err: error }, 'close failed'));
+      for (const fn of closers.reverse())
+        await Promise.resolve(fn()).catch((error: unknown) => logger.error({ err: error }, 'close failed'));
       await rateLimiter.close();
       if (!options.store) await store.close();
     },
