@@ -27,6 +27,9 @@ export type LocalVerdict =
   | { status: 'answered'; response: string; handlers_used: string[]; language: Language }
   | { status: 'escalate'; reason: EscalationReason; language: Language };
 
+/** The conversation around a message: earlier user messages (oldest first) and the client's stored language. */
+export type LocalContext = { history?: string[]; language?: Language };
+
 /** More matches than this for one price question means the question was too vague to answer from the list. */
 const MAX_PRICE_MATCHES = 3;
 /** KBLI codes shown for a search. */
@@ -50,7 +53,7 @@ type Call = (key: string, params: Record<string, unknown>) => Promise<unknown>;
  * const verdict = await tryLocalAnswer(runtime, principal, 'Quanto costa il KITAS E33G?');
  * if (verdict.status === 'answered') reply(verdict.response); // Italian, IDR figures, last verified date
  */
-export async function tryLocalAnswer(runtime: Runtime, principal: Principal, message: string): Promise<LocalVerdict> {
+export async function tryLocalAnswer(runtime: Runtime, principal: Principal, message: string, _context: LocalContext = {}): Promise<LocalVerdict> {
   const language = detectLanguage(message);
   const intent = classifyIntent(message);
   const escalate = async (reason: EscalationReason): Promise<LocalVerdict> => {
