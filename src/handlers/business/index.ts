@@ -6,9 +6,10 @@ import { kbliLookup, kbliRequirements } from './kbli.ts';
 import { contactInfo, teamDepartments, teamGet, teamList } from './team.ts';
 import { oraclePredict } from './oracle.ts';
 import { leadList, leadSave } from './leads.ts';
+import { knowledgeTopic } from './topics.ts';
 
 /** The business handlers: Bali Zero's facts (prices, quotes, visas, KBLI, team, timelines) and leads. */
 export const handlers: AnyHandler[] = [
   baliZeroPricing, quoteGenerate, visaInfo, documentChecklist, kbliLookup, kbliRequirements,
-  teamList, teamGet, teamDepartments, contactInfo, oraclePredict, leadSave, leadList,
+  teamList, teamGet, teamDepartments, contactInfo, oraclePredict, knowledgeTopic, leadSave, leadList,
 ] as AnyHandler[];

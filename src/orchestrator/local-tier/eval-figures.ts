@@ -190,8 +190,10 @@ export function missingFigures(answer: string, expected: ExpectedFigure[]): stri
 export function unexplainedAmounts(answer: string, kb: KnowledgeData): number[] {
   const listed = new Set<number>(kb.items.flatMap((i) => i.variants.map((v) => v.amount)));
   const amounts = amountsIn(answer);
+  // Government fees stated in topics.yaml (the visa-on-arrival fee) are facts too, but never multiplied or summed.
+  const stated = new Set(kb.topics.flatMap((t) => [t.answer.en, t.answer.it, t.answer.id].flatMap(amountsIn)));
   return amounts.filter((amount, index) => {
-    if (listed.has(amount)) return false;
+    if (listed.has(amount) || stated.has(amount)) return false;
     if ([...listed].some((price) => amount % price === 0 && amount / price <= 100)) return false;
     const others = amounts.filter((_, j) => j !== index);
     // A total (or a package subtotal) is the sum of some of the amounts before it.

@@ -8,15 +8,17 @@ import type { Principal } from '../../auth/principal.ts';
 import { ZantaraError } from '../../errors.ts';
 import { loadKnowledge } from '../../knowledge/load-knowledge.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
-import { detectLanguage, type Language } from '../language.ts';
-import { classifyIntent, type KnowledgeIntent } from './intent.ts';
+import { knowledgeService } from '../../knowledge/knowledge-service.ts';
+import { identifyLanguage, type Language } from '../language.ts';
+import { Vocabulary } from './client-text.ts';
+import { classifyIntent, INTENT_WORDS, KNOWN_WORDS, type Intent, type KnowledgeIntent } from './intent.ts';
 import { PHRASES } from './phrases.ts';
 import {
   AnswerBuilder, renderChecklist, renderContact, renderDepartments, renderKbli, renderKbliRequirements, renderPricing, renderQuote,
-  renderTeam, renderTimeline, renderVisa, type ChecklistResult, type ContactResult, type KbliRequirementsResult, type PricingResult,
-  type QuoteResult, type TimelineResult, type VisaResult,
+  renderCheapest, renderDeadline, renderTeam, renderTimeline, renderTopic, renderVisa, type ChecklistResult, type ContactResult, type DeadlineResult,
+  type KbliRequirementsResult, type PricingResult, type QuoteResult, type TimelineResult, type TopicResult, type VisaResult,
 } from './render.ts';
-import { departmentIn, kbliCodeIn, quoteParts, subjectOf, teamLanguageIn, wantedVariant } from './subject.ts';
+import { departmentIn, FILLER_WORDS, kbliCodeIn, personsIn, quoteParts, subjectOf, teamLanguageIn, wantedVariant } from './subject.ts';
 
 export type { Language } from '../language.ts';
 
@@ -25,7 +27,7 @@ export type EscalationReason = 'out_of_scope' | 'not_confident' | 'action' | 'un
 /** The local tier's verdict: an answer rendered from handler results, or a reason to escalate to a model. */
 export type LocalVerdict =
   | { status: 'answered'; response: string; handlers_used: string[]; language: Language }
-  | { status: 'escalate'; reason: EscalationReason; language: Language };
+  | { status: 'escalate'; reason: EscalationReason; language: Language; findings?: Findings };
 
 /** The conversation around a message: earlier user messages (oldest first) and the client's stored language. */
 export type LocalContext = { history?: string[]; language?: Language };
@@ -37,6 +39,12 @@ const KBLI_SHOWN = 3;
 /** "E33G vs E28A", "NPWP and how long": a message that may name more than one service. */
 function isComparison(message: string): boolean {
   return /\b(vs|versus|or|and|compare|compared|difference|oppure|o|e|rispetto|confronto|atau|dan|dibandingkan|banding)\b/i.test(message);
+}
+
+/** "C1 with extension", "visto C1 con estensione": the visa and its extension, not the extension alone. */
+function withBasePrice(message: string): boolean {
+  return /\b(with|con|plus|dengan|dan|e) (an |the |l |la )?(extension|extensions|estensione|estensioni|proroga|proroghe|perpanjangan)\b/.test(message)
+    || /\+ ?(extension|estensione|proroga|perpanjangan)/.test(message) || /\b(perpanjangan|extension|extensions|estensioni|proroghe) \d+ times\b/.test(message);
 }
 
 /** A subject longer than this is a sentence, not a service name: a model reads it better. */
@@ -53,29 +61,39 @@ type Call = (key: string, params: Record<string, unknown>) => Promise<unknown>;
  * const verdict = await tryLocalAnswer(runtime, principal, 'Quanto costa il KITAS E33G?');
  * if (verdict.status === 'answered') reply(verdict.response); // Italian, IDR figures, last verified date
  */
-export async function tryLocalAnswer(runtime: Runtime, principal: Principal, message: string, _context: LocalContext = {}): Promise<LocalVerdict> {
-  const language = detectLanguage(message);
-  const intent = classifyIntent(message);
+export async function tryLocalAnswer(runtime: Runtime, principal: Principal, message: string, context: LocalContext = {}): Promise<LocalVerdict> {
+  const history = context.history ?? [];
+  const language = await identifyLanguage(message, { history, stored: context.language });
+  const vocabulary = vocabularyFor(runtime);
+  const text = vocabulary.normalize(message);
+  const intent = classifyIntent(text);
+  const findings: Findings = { subject: subjectOf(text), facts: [] };
   const escalate = async (reason: EscalationReason): Promise<LocalVerdict> => {
     // Ready for noModelMessage, should no model be configured (one contact.info call per runtime).
     await loadContactForFallback(runtime, principal);
-    return { status: 'escalate', reason, language };
+    return { status: 'escalate', reason, language, ...(findings.facts.length ? { findings } : {}) };
   };
   if (intent.kind === 'out_of_scope') return escalate('out_of_scope');
   if (intent.kind === 'action') return escalate('action');
   if (intent.kind === 'unsupported') return escalate('unsupported');
-  if (intent.kind === 'unknown') return escalate('not_confident');
 
   const used: string[] = [];
   const call: Call = async (key, params) => {
     if (!runtime.registry.get(key)) throw new NotConfident(`${key} is not registered`);
     const result = await runtime.registry.call(key, params, { principal });
     if (!used.includes(key)) used.push(key);
+    findings.facts.push({ handler: key, params, result });
     return result;
   };
   const answer = new AnswerBuilder(language);
   try {
-    for (const kind of intent.intents) await answerIntent(kind, message, answer, call);
+    // "How much is the E28A and can I buy land with it?": a part the facts cannot answer sends the whole message on.
+    if (unansweredPart(text)) throw new NotConfident('a part of the question is not about the facts');
+    if (await answerTopic(text, intent, answer, call)) return { status: 'answered', response: answer.toString(), handlers_used: used, language };
+    const effective = followUp(text, intent, history.map((h) => vocabulary.normalize(h))) ?? text;
+    const resolved = effective === text ? intent : classifyIntent(effective);
+    if (resolved.kind !== 'knowledge') return escalate(resolved.kind === 'out_of_scope' ? 'out_of_scope' : 'not_confident');
+    for (const kind of resolved.intents) await answerIntent(kind, effective, answer, call);
   } catch (error) {
     // A miss (404/422), a role the principal lacks, a rate limit or a vague question: a model does better.
     if (!(error instanceof NotConfident || ZantaraError.isInstance(error))) runtime.logger.error({ err: error }, 'local tier failed; escalating');
@@ -86,6 +104,92 @@ export async function tryLocalAnswer(runtime: Runtime, principal: Principal, mes
   return { status: 'answered', response: answer.toString(), handlers_used: used, language };
 }
 
+/** What the tier found before handing over (the subject, the handler results), for the model to start from. */
+export type Findings = { subject: string; facts: Array<{ handler: string; params: Record<string, unknown>; result: unknown }> };
+
+// The facts' own words (aliases, names, topic phrases) and the classifier's, for typo correction; once per runtime.
+const vocabularies = new WeakMap<Runtime, Vocabulary>();
+function vocabularyFor(runtime: Runtime): Vocabulary {
+  let vocabulary = vocabularies.get(runtime);
+  if (!vocabulary) {
+    let texts: string[] = [];
+    try {
+      const data = runtime.service(knowledgeService).data;
+      texts = [
+        ...data.items.flatMap((i) => [i.name, ...i.aliases.en, ...i.aliases.it, ...i.aliases.id]),
+        ...data.topics.flatMap((t) => [...t.match.en, ...t.match.it, ...t.match.id]),
+        ...data.visas.flatMap((v) => [v.name, ...v.keywords.en, ...v.keywords.it, ...v.keywords.id]),
+      ];
+    } catch (error) {
+      runtime.logger.warn({ err: error }, 'knowledge unavailable for typo correction');
+    }
+    vocabulary = new Vocabulary([...texts, ...INTENT_WORDS], [...FILLER_WORDS, ...KNOWN_WORDS]);
+    vocabularies.set(runtime, vocabulary);
+  }
+  return vocabulary;
+}
+
+// A second question opening with one of these ("... and can I buy land?") must be answerable on its own.
+const OPENERS = /^(can|could|may|is|are|do|does|will|should|posso|puo|possiamo|si puo|devo|bisa|boleh|apakah|bisakah|harus)\b/;
+
+/** True when a second part of the message asks something the facts cannot answer. */
+function unansweredPart(text: string): boolean {
+  const clauses = text.split(/\s*(?:\?|,|;|\band\b|\be\b|\bed\b|\bdan\b|\bserta\b|\btapi\b|\bbut\b|\bma\b)\s*/).map((c) => c.trim()).filter(Boolean);
+  return clauses.slice(1).some((clause) => OPENERS.test(clause) && classifyIntent(clause).kind !== 'knowledge');
+}
+
+/** A general topic (visa on arrival, KITAS vs KITAP, overstay…) named by the message: answered from topics.yaml. */
+async function answerTopic(text: string, intent: Intent, a: AnswerBuilder, call: Call): Promise<boolean> {
+  // "minimum investment for a restaurant": a business named makes it a KBLI requirements question.
+  if (intent.kind === 'knowledge' && intent.intents.includes('kbli_requirements') && (kbliCodeIn(text) || businessIn(subjectOf(text)))) return false;
+  let result: TopicResult;
+  try {
+    result = await call('knowledge.topic', { query: text }) as TopicResult;
+  } catch (error) {
+    if (error instanceof NotConfident || (ZantaraError.isInstance(error) && error.status === 404)) return false;
+    throw error;
+  }
+  renderTopic(a, result.topics[0]);
+  return true;
+}
+
+/** The business in a KBLI-requirements subject once the company form and question words are gone. */
+function businessIn(subject: string): string {
+  return subject.replace(/\b(pt pma|pma|pt|company|societa|perusahaan|open|aprire|buka|capital|need|foreign|owned)\b/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+const INTENT_TRIGGER: Partial<Record<KnowledgeIntent, string>> = {
+  price: 'price', documents: 'documents', timeline: 'how long', visa: 'visa', quote: 'quote', deadline: 'deadline lkpm',
+};
+const NEEDS_SUBJECT = new Set<KnowledgeIntent>(['price', 'documents', 'timeline', 'visa', 'quote']);
+
+/**
+ * A follow-up ("and for 2 years?", "e i documenti?", "kalau onshore?") read against the conversation: the subject of
+ * the latest earlier message that had one, the variant it named unless this one names another, and its question
+ * when this message asks none. Null when the message stands on its own.
+ */
+function followUp(text: string, intent: Intent, history: string[]): string | null {
+  if (!history.length) return null;
+  const own = subjectOf(text);
+  const asks = intent.kind === 'knowledge' ? intent.intents : [];
+  if (intent.kind === 'knowledge' && (own || !asks.some((k) => NEEDS_SUBJECT.has(k)))) return null;
+  if (intent.kind !== 'knowledge' && own) return null;
+  for (const previous of [...history].reverse()) {
+    const before = classifyIntent(previous);
+    const subject = subjectOf(previous);
+    if (before.kind !== 'knowledge' || !subject) continue;
+    const now = wantedVariant(text);
+    const then = wantedVariant(previous);
+    const variant = [
+      !now.option && then.option ? then.option : '',
+      !now.years && then.years ? `${then.years} years` : '',
+    ].join(' ');
+    const question = asks.length ? '' : (INTENT_TRIGGER[before.intents[0]] ?? '');
+    return `${question} ${text} ${subject} ${variant}`.replace(/\s+/g, ' ').trim();
+  }
+  return null;
+}
+
 async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBuilder, call: Call): Promise<void> {
   const subject = subjectOf(message);
   const needSubject = () => { if (!subject) throw new NotConfident('no subject'); return subject; };
@@ -93,7 +197,11 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
     case 'price': {
       const result = await matchServices(call, needSubject(), isComparison(message));
       if (result.services.length > MAX_PRICE_MATCHES) throw new NotConfident('too many price matches');
-      renderPricing(a, result);
+      renderPricing(a, result, { ...wantedVariant(message), persons: personsIn(message), withBase: withBasePrice(message) });
+      // "E33G or E28A, which is cheaper?": the comparison is a part of the question too.
+      if (result.services.length > 1 && /\b(cheaper|cheapest|economico|economica|meno caro|meno cara|lebih murah|termurah|paling murah)\b/.test(message)) {
+        renderCheapest(a, result.services);
+      }
       return;
     }
     case 'quote': {
@@ -115,6 +223,9 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
       return;
     }
     case 'visa': {
+      // "spouse kitas 2 years onshore": a named duration or place of application makes it a price question.
+      const asked = wantedVariant(message);
+      if (asked.years || asked.option === 'offshore' || asked.option === 'onshore') return answerIntent('price', message, a, call);
       const result = await call('visa.info', { query: needSubject() }) as VisaResult;
       // "Which visa for my dog?" must not answer with the tourist visa because "visa" matched.
       const named = await namedByEachWord(subject, async (word) => {
@@ -177,6 +288,17 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
     case 'contact':
       renderContact(a, await call('contact.info', {}) as ContactResult);
       return;
+    case 'deadline': {
+      // The deadline of the service the message names (LKPM, monthly tax report, annual returns).
+      const matched = await matchServices(call, needSubject().replace(/\b(deadline|deadlines|due|date|scadenza|batas|tenggat|jatuh|tempo|kapan|lapor|report)\b/g, ' ')
+        .replace(/\s+/g, ' ').trim() || 'lkpm');
+      const result = await call('tax.deadlines', { within_days: 400 }) as DeadlineResult;
+      const ids = new Set(matched.services.map((s) => s.id));
+      const deadline = result.deadlines.find((d) => ids.has(d.service.id));
+      if (!deadline) throw new NotConfident('no deadline for that service');
+      renderDeadline(a, deadline);
+      return;
+    }
     case 'timeline': {
       // "How long does a KITAS take?" matches every KITAS; they share one processing time, so the estimate holds.
       const matched = await matchServices(call, needSubject());

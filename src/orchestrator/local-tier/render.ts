@@ -68,12 +68,45 @@ function processingLine(p: Phrases, pt: ProcessingTimeInfo | null): string | nul
   return pt ? `${p.processing(pt.min, pt.max, pt.unit)}.` : null;
 }
 
+/** What a price question asked for: a variant, a number of people, the visa together with its extension. */
+export type WantedPrice = { option?: PriceEntry['variants'][number]['option']; years?: number; persons?: number; withBase?: boolean };
+
+/**
+ * The variants to show for what was asked, and a line saying so: the asked-for variant alone ("You asked for:
+ * onshore, 2 years"), every variant with "the list has no …" when it does not exist, or every variant and "which one?"
+ * when the question named none and there are several.
+ */
+function chooseVariants(a: AnswerBuilder, entry: PriceEntry, wanted: WantedPrice): { variants: PriceEntry['variants']; line: string | null } {
+  const { p } = a;
+  const all = entry.variants;
+  // "C2 visa from abroad": an entry with one list price has no offshore/onshore to choose between.
+  if ((wanted.option === 'offshore' || wanted.option === 'onshore') && !all.some((v) => v.option === 'offshore' || v.option === 'onshore')) {
+    wanted = { ...wanted, option: undefined };
+  }
+  if (!wanted.option && !wanted.years) {
+    return { variants: all, line: new Set(all.map((v) => `${v.option}/${v.years ?? ''}/${v.days ?? ''}`)).size > 1 ? p.whichOne : null };
+  }
+  const label = [wanted.option ? p.option[wanted.option] : null, wanted.years ? p.years(wanted.years) : null].filter(Boolean).join(', ');
+  let picked = all.filter((v) => !wanted.option || v.option === wanted.option || (wanted.withBase && wanted.option === 'extension' && v.option !== 'extension'));
+  // A 2-year question on an entry priced per year only is not answered with a 1-year price as if it were the same.
+  const yearsKnown = !wanted.years || all.some((v) => v.years === wanted.years);
+  if (wanted.years) picked = picked.filter((v) => v.years === wanted.years || (wanted.withBase && v.years === undefined));
+  if (!picked.length || !yearsKnown) return { variants: all, line: p.noSuchVariant(label) };
+  if (wanted.withBase) return { variants: picked, line: null };
+  return { variants: picked, line: p.selected(label) };
+}
+
 /** One price-list entry: its variants (or "price on request"), what is included, processing time, notes. */
-export function addPriceEntry(a: AnswerBuilder, entry: PriceEntry, options: { withNotes?: boolean; withProcessing?: boolean } = {}): void {
+export function addPriceEntry(a: AnswerBuilder, entry: PriceEntry, options: { withNotes?: boolean; withProcessing?: boolean; wanted?: WantedPrice } = {}): void {
   const { p, language } = a;
+  const { variants, line } = options.wanted && !entry.contact_for_quote ? chooseVariants(a, entry, options.wanted) : { variants: entry.variants, line: null };
+  const persons = options.wanted?.persons;
+  const perPerson = persons && variants.length === 1 && entry.per_person ? p.forPersons(persons, p.idr(variants[0].amount * persons)) : null;
   a.section([
     `${titleOf(entry)} — ${p.fee}:`,
-    ...(entry.contact_for_quote ? [`• ${p.contactForQuote}`] : entry.variants.map((v) => variantLine(p, language, v))),
+    line,
+    ...(entry.contact_for_quote ? [`• ${p.contactForQuote}`] : variants.map((v) => variantLine(p, language, v))),
+    perPerson,
     entry.included.length ? `${p.included}: ${entry.included.join(', ')}.` : null,
     options.withProcessing === false ? null : processingLine(p, entry.processing_time),
     options.withNotes !== false && entry.notes ? `${p.notes}: ${entry.notes}` : null,
@@ -89,8 +122,16 @@ export type PricingResult = {
   warnings?: Note[];
 };
 
-export function renderPricing(a: AnswerBuilder, result: PricingResult): void {
-  for (const entry of result.services) addPriceEntry(a, entry);
+/** The entry with the lowest first-time price (extensions left out), for "which is cheaper?". */
+export function renderCheapest(a: AnswerBuilder, entries: PriceEntry[]): void {
+  const firstTime = entries.map((e) => ({ e, min: Math.min(...e.variants.filter((v) => v.option !== 'extension').map((v) => v.amount)) }))
+    .filter((x) => Number.isFinite(x.min)).sort((x, y) => x.min - y.min);
+  if (firstTime.length < 2 || firstTime[0].min === firstTime[1].min) return;
+  a.section([a.p.cheapest(titleOf(firstTime[0].e), a.p.idr(firstTime[0].min))]);
+}
+
+export function renderPricing(a: AnswerBuilder, result: PricingResult, wanted: WantedPrice = {}): void {
+  for (const entry of result.services) addPriceEntry(a, entry, { wanted });
   addWarnings(a, result.warnings);
   a.disclaimer(result.disclaimer, result.price_list.title);
 }
@@ -305,4 +346,30 @@ export function renderTimeline(a: AnswerBuilder, r: TimelineResult): void {
     a.language === 'en' ? r.notes.slice(1).join(' ') || null : null,
   ]);
   a.cite(r.basis.source, r.basis.last_verified);
+}
+
+export type TopicResult = {
+  topics: Array<{ id: string; answer: Record<Language, string>; verify: boolean; source: string; last_verified: string }>;
+};
+
+/** A general topic, answered with the text written for the answer's language in topics.yaml. */
+export function renderTopic(a: AnswerBuilder, topic: TopicResult['topics'][number]): void {
+  a.section([topic.answer[a.language]]);
+  a.cite(topic.source, topic.last_verified);
+  a.verify(topic.verify);
+}
+
+export type DeadlineResult = {
+  deadlines: Array<{ id: string; name: string; due: string; alternative_due: string | null; service: { id: string }; verify: boolean;
+    source: string; last_verified: string }>;
+};
+
+/** The next due date of a filing (and the other reading, where the sources disagree). */
+export function renderDeadline(a: AnswerBuilder, d: DeadlineResult['deadlines'][number]): void {
+  const { p } = a;
+  // The short name ("LKPM") is the filing's own name; the English gloss in brackets is left to English answers.
+  const name = a.language === 'en' ? d.name : d.name.split(' (')[0];
+  a.section([p.deadlineLine(name, d.due), d.alternative_due && d.alternative_due !== d.due ? p.deadlineAlternative(d.alternative_due) : null]);
+  a.cite(d.source, d.last_verified);
+  a.verify(d.verify);
 }
