@@ -33,6 +33,8 @@ export type KnowledgeData = {
   company: Company;
   team: TeamFile;
   topics: Topic[];
+  /** Italian and Indonesian versions of English fact texts, by the English text. */
+  translations: Map<string, { it: string; id: string }>;
 };
 
 /** The fact files failed validation; `problems` lists each one. */
@@ -135,6 +137,19 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeDat
     files['kbli-requirements.yaml'][section].forEach((r, i) => r.services.forEach((s, j) => ref('kbli-requirements.yaml', `${section}.${i}.services.${j}`, s)));
   }
   files['topics.yaml'].topics.forEach((t, i) => t.related_items.forEach((it, j) => ref('topics.yaml', `topics.${i}.related_items.${j}`, it)));
+  // A translation whose English text no fact uses any more is stale: the fact changed and the translation did not.
+  const factTexts = new Set<string>([
+    ...items.flatMap((i) => [i.notes ?? '', ...(i.included ?? [])]),
+    ...files['warnings.yaml'].warnings.map((w) => w.text),
+    ...files['visas.yaml'].visas.flatMap((v) => [v.purpose, v.duration, v.extensions, v.eligibility, ...v.requirements, ...v.documents]),
+    ...files['documents.yaml'].checklists.flatMap((c) => c.documents),
+  ].map((t) => t.trim()));
+  const translations = new Map<string, { it: string; id: string }>();
+  files['translations.yaml'].translations.forEach((t, i) => {
+    if (!factTexts.has(t.en)) problems.push({ file: 'translations.yaml', path: `translations.${i}.en`, message: `no fact file has the text "${t.en.slice(0, 60)}"` });
+    if (translations.has(t.en)) problems.push({ file: 'translations.yaml', path: `translations.${i}.en`, message: 'translated twice' });
+    translations.set(t.en, { it: t.it, id: t.id });
+  });
   const departments = new Set(files['team.yaml'].departments.map((d) => d.id));
   files['team.yaml'].members.forEach((m, i) => {
     if (!departments.has(m.department)) problems.push({ file: 'team.yaml', path: `members.${i}.department`, message: `unknown department "${m.department}"` });
@@ -160,5 +175,6 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeDat
     company: files['company.yaml'].company,
     team: files['team.yaml'],
     topics: files['topics.yaml'].topics,
+    translations,
   };
 }

@@ -154,6 +154,13 @@ export const topicSchema = z.object({
 }).strict();
 export const topicsFileSchema = z.object({ topics: z.array(topicSchema).min(1) }).strict();
 
+/** Italian and Indonesian versions of English fact texts (translations.yaml), keyed by the exact English text. */
+export const translationsFileSchema = z.object({
+  source: text,
+  last_verified: isoDate,
+  translations: z.array(z.object({ en: text, it: text, id: text }).strict()),
+}).strict();
+
 export const companyFileSchema = z.object({
   company: z.object({
     legal_name: text,
@@ -219,4 +226,5 @@ export const KNOWLEDGE_FILES = {
   'company.yaml': companyFileSchema,
   'team.yaml': teamFileSchema,
   'topics.yaml': topicsFileSchema,
+  'translations.yaml': translationsFileSchema,
 } as const;

@@ -140,7 +140,13 @@ export function resolveFigure(ref: FigureRef, kb: KnowledgeData, language: Langu
     const [kind, id] = ref.documents_ref.split(':');
     const documents = kind === 'visa' ? kb.visas.find((v) => v.code === id)?.documents : kb.checklists.find((c) => c.service === id)?.documents;
     if (!documents?.length) throw new Error(`documents_ref ${ref.documents_ref}: no documents`);
-    return { ref: `documents.${ref.documents_ref}`, texts: documents };
+    // Italian and Indonesian answers list the documents as translations.yaml translates them.
+    const texts = language === 'en' ? documents : documents.map((d) => {
+      const translated = kb.translations.get(d)?.[language];
+      if (!translated) throw new Error(`documents_ref ${ref.documents_ref}: "${d}" has no ${language} translation`);
+      return translated;
+    });
+    return { ref: `documents.${ref.documents_ref}`, texts };
   }
   if ('requirement_ref' in ref) {
     const [kind, id] = ref.requirement_ref.split(':');

@@ -86,7 +86,7 @@ export async function tryLocalAnswer(runtime: Runtime, principal: Principal, mes
     if (!findings.facts.some((f) => f.handler === key)) findings.facts.push({ handler: key, params, result });
     return result;
   };
-  const answer = new AnswerBuilder(language);
+  const answer = new AnswerBuilder(language, translationsFor(runtime));
   try {
     // "How much is the E28A and can I buy land with it?": a part the facts cannot answer sends the whole message on.
     if (unansweredPart(text)) throw new NotConfident('a part of the question is not about the facts');
@@ -144,6 +144,14 @@ function vocabularyFor(runtime: Runtime): Vocabulary {
     vocabularies.set(runtime, vocabulary);
   }
   return vocabulary;
+}
+
+function translationsFor(runtime: Runtime): ReadonlyMap<string, { it: string; id: string }> {
+  try {
+    return runtime.service(knowledgeService).data.translations;
+  } catch {
+    return new Map();
+  }
 }
 
 // A second question opening with one of these ("... and can I buy land?") must be answerable on its own.
@@ -256,7 +264,9 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
     case 'documents': {
       const matched = await matchServices(call, needSubject());
       if (matched.services.length !== 1) throw new NotConfident('documents for which service?');
-      renderChecklist(a, await call('document.checklist', { service: matched.services[0].id }) as ChecklistResult);
+      if (!renderChecklist(a, await call('document.checklist', { service: matched.services[0].id }) as ChecklistResult)) {
+        throw new NotConfident('a document has no translation');
+      }
       return;
     }
     case 'kbli': {

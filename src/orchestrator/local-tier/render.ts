@@ -19,9 +19,21 @@ export class AnswerBuilder {
   #verify = false;
   #disclaimer?: { text: string; list: string };
 
-  constructor(language: Language) {
+  readonly #translations: ReadonlyMap<string, { it: string; id: string }>;
+
+  constructor(language: Language, translations: ReadonlyMap<string, { it: string; id: string }> = new Map()) {
     this.language = language;
     this.p = PHRASES[language];
+    this.#translations = translations;
+  }
+
+  /**
+   * An English fact text (a note, a warning, a document) in the answer's language, from translations.yaml; null
+   * when it has no translation — an Italian or Indonesian answer leaves it out rather than show it in English.
+   */
+  fact(text: string): string | null {
+    if (this.language === 'en') return text;
+    return this.#translations.get(text.trim())?.[this.language] ?? null;
   }
 
   section(lines: Array<string | null | undefined | false>): void {
@@ -107,12 +119,17 @@ export function addPriceEntry(a: AnswerBuilder, entry: PriceEntry, options: { wi
     line,
     ...(entry.contact_for_quote ? [`• ${p.contactForQuote}`] : variants.map((v) => variantLine(p, language, v))),
     perPerson,
-    entry.included.length ? `${p.included}: ${entry.included.join(', ')}.` : null,
+    included(a, entry.included),
     options.withProcessing === false ? null : processingLine(p, entry.processing_time),
-    options.withNotes !== false && entry.notes ? `${p.notes}: ${entry.notes}` : null,
+    options.withNotes !== false && entry.notes && a.fact(entry.notes) ? `${p.notes}: ${a.fact(entry.notes)}` : null,
   ]);
   a.cite(entry.source, entry.last_verified);
   a.verify(entry.verify);
+}
+
+function included(a: AnswerBuilder, items: string[]): string | null {
+  const shown = items.map((i) => a.fact(i)).filter((i): i is string => i !== null);
+  return shown.length ? `${a.p.included}: ${shown.join(', ')}.` : null;
 }
 
 export type PricingResult = {
@@ -137,9 +154,9 @@ export function renderPricing(a: AnswerBuilder, result: PricingResult, wanted: W
 }
 
 function addWarnings(a: AnswerBuilder, warnings: Note[] | undefined, limit = 2): void {
-  const shown = (warnings ?? []).slice(0, limit);
+  const shown = (warnings ?? []).filter((w) => a.fact(w.text) !== null).slice(0, limit);
   if (!shown.length) return;
-  a.section(shown.map((w) => `${a.p.warning}: ${w.text}`));
+  a.section(shown.map((w) => `${a.p.warning}: ${a.fact(w.text)}`));
   for (const w of shown) { if (w.source) a.cite(w.source, w.last_verified); a.verify(w.verify); }
 }
 
@@ -222,15 +239,20 @@ export type ChecklistResult = {
   last_verified: string;
 };
 
-export function renderChecklist(a: AnswerBuilder, result: ChecklistResult): void {
+/** The documents to prepare; false (nothing rendered) when one of them has no translation: half a list misleads. */
+export function renderChecklist(a: AnswerBuilder, result: ChecklistResult): boolean {
   const { p } = a;
+  const documents = result.documents.map((d) => a.fact(d));
+  if (documents.some((d) => d === null)) return false;
+  const requirements = result.requirements.map((r) => a.fact(r)).filter((r): r is string => r !== null);
   a.section([
     p.documentsTitle(titleOf(result.service)),
-    ...(result.documents.length ? result.documents.map((d) => `• ${d}`) : [p.noChecklist]),
-    result.requirements.length ? `${p.requirements}: ${result.requirements.join('; ')}.` : null,
+    ...(documents.length ? documents.map((d) => `• ${d}`) : [p.noChecklist]),
+    requirements.length ? `${p.requirements}: ${requirements.join('; ')}.` : null,
   ]);
   a.cite(result.source, result.last_verified);
   a.verify(result.verify);
+  return true;
 }
 
 type KbliEntryView = { code: string; title: string; title_en: string | null; notes: string | null; edition: string; source: string; last_verified: string | null };
