@@ -127,7 +127,7 @@ const LABELS: Record<string, [Language, number]> = {
   es: ['it', 0.5], pt: ['it', 0.5], la: ['it', 0.5], ca: ['it', 0.5], gl: ['it', 0.5], ia: ['it', 0.5], io: ['it', 0.5],
 };
 
-const NEUTRAL = /\b(bali zero|balizero|bali|ubud|canggu|jakarta|indonesia|kitas|kitap|visa|pt|pma|kbli|npwp|npwpd|bpjs|lkpm|nib|oss|voa|e-voa|[a-z]?\d+[a-z]*)\b/gu;
+const NEUTRAL = /\b(ok|okay|oke|bali zero|balizero|bali|ubud|canggu|jakarta|indonesia|kitas|kitap|visa|pt|pma|kbli|npwp|npwpd|bpjs|lkpm|nib|oss|voa|e-voa|[a-z]?\d+[a-z]*)\b/gu;
 
 /** Scores of the three languages for one text: fastText probabilities plus the marker vote, summing to 1. */
 export function languageScores(text: string, ft: Predictor | null): Record<Language, number> {
@@ -150,7 +150,8 @@ export function languageScores(text: string, ft: Predictor | null): Record<Langu
     combined[l] = scores[l] + (markerTotal ? (markers[l] / markerTotal) * Math.min(2, markerTotal / 1.5) : 0);
   }
   const total = combined.en + combined.it + combined.id;
-  if (!total) return { en: 1, it: 0, id: 0 };
+  // Nothing speaks for any language ("ok", "E33G?"): no preference, so the conversation or stored language decides.
+  if (!total) return { en: 1 / 3, it: 1 / 3, id: 1 / 3 };
   for (const l of LANGUAGES) combined[l] /= total;
   return combined;
 }

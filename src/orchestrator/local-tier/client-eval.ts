@@ -26,6 +26,10 @@ export type ClientEvalReport = {
   handedOver: string[];
   /** Milliseconds per local answer (tryLocalAnswer, answered cases only, every round). */
   answerMs: number[];
+  /** The same minus the time spent inside the handlers it called (the tier's own work), when `handlerMs` is given. */
+  ownMs: number[];
+  /** CPU milliseconds of the process per local answer (handlers included): unlike wall time, not inflated by other load. */
+  cpuMs: number[];
 };
 
 /** Whether an answered verdict is right for a knowledge case; the reason when it is not. */
@@ -47,20 +51,25 @@ export function judgeAnswer(c: EvalCase, verdict: Extract<LocalVerdict, { status
 
 /** Runs every case (`rounds` times for the timings) and scores the first run. */
 export async function runClientEval(runtime: Runtime, principal: Principal, cases: EvalCase[], kb: KnowledgeData,
-  rounds = 1): Promise<ClientEvalReport & { verdicts: Map<string, LocalVerdict> }> {
+  rounds = 1, handlerMs?: { value: number }): Promise<ClientEvalReport & { verdicts: Map<string, LocalVerdict> }> {
   const verdicts = new Map<string, LocalVerdict>();
   const answerMs: number[] = [];
+  const ownMs: number[] = [];
+  const cpuMs: number[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const c of cases) {
+      if (handlerMs) handlerMs.value = 0;
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const verdict = await tryLocalAnswer(runtime, principal, c.query, { history: c.history ?? [] });
       const ms = performance.now() - t0;
-      if (verdict.status === 'answered') answerMs.push(ms);
+      const cpu = process.cpuUsage(cpu0);
+      if (verdict.status === 'answered') { answerMs.push(ms); ownMs.push(ms - (handlerMs?.value ?? 0)); cpuMs.push((cpu.user + cpu.system) / 1000); }
       if (round === 0) verdicts.set(c.id, verdict);
     }
   }
   const report: ClientEvalReport = {
-    cases: cases.length, answerable: 0, answeredRight: 0, wrong: [], wrongLanguage: [], outOfScopeAnswered: [], handedOver: [], answerMs,
+    cases: cases.length, answerable: 0, answeredRight: 0, wrong: [], wrongLanguage: [], outOfScopeAnswered: [], handedOver: [], answerMs, ownMs, cpuMs,
   };
   for (const c of cases) {
     const verdict = verdicts.get(c.id)!;

@@ -142,7 +142,8 @@ export function resolveFigure(ref: FigureRef, kb: KnowledgeData, language: Langu
     if (!documents?.length) throw new Error(`documents_ref ${ref.documents_ref}: no documents`);
     // Italian and Indonesian answers list the documents as translations.yaml translates them.
     const texts = language === 'en' ? documents : documents.map((d) => {
-      const translated = kb.translations.get(d)?.[language];
+      // Data loaded by an older loader has no translations: the documents are checked as written.
+      const translated = kb.translations ? kb.translations.get(d)?.[language] : d;
       if (!translated) throw new Error(`documents_ref ${ref.documents_ref}: "${d}" has no ${language} translation`);
       return translated;
     });
@@ -197,7 +198,7 @@ export function unexplainedAmounts(answer: string, kb: KnowledgeData): number[] 
   const listed = new Set<number>(kb.items.flatMap((i) => i.variants.map((v) => v.amount)));
   const amounts = amountsIn(answer);
   // Government fees stated in topics.yaml (the visa-on-arrival fee) are facts too, but never multiplied or summed.
-  const stated = new Set(kb.topics.flatMap((t) => [t.answer.en, t.answer.it, t.answer.id].flatMap(amountsIn)));
+  const stated = new Set((kb.topics ?? []).flatMap((t) => [t.answer.en, t.answer.it, t.answer.id].flatMap(amountsIn)));
   return amounts.filter((amount, index) => {
     if (listed.has(amount) || stated.has(amount)) return false;
     if ([...listed].some((price) => amount % price === 0 && amount / price <= 100)) return false;

@@ -88,13 +88,19 @@ export async function tryLocalAnswer(runtime: Runtime, principal: Principal, mes
   };
   const answer = new AnswerBuilder(language, translationsFor(runtime));
   try {
-    // "How much is the E28A and can I buy land with it?": a part the facts cannot answer sends the whole message on.
-    if (unansweredPart(text)) throw new NotConfident('a part of the question is not about the facts');
-    if (await answerTopic(text, intent, answer, call)) return { status: 'answered', response: answer.toString(), handlers_used: used, language };
-    const effective = followUp(text, intent, history.map((h) => vocabulary.normalize(h))) ?? text;
+    // "How much is the E28A and can I buy land with it?": the answerable part is looked up (its facts go to the
+    // model with the hand-over), but a part the facts cannot answer sends the whole message on.
+    const { rest, unanswered } = splitUnanswered(text);
+    const asked = unanswered.length ? classifyIntent(rest) : intent;
+    if (await answerTopic(rest, asked, answer, call)) {
+      if (unanswered.length) throw new NotConfident(`not about the facts: "${unanswered.join('", "')}"`);
+      return { status: 'answered', response: answer.toString(), handlers_used: used, language };
+    }
+    const effective = followUp(rest, asked, history.map((h) => vocabulary.normalize(h))) ?? rest;
     const resolved = effective === text ? intent : classifyIntent(effective);
     if (resolved.kind !== 'knowledge') return escalate(resolved.kind === 'out_of_scope' ? 'out_of_scope' : 'not_confident');
     for (const kind of resolved.intents) await answerIntent(kind, effective, answer, call);
+    if (unanswered.length) throw new NotConfident(`not about the facts: "${unanswered.join('", "')}"`);
   } catch (error) {
     // A miss (404/422), a role the principal lacks, a rate limit or a vague question: a model does better.
     if (!(error instanceof NotConfident || ZantaraError.isInstance(error))) runtime.logger.error({ err: error }, 'local tier failed; escalating');
@@ -157,10 +163,15 @@ function translationsFor(runtime: Runtime): ReadonlyMap<string, { it: string; id
 // A second question opening with one of these ("... and can I buy land?") must be answerable on its own.
 const OPENERS = /^(can|could|may|is|are|do|does|will|should|posso|puo|possiamo|si puo|devo|bisa|boleh|apakah|bisakah|harus)\b/;
 
-/** True when a second part of the message asks something the facts cannot answer. */
-function unansweredPart(text: string): boolean {
+/**
+ * The parts of a message after the first that ask something the facts cannot answer ("... and can I buy land?"),
+ * and the rest of the message without them.
+ */
+function splitUnanswered(text: string): { rest: string; unanswered: string[] } {
   const clauses = text.split(/\s*(?:\?|,|;|\band\b|\be\b|\bed\b|\bdan\b|\bserta\b|\btapi\b|\bbut\b|\bma\b)\s*/).map((c) => c.trim()).filter(Boolean);
-  return clauses.slice(1).some((clause) => OPENERS.test(clause) && classifyIntent(clause).kind !== 'knowledge');
+  const unanswered = clauses.slice(1).filter((clause) => OPENERS.test(clause) && classifyIntent(clause).kind !== 'knowledge');
+  if (!unanswered.length) return { rest: text, unanswered };
+  return { rest: clauses.filter((c) => !unanswered.includes(c)).join(' '), unanswered };
 }
 
 /** A general topic (visa on arrival, KITAS vs KITAP, overstay…) named by the message: answered from topics.yaml. */
