@@ -10,7 +10,7 @@ import { outOfScopeMessages } from '../evals/out-of-scope-templates.ts';
 import { loadKnowledge } from '../src/knowledge/load-knowledge.ts';
 import { outOfScopeCases, runClientEval } from '../src/orchestrator/local-tier/client-eval.ts';
 import { tryLocalAnswer } from '../src/orchestrator/local-tier/local-tier.ts';
-import { CLIENT_CASES_PATH, CLIENT_HOLDOUT_PATH, loadEvalCases } from '../src/orchestrator/local-tier/eval-figures.ts';
+import { CLIENT_CASES_PATH, CLIENT_HOLDOUT_2_PATH, CLIENT_HOLDOUT_PATH, loadEvalCases } from '../src/orchestrator/local-tier/eval-figures.ts';
 import { createTestPglite } from '../src/store/test-stores.ts';
 import { createTestRuntime } from '../src/testing/test-runtime.ts';
 import { percentile } from './bench-stats.ts';
@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const sets = [
     ['tuning', loadEvalCases(CLIENT_CASES_PATH), rounds],
     ['held-out', loadEvalCases(CLIENT_HOLDOUT_PATH), rounds],
+    ['held-out 2', loadEvalCases(CLIENT_HOLDOUT_2_PATH), rounds],
     ['out-of-scope templates (tuning)', outOfScopeCases(outOfScopeMessages('tuning')), 1],
     ['out-of-scope templates (held-out)', outOfScopeCases(outOfScopeMessages('holdout')), 1],
   ] as const;

@@ -170,8 +170,10 @@ const CONFIDENT_MARGIN = 0.25;
 export async function identifyLanguage(text: string, context: LanguageContext = {}): Promise<Language> {
   const ft = await loadLanguageModel();
   const [best, margin] = ranked(languageScores(text, ft));
-  if (margin >= CONFIDENT_MARGIN) return best;
   const history = (context.history ?? []).slice(-3);
+  // Two words or fewer besides names and codes ("e onshore?") say too little on their own when there is a conversation.
+  const words = text.toLowerCase().replace(NEUTRAL, ' ').split(/[^\p{L}]+/u).filter(Boolean).length;
+  if (margin >= CONFIDENT_MARGIN && (words > 2 || !history.length)) return best;
   if (history.length) {
     const [withHistory, historyMargin] = ranked(languageScores(`${history.join(' . ')} . ${text}`, ft));
     if (historyMargin >= CONFIDENT_MARGIN / 2) return withHistory;

@@ -23,7 +23,8 @@ const ABBREVIATIONS: Record<string, string> = {
 
 /** Folds, spells out abbreviations and turns "x" between a number or "2 anni" context into "per". */
 export function spellOut(message: string): string {
-  const words = foldText(message).replace(/[^a-z0-9/]+/g, ' ').trim().split(/\s+/).filter(Boolean);
+  // "C1 + extension": the plus is a word too ("plus"), not punctuation to drop.
+  const words = foldText(message).replace(/\+/g, ' plus ').replace(/[^a-z0-9/]+/g, ' ').trim().split(/\s+/).filter(Boolean);
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i];

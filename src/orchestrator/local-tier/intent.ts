@@ -168,7 +168,8 @@ export function classifyIntent(message: string): Intent {
     return { kind: 'out_of_scope', topic: 'other_country' };
   }
 
-  const price = has(text, PRICE);
+  // "berapa" alone asks how much ("perpanjangan kitas berapa?"); "berapa lama/hari/orang" asks something else.
+  const price = has(text, PRICE) || / berapa (?!lama|hari|minggu|bulan|tahun|jam|orang|kali)/.test(text) || / berapa $/.test(text);
   const quote = has(text, QUOTE);
   // "Make me a quote" and "which documents should I send?" ask for information, not for an action.
   const asksQuote = quote && /\b(buatkan|make|prepare|fammi|mi fai)\b/.test(text);

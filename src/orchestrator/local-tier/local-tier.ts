@@ -43,8 +43,8 @@ function isComparison(message: string): boolean {
 
 /** "C1 with extension", "visto C1 con estensione": the visa and its extension, not the extension alone. */
 function withBasePrice(message: string): boolean {
-  return /\b(with|con|plus|dengan|dan|e) (an |the |l |la )?(extension|extensions|estensione|estensioni|proroga|proroghe|perpanjangan)\b/.test(message)
-    || /\+ ?(extension|estensione|proroga|perpanjangan)/.test(message) || /\b(perpanjangan|extension|extensions|estensioni|proroghe) \d+ times\b/.test(message);
+  return /\b(with|con|plus|dengan|dan|e|and) (an |the |l |la |one |two |un |una |due |satu |dua |\d+ )?(extension|extensions|estensione|estensioni|proroga|proroghe|perpanjangan)\b/.test(message)
+    || /\b(perpanjangan|extension|extensions|estensioni|proroghe) \d+ times\b/.test(message);
 }
 
 /** A subject longer than this is a sentence, not a service name: a model reads it better. */
@@ -220,6 +220,9 @@ function followUp(text: string, intent: Intent, history: string[]): string | nul
       !now.option && then.option ? then.option : '',
       !now.years && then.years ? `${then.years} years` : '',
     ].join(' ');
+    // The earlier question is reused only for a bare variant ("and for 2 years?", "kalau onshore?"); a question the
+    // classifier cannot read ("e quanto ci vuole?") is not assumed to be the earlier one.
+    if (!asks.length && !Object.keys(now).length && !personsIn(text)) return null;
     const question = asks.length ? '' : (INTENT_TRIGGER[before.intents[0]] ?? '');
     return `${question} ${text} ${subject} ${variant}`.replace(/\s+/g, ' ').trim();
   }
