@@ -5,7 +5,7 @@ import { editDistance, spellOut, Vocabulary } from './client-text.ts';
 test('WhatsApp abbreviations are spelled out in the three languages; "x" is "per" and "2x" a count', () => {
   assert.equal(spellOut('brp hrg kitas yg 2 thn?'), 'berapa harga kitas yang 2 tahun');
   assert.equal(spellOut('kitas coniuge x 2 anni'), 'kitas coniuge per 2 anni');
-  assert.equal(spellOut('C1 + perpanjangan 2x'), 'c1 perpanjangan 2 times');
+  assert.equal(spellOut('C1 + perpanjangan 2x'), 'c1 plus perpanjangan 2 times');
   assert.equal(spellOut('whats the price pls, 2 ppl'), 'what is the price please 2 people');
   assert.equal(spellOut("Quanto costa l'estensione?"), 'quanto costa l estensione');
 });

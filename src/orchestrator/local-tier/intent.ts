@@ -169,7 +169,9 @@ export function classifyIntent(message: string): Intent {
   }
 
   // "berapa" alone asks how much ("perpanjangan kitas berapa?"); "berapa lama/hari/orang" asks something else.
-  const price = has(text, PRICE) || / berapa (?!lama|hari|minggu|bulan|tahun|jam|orang|kali)/.test(text) || / berapa $/.test(text);
+  // "nomor wa berapa?" asks for a number, not a price.
+  const bareBerapa = (/ berapa (?!lama|hari|minggu|bulan|tahun|jam|orang|kali)/.test(text) || / berapa $/.test(text)) && !has(text, CONTACT);
+  const price = has(text, PRICE) || bareBerapa;
   const quote = has(text, QUOTE);
   // "Make me a quote" and "which documents should I send?" ask for information, not for an action.
   const asksQuote = quote && /\b(buatkan|make|prepare|fammi|mi fai)\b/.test(text);
