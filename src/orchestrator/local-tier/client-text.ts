@@ -2,7 +2,7 @@
  * Client messages as the local tier reads them: accent-folded, punctuation as spaces, WhatsApp abbreviations
  * spelled out ("brp" → "berapa", "x 2 anni" → "per 2 anni", "yrs" → "years") and typos of the facts' own words
  * corrected ("retirment" → "retirement", "kitass" → "kitas") against a vocabulary built from the fact files — one
- * edit for words of 5–8 letters, two from 9, and only when exactly one vocabulary word is that close.
+ * edit for words of 5–8 letters, two from 9, the first letter kept, and only when exactly one vocabulary word is that close.
  */
 import { foldText } from '../tool-selection/text-analysis.ts';
 
@@ -66,6 +66,8 @@ export class Vocabulary {
     let ties = 0;
     for (let len = word.length - limit; len <= word.length + limit; len++) {
       for (const candidate of this.#byLength.get(len) ?? []) {
+        // Typos rarely touch the first letter; requiring it keeps real words ("consulting") from becoming others.
+        if (candidate[0] !== word[0]) continue;
         const d = editDistance(word, candidate, limit);
         if (d < bestDistance) { best = candidate; bestDistance = d; ties = 0; } else if (d === bestDistance) ties++;
       }

@@ -142,7 +142,9 @@ const DEADLINE = word('deadline, deadlines, due date, when is, due, scadenza, sc
   'kapan batas, kapan lapor');
 // Someone asking how to reach Bali Zero addresses it: "your number", "vi contatto", "hubungi bali zero", "nomor kantor anda".
 const ADDRESSED = word('you, your, yours, u, ur, bali zero, balizero, bali nol, the team, your team, your office, you guys, ' +
-  'vi, voi, vostro, vostra, vostri, vostre, siete, avete, contattarvi, raggiungervi, anda, kalian, admin');
+  'vi, voi, vostro, vostra, vostri, vostre, siete, avete, contattarvi, raggiungervi, anda, kalian, admin, ' +
+  // Office hours asked with no owner are the office of the assistant the person is writing to.
+  'orario dell ufficio, orari dell ufficio, jam buka kantor, jam kerja kantor, kantornya');
 const CONTACT = word('contact, contacts, reach you, reach bali zero, phone, phone number, telephone, whatsapp number, email address, ' +
   'your email, office, opening hours, open hours, address, where are you, ' +
   'contattar*, contatto, contatti, telefono, numero di telefono, numero whatsapp, indirizzo, orari*, orario, ufficio, dove siete, ' +
@@ -153,7 +155,8 @@ export const INTENT_WORDS: readonly string[] = [PRICE, QUOTE, TIMELINE, DOCUMENT
   DEADLINE].flat().map((w) => w.replace('*', ''));
 
 /** Every word of every list, so typo correction leaves the classifier's own words alone ("contattarvi"). */
-export const KNOWN_WORDS: readonly string[] = [...Object.values(OFF_TOPIC), ACTION, UNSUPPORTED, ADDRESSED, STATUS, ADVICE, ...INTENT_WORDS.map((w) => [w])]
+export const KNOWN_WORDS: readonly string[] = [...Object.values(OFF_TOPIC), OTHER_COUNTRIES, ACTION, UNSUPPORTED, ADDRESSED, STATUS, ADVICE,
+  ...INTENT_WORDS.map((w) => [w])]
   .flat().flatMap((w) => w.replace('*', '').split(' '));
 
 /** The local tier's reading of one message. */

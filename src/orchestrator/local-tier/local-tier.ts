@@ -11,7 +11,7 @@ import type { Runtime } from '../../runtime/runtime.ts';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { identifyLanguage, type Language } from '../language.ts';
 import { Vocabulary } from './client-text.ts';
-import { classifyIntent, INTENT_WORDS, KNOWN_WORDS, type Intent, type KnowledgeIntent } from './intent.ts';
+import { classifyIntent, KNOWN_WORDS, type Intent, type KnowledgeIntent } from './intent.ts';
 import { PHRASES } from './phrases.ts';
 import {
   AnswerBuilder, renderChecklist, renderContact, renderDepartments, renderKbli, renderKbliRequirements, renderPricing, renderQuote,
@@ -130,6 +130,10 @@ export function findingsSection(findings: Findings): string {
     + `<local_findings>\n${JSON.stringify({ subject: findings.subject, facts })}\n</local_findings>`;
 }
 
+// Question words worth correcting besides the facts' own ("prezo", "documnets", "berpa").
+const TYPO_TARGETS = ['price', 'prices', 'prezzo', 'prezzi', 'harga', 'biaya', 'document', 'documents', 'documenti', 'dokumen',
+  'berapa', 'quanto', 'costa', 'extension', 'estensione', 'perpanjangan', 'offshore', 'onshore', 'deadline', 'scadenza'];
+
 // The facts' own words (aliases, names, topic phrases) and the classifier's, for typo correction; once per runtime.
 const vocabularies = new WeakMap<Runtime, Vocabulary>();
 function vocabularyFor(runtime: Runtime): Vocabulary {
@@ -146,7 +150,7 @@ function vocabularyFor(runtime: Runtime): Vocabulary {
     } catch (error) {
       runtime.logger.warn({ err: error }, 'knowledge unavailable for typo correction');
     }
-    vocabulary = new Vocabulary([...texts, ...INTENT_WORDS], [...FILLER_WORDS, ...KNOWN_WORDS]);
+    vocabulary = new Vocabulary([...texts, ...TYPO_TARGETS], [...FILLER_WORDS, ...KNOWN_WORDS]);
     vocabularies.set(runtime, vocabulary);
   }
   return vocabulary;
