@@ -8,15 +8,21 @@ import { foldText } from '../tool-selection/text-analysis.ts';
 
 const ABBREVIATIONS: Record<string, string> = {
   // Indonesian chat spelling
-  brp: 'berapa', brapa: 'berapa', brpa: 'berapa', hrg: 'harga', hrga: 'harga', gmn: 'gimana', gmna: 'gimana', bgmn: 'bagaimana',
-  yg: 'yang', utk: 'untuk', untk: 'untuk', dgn: 'dengan', dg: 'dengan', sy: 'saya', sya: 'saya', aja: 'saja', ga: 'tidak', gak: 'tidak',
-  nggak: 'tidak', ngga: 'tidak', tdk: 'tidak', bs: 'bisa', bsa: 'bisa', dok: 'dokumen', dokumennya: 'dokumen', org: 'orang',
-  thn: 'tahun', th: 'tahun', bln: 'bulan', hr: 'hari', krn: 'karena', jg: 'juga', udh: 'sudah', udah: 'sudah', sdh: 'sudah',
+  brp: 'berapa', brapa: 'berapa', brpa: 'berapa', hrg: 'harga', hrga: 'harga', gmn: 'gimana', gmna: 'gimana',
+  bgmn: 'bagaimana',
+  yg: 'yang', utk: 'untuk', untk: 'untuk', dgn: 'dengan', dg: 'dengan', sy: 'saya', sya: 'saya', aja: 'saja',
+  ga: 'tidak', gak: 'tidak',
+  nggak: 'tidak', ngga: 'tidak', tdk: 'tidak', bs: 'bisa', bsa: 'bisa', dok: 'dokumen', dokumennya: 'dokumen',
+  org: 'orang',
+  thn: 'tahun', th: 'tahun', bln: 'bulan', hr: 'hari', krn: 'karena', jg: 'juga', udh: 'sudah', udah: 'sudah',
+  sdh: 'sudah',
   blm: 'belum', lg: 'lagi', kalo: 'kalau', klo: 'kalau', gimana: 'bagaimana', prosesnya: 'proses', biayanya: 'biaya',
   harganya: 'harga', berapaan: 'berapa', perpanjangannya: 'perpanjangan', wa: 'whatsapp',
   // English chat spelling
-  pls: 'please', plz: 'please', pls2: 'please', u: 'you', ur: 'your', whats: 'what is', im: 'i am', yrs: 'years', yr: 'year',
-  ppl: 'people', docs: 'documents', doc: 'document', info: 'information', thx: 'thanks', tks: 'thanks', hw: 'how', abt: 'about',
+  pls: 'please', plz: 'please', pls2: 'please', u: 'you', ur: 'your', whats: 'what is', im: 'i am', yrs: 'years',
+  yr: 'year',
+  ppl: 'people', docs: 'documents', doc: 'document', info: 'information', thx: 'thanks', tks: 'thanks', hw: 'how',
+  abt: 'about',
   // Italian chat spelling
   cmq: 'comunque', nn: 'non', xche: 'perche', xke: 'perche', qlc: 'qualche', qnt: 'quanto', sn: 'sono', tt: 'tutto',
 };
