@@ -135,7 +135,10 @@ export function resolveFigure(ref: FigureRef, kb: KnowledgeData, language: Langu
     const visa = kb.visas.find((v) => v.code === code);
     const value = visa?.[field];
     if (typeof value !== 'string') throw new Error(`visa_ref ${ref.visa_ref}: no such visa or field`);
-    return { ref: `visa.${ref.visa_ref}`, text: value };
+    // Italian and Indonesian answers quote the field as translations.yaml translates it.
+    const text = language === 'en' || !kb.translations ? value : kb.translations.get(value)?.[language];
+    if (!text) throw new Error(`visa_ref ${ref.visa_ref}: no ${language} translation`);
+    return { ref: `visa.${ref.visa_ref}`, text };
   }
   if ('documents_ref' in ref) {
     const [kind, id] = ref.documents_ref.split(':');

@@ -209,16 +209,25 @@ export type VisaResult = {
   disclaimer: string;
 };
 
+function labelled(label: string, text: string | null): string | null {
+  return text ? `${label}: ${text}` : null;
+}
+
+function requirementsLine(a: AnswerBuilder, requirements: string[]): string | null {
+  const shown = requirements.map((r) => a.fact(r)).filter((r): r is string => r !== null);
+  return shown.length ? `${a.p.requirements}: ${shown.join('; ')}.` : null;
+}
+
 export function renderVisa(a: AnswerBuilder, result: VisaResult): void {
   const { p } = a;
   const v = result.visa;
   a.section([
     p.visaTitle(v.code, v.name),
-    `${p.purpose}: ${v.purpose}`,
-    `${p.duration}: ${v.duration}`,
-    `${p.extensions}: ${v.extensions}`,
-    `${p.eligibility}: ${v.eligibility}`,
-    v.requirements.length ? `${p.requirements}: ${v.requirements.join('; ')}.` : null,
+    labelled(p.purpose, a.fact(v.purpose)),
+    labelled(p.duration, a.fact(v.duration)),
+    labelled(p.extensions, a.fact(v.extensions)),
+    labelled(p.eligibility, a.fact(v.eligibility)),
+    requirementsLine(a, v.requirements),
     processingLine(p, v.processing_time),
   ]);
   a.cite(v.source, v.last_verified);
