@@ -254,7 +254,7 @@ export class Orchestrator {
     const messages: ModelMessage[] = [...recent.map(toModelMessage), { role: 'user', content: message }];
 
     // 4. Tools: the top-k relevant handlers plus the pinned ones; the rest stay inactive until searched for.
-    const allowed = runtime.registry.listFor(principal).filter((h) => !NEVER_OFFERED.has(h.key));
+    const allowed = runtime.registry.listForModel(principal).filter((h) => !NEVER_OFFERED.has(h.key));
     let selected: AnyHandler[];
     try {
       selected = this.selectTools(allowed, message, { k: config.agent.tools_k, pinned: config.agent.pinned_tools });

@@ -90,6 +90,7 @@ export const systemConfig = defineHandler({
   }),
   effect: 'read',
   roles: ['admin'],
+  humanOnly: true,
   examples: [
     { description: 'Which integrations are configured?', params: {} },
     { description: 'Mostra la configurazione senza le variabili', params: { include_variables: false } },

@@ -1,0 +1,59 @@
+/**
+ * Text and JSON shapes the store and the prompt cannot take safely: NUL bytes (PostgreSQL refuses them), lone UTF-16
+ * surrogates (not valid Unicode) and very deep nesting (a recursive encoder overflows the stack). Callers refuse them
+ * (`invalidParams`) or, for third-party text such as a webhook, clean them.
+ */
+import type { Issue } from './errors.ts';
+
+/** Deepest free-form JSON accepted anywhere (real payloads nest a handful of levels). */
+export const MAX_JSON_DEPTH = 32;
+
+// Control characters except tab, newline and carriage return.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/** Why this one string is refused, or undefined when it is fine. */
+export function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL (\\u0000) characters';
+  if (!text.isWellFormed()) return 'must be valid Unicode text (no lone surrogates)';
+  return undefined;
+}
+
+/**
+ * The problems of a JSON-like value, walked without recursion: bad text in any string or key, nesting beyond
+ * `maxDepth`. Stops after a few issues so a hostile value costs no more than one walk.
+ */
+export function inputIssues(value: unknown, maxDepth = MAX_JSON_DEPTH): Issue[] {
+  const issues: Issue[] = [];
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }];
+  while (stack.length && issues.length < 5) {
+    const { value: current, path, depth } = stack.pop()!;
+    if (typeof current === 'string') {
+      const problem = textProblem(current);
+      if (problem) issues.push({ path, message: problem });
+      continue;
+    }
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= maxDepth) {
+      issues.push({ path, message: `nested deeper than ${maxDepth} levels` });
+      continue;
+    }
+    for (const [key, child] of Object.entries(current)) {
+      const childPath = path ? `${path}.${key}` : key;
+      const problem = textProblem(key);
+      if (problem) issues.push({ path: childPath, message: `field name ${problem}` });
+      stack.push({ value: child, path: childPath, depth: depth + 1 });
+    }
+  }
+  return issues;
+}
+
+/** Third-party text made storable: NUL and other control characters removed, lone surrogates replaced by U+FFFD. */
+export function cleanText(text: string): string {
+  return text.toWellFormed().replace(CONTROL, '');
+}
+
+/** Third-party text made safe to put in a prompt: cleaned, on one line, cut, and quoted as a JSON string. */
+export function quoteAsData(text: string, maxLength = 200): string {
+  const line = cleanText(text).replace(/[\r\n\t\u2028\u2029]+/g, ' ').trim();
+  return JSON.stringify(line.length > maxLength ? `${line.slice(0, maxLength)}…` : line);
+}
