@@ -23,7 +23,7 @@ export async function bootstrapAdmin(runtime: Runtime): Promise<{ createdKey?: s
   const { ZANTARA_ADMIN_KEY } = parseEnv(adminEnv, runtime.env);
   const keys = runtime.service(apiKeysService);
   if (ZANTARA_ADMIN_KEY) {
-    const state = async () => (await runtime.store.query<{ revoked: boolean }>(
+    const state = async (): Promise<{ revoked: boolean } | undefined> => (await runtime.store.query<{ revoked: boolean }>(
       'SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE key_hash = $1', [hashKey(ZANTARA_ADMIN_KEY)])).rows[0];
     let known = await state();
     if (!known) {
