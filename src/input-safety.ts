@@ -57,3 +57,24 @@ export function quoteAsData(text: string, maxLength = 200): string {
   const line = cleanText(text).replace(/[\r\n\t\u2028\u2029]+/g, ' ').trim();
   return JSON.stringify(line.length > maxLength ? `${line.slice(0, maxLength)}…` : line);
 }
+
+/** Whether a JSON-like value nests deeper than `maxDepth` (walked without recursion). */
+export function nestedTooDeep(value: unknown, maxDepth = MAX_JSON_DEPTH): boolean {
+  const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (stack.length) {
+    const { value: current, depth } = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Object.values(current)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}
+
+/** A copy of third-party JSON with every string and key cleaned (`cleanText`); deeper levels than `maxDepth` are cut. */
+export function cleanJson(value: unknown, maxDepth = MAX_JSON_DEPTH): unknown {
+  if (typeof value === 'string') return cleanText(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (maxDepth <= 0) return null;
+  if (Array.isArray(value)) return value.map((item) => cleanJson(item, maxDepth - 1));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [cleanText(key), cleanJson(item, maxDepth - 1)]));
+}
