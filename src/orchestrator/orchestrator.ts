@@ -406,7 +406,9 @@ function turnError(error: unknown): unknown {
   if (TextProtocolError.isInstance(error)) return new ZantaraError('model_output_invalid', error.message, { status: 502, cause: error, expose: true });
   const name = (error as Error)?.name;
   if (name === 'AbortError') return new ZantaraError('cancelled', 'The request was cancelled.', { status: 499, cause: error, expose: true });
-  return new ZantaraError('model_error', `The model provider failed: ${String((error as Error)?.message ?? error).slice(0, 300)}`, { status: 502, cause: error, expose: true });
+  // The provider's own text may carry keys or internals: clients get a generic message, staff read it in the trace.
+  return new ZantaraError('model_error', 'The model provider failed. Please try again later or contact the Bali Zero team.',
+    { status: 502, cause: error, expose: true });
 }
 
 export const orchestratorService = defineService('orchestrator', (runtime) => new Orchestrator(runtime));
