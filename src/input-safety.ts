@@ -78,3 +78,20 @@ export function cleanJson(value: unknown, maxDepth = MAX_JSON_DEPTH): unknown {
   if (Array.isArray(value)) return value.map((item) => cleanJson(item, maxDepth - 1));
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [cleanText(key), cleanJson(item, maxDepth - 1)]));
 }
+
+// Dates the store and Date.toISOString can both hold; anything outside is a mistake or an attack, answered with 400.
+const EARLIEST = Date.UTC(1900, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Whether `value` is a real calendar day (YYYY-MM-DD) or an ISO date-time, between 1900 and 9999. */
+export function isDateInRange(value: string): boolean {
+  if (DAY.test(value)) {
+    const day = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value && day.getTime() >= EARLIEST && day.getTime() <= LATEST;
+  }
+  const time = Date.parse(value);
+  return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(time) && time >= EARLIEST && time <= LATEST;
+}
+
+export const DATE_RANGE_MESSAGE = 'must be a date between 1900 and 9999';

@@ -1,24 +1,13 @@
 import { z } from 'zod';
 import { ZantaraError } from '../errors.ts';
+import { isDateInRange } from '../input-safety.ts';
+
+export { isDateInRange };
 
 /** Bali Zero works in WITA (UTC+8); days in reports start at local midnight unless a caller asks otherwise. */
 export const DEFAULT_TIMEZONE = 'Asia/Makassar';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-// Dates the store and Date.toISOString can both hold; anything outside is a mistake or an attack, answered with 400.
-const EARLIEST = Date.UTC(1900, 0, 1);
-const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59);
-
-/** Whether `value` is a real calendar day (YYYY-MM-DD) or an ISO date-time, between 1900 and 9999. */
-export function isDateInRange(value: string): boolean {
-  if (DAY.test(value)) {
-    const day = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value && day.getTime() >= EARLIEST && day.getTime() <= LATEST;
-  }
-  const time = Date.parse(value);
-  return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(time) && time >= EARLIEST && time <= LATEST;
-}
 
 /** A period bound as accepted by handlers: a calendar day (`2026-03-01`) or an ISO instant (`2026-03-01T10:00:00Z`). */
 export const periodBound = z.string().trim().refine(isDateInRange, 'must be a date (YYYY-MM-DD) or an ISO date-time between 1900 and 9999');
