@@ -71,7 +71,8 @@ export class Approvals {
       [id, input.turnId ?? null, input.conversationId ?? null, input.principal.id, input.key, JSON.stringify(input.params), summary,
         expiresAt.toISOString(), this.#runtime.clock.now().toISOString(), input.principal.via, input.principal.keyId ?? null]);
     const action: PendingAction = { id, key: input.key, params: input.params, summary, expires_at: expiresAt.toISOString() };
-    this.#runtime.service(eventBusService).publish('action.pending', { ...action, principal_id: input.principal.id, conversation_id: input.conversationId ?? null });
+    this.#runtime.service(eventBusService).publish('action.pending', { ...action, principal_id: input.principal.id, conversation_id: input.conversationId ?? null },
+      this.#audience(input.key));
     return action;
   }
 
@@ -91,6 +92,12 @@ export class Approvals {
       ? await this.#runtime.store.query<Row>(`SELECT * FROM pending_actions WHERE status = 'pending' ORDER BY created_at`)
       : await this.#runtime.store.query<Row>(`SELECT * FROM pending_actions WHERE status = 'pending' AND principal_id = $1 ORDER BY created_at`, [principal.id]);
     return rows.filter((row) => this.#maySee(principal, row)).map(toRecord);
+  }
+
+  // The live feed reaches staff roles that may approve the action, like the action itself.
+  #audience(key: string): Array<'admin' | 'staff'> {
+    const roles = this.#runtime.registry.get(key)?.roles ?? [];
+    return (['staff', 'admin'] as const).filter((role) => roles.includes(role));
   }
 
   // The proposer, and staff or admin whose own role may run the handler (they are the ones who may approve it).
@@ -168,7 +175,7 @@ export class Approvals {
     }
     const { rows } = await this.#runtime.store.query<Row>(
       'UPDATE pending_actions SET status = $2, result = $3 WHERE id = $1 RETURNING *', [id, status, JSON.stringify(result ?? null)]);
-    this.#runtime.service(eventBusService).publish('action.decided', { id, key: action.key, status, decided_by: principal.id });
+    this.#runtime.service(eventBusService).publish('action.decided', { id, key: action.key, status, decided_by: principal.id }, this.#audience(action.key));
     return { ...toRecord(rows[0]), already: false };
   }
 
@@ -186,7 +193,8 @@ export class Approvals {
       if (current.status === 'rejected') return { ...current, already: true };
       throw new ZantaraError('action_already_decided', `Action ${id} is being decided or was already ${current.status}.`, { status: 409, details: { status: current.status } });
     }
-    this.#runtime.service(eventBusService).publish('action.decided', { id, key: action.key, status: 'rejected', decided_by: principal.id });
+    this.#runtime.service(eventBusService).publish('action.decided', { id, key: action.key, status: 'rejected', decided_by: principal.id },
+      this.#audience(action.key));
     return { ...toRecord(rows[0]), already: false };
   }
 
