@@ -61,6 +61,8 @@ export class Approvals {
 
   async create(input: { principal: Principal; key: string; params: Record<string, unknown>; expiresInMs: number; turnId?: string; conversationId?: string }): Promise<PendingAction> {
     if (this.#runtime.registry.get(input.key)?.humanOnly) throw forbidden(`${input.key} is administrative: a model may not propose it.`);
+    const unsafe = inputIssues(input.params);
+    if (unsafe.length) throw invalidParams(unsafe);
     const id = randomUUID();
     const expiresAt = new Date(this.#runtime.clock.now().getTime() + input.expiresInMs);
     const summary = describeAction(input.key, input.params);
@@ -118,7 +120,7 @@ export class Approvals {
       if (!key.rows.length) throw new ZantaraError('proposer_revoked', "The proposer's API key was revoked; this action can no longer run.", { status: 409 });
     }
     return { id: row.principal_id, role: rows[0].role, name: rows[0].display_name, keyId: row.proposer_key_id ?? undefined,
-      via: row.proposer_via === 'channel' ? 'channel' : 'api_key' };
+      via: row.proposer_via && row.proposer_via !== 'system' ? row.proposer_via : 'api_key' };
   }
 
   /** Both the approver's and the proposer's roles must allow the handler: approving never widens what runs. */
