@@ -8,7 +8,8 @@
  *   services          knowledge, kbli, memory, rag, outbox, integrations, intelligence, analytics, identity, leads,
  *                     team, realtime, channels, providers
  *   kernel            src/runtime/ (Runtime, defineService/definePort, Clock, PollLoop, the chat turn contract)
- *   foundation        store, telemetry, config, rate-limit, auth (Principal), text, errors.ts, version.ts
+ *   foundation        store, telemetry, config, rate-limit, auth (Principal), text, errors.ts, input-safety.ts,
+ *                     version.ts
  * Tests (*.test.ts), child-process fixtures (*.fixture.ts) and src/testing/ may import any layer; nothing else may
  * import src/testing/.
  */
@@ -32,7 +33,7 @@ const SERVICES = `^src/(${[
   'providers',
 ].join('|')})/`;
 const KERNEL = '^src/runtime/';
-const FOUNDATION = '^src/((store|telemetry|config|rate-limit|auth|text)/|errors\\.ts$|version\\.ts$)';
+const FOUNDATION = '^src/((store|telemetry|config|rate-limit|auth|text)/|(errors|input-safety|version)\\.ts$)';
 const COMPOSITION = '^src/(main\\.ts$|composition/)';
 const CLI_ROOT = '^src/cli/(main|cli-runtime)\\.ts$';
 

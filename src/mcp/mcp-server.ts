@@ -32,12 +32,12 @@ import { handlerRegistry } from '../handlers/registry.ts';
  * who may do what), like the handlers models are never offered.
  */
 export function isMcpTool(handler: AnyHandler): boolean {
-  return handler.category !== 'admin';
+  return handler.category !== 'admin' && !handler.humanOnly;
 }
 
 /** The handlers a principal sees as MCP tools. */
 export function mcpHandlers(runtime: Runtime, principal: Principal): AnyHandler[] {
-  return runtime.service(handlerRegistry).listFor(principal).filter(isMcpTool);
+  return runtime.service(handlerRegistry).listForModel(principal).filter(isMcpTool);
 }
 
 /** MCP tool annotations from a handler's declared effect. */
@@ -96,8 +96,10 @@ async function callTool(
         structuredContent: pending,
       };
     }
-    const data = await runtime.service(handlerRegistry).call(handler.key, args, { principal, requestId, signal });
-    return { content: text(data) };
+    // An MCP client is a model: administrative handlers refuse it, and declared secrets never reach it.
+    const registry = runtime.service(handlerRegistry);
+    const data = await registry.call(handler.key, args, { principal, requestId, signal, origin: 'model' });
+    return { content: text(registry.redact(handler.key, data)) };
   } catch (error) {
     // The same fields as the HTTP error envelope; unexpected failures say nothing but the request id.
     const body =

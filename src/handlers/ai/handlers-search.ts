@@ -35,7 +35,7 @@ export const systemHandlersSearch = defineHandler({
   ],
   async run(input, ctx) {
     const registry = ctx.runtime.service(handlerRegistry);
-    const candidates = registry.listFor(ctx.principal).filter((h) => h.key !== 'system.handlers.search' && h.key !== 'ai.chat');
+    const candidates = registry.listForModel(ctx.principal).filter((h) => h.key !== 'system.handlers.search' && h.key !== 'ai.chat');
     const found = ctx.runtime.service(handlerRankerPort)(candidates, input.query, input.limit ?? 5).slice(0, input.limit ?? 5);
     return {
       count: found.length,
