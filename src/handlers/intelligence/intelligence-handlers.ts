@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { DEFAULT_TIMEZONE, localDay } from '../../analytics/period.ts';
-import { existingTables } from '../../analytics/store-tables.ts';
 import { forbidden, notFound, ZantaraError } from '../../errors.ts';
 import { isStaff } from '../../auth/principal.ts';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { detectLanguageWithConfidence } from '../../intelligence/language-confidence.ts';
 import { permitExpiries } from '../../intelligence/permit-expiries.ts';
+import { conversationLines } from '../../intelligence/conversation-lines.ts';
 import { summarize, summaryModelService, type SummaryLine } from '../../intelligence/summarizer.ts';
 import { taxCalendarService, upcomingDeadlines } from '../../intelligence/tax-calendar.ts';
 import { assessUrgency } from '../../intelligence/urgency.ts';
@@ -114,7 +114,7 @@ export const intelligenceSummarize = defineHandler({
     let lines: SummaryLine[];
     let source: Record<string, unknown>;
     if (input.conversation_id) {
-      const loaded = await conversationLines(ctx, input.conversation_id);
+      const loaded = await conversationLines(ctx.runtime.store, ctx.principal, input.conversation_id);
       lines = loaded.lines;
       source = loaded.source;
     } else {
@@ -126,28 +126,6 @@ export const intelligenceSummarize = defineHandler({
     return { ...summary, source };
   },
 });
-
-async function conversationLines(ctx: HandlerContext, id: string): Promise<{ lines: SummaryLine[]; source: Record<string, unknown> }> {
-  const db = ctx.runtime.store;
-  const tables = await existingTables(db, ['conversations', 'conversation_messages']);
-  if (tables.size < 2) throw new ZantaraError('not_available', 'Conversations are not stored on this server.', { status: 422 });
-  const { rows: [conversation] } = await db.query<{ principal_id: string; channel: string; title: string | null; name: string | null }>(
-    `SELECT c.principal_id, c.channel, c.title, p.display_name AS name FROM conversations c LEFT JOIN principals p ON p.id = c.principal_id WHERE c.id = $1`, [id]);
-  // A client sees only their own conversations; someone else's is "not found", not "forbidden".
-  if (!conversation || (!isStaff(ctx.principal) && conversation.principal_id !== ctx.principal.id)) {
-    throw notFound('conversation_not_found', `No conversation ${id}.`);
-  }
-  const { rows } = await db.query<{ role: string; content: string; created_at: string }>(
-    `SELECT role, content, created_at FROM conversation_messages WHERE conversation_id = $1 AND role IN ('user', 'assistant') AND content <> ''
-     ORDER BY id LIMIT 400`, [id]);
-  if (!rows.length) throw new ZantaraError('conversation_empty', 'The conversation has no messages to summarise.', { status: 422 });
-  const client = conversation.name ?? 'Client';
-  return {
-    lines: rows.map((r) => ({ speaker: r.role === 'user' ? client : 'ZANTARA', text: r.content })),
-    source: { kind: 'conversation', id, channel: conversation.channel, title: conversation.title, messages: rows.length,
-      first_at: new Date(rows[0].created_at).toISOString(), last_at: new Date(rows[rows.length - 1].created_at).toISOString() },
-  };
-}
 
 export const taxDeadlines = defineHandler({
   key: 'tax.deadlines',
