@@ -10,6 +10,7 @@ import { cleanEnv, parseEnv } from './config/env.ts';
 import { ZantaraError } from './errors.ts';
 import { startServer } from './http/server.ts';
 import { createRuntime } from './runtime/runtime.ts';
+import { orchestratorService } from './orchestrator/orchestrator.ts';
 import { startBackgroundTasks } from './runtime/background.ts';
 
 const serverEnv = z.object({
@@ -21,6 +22,12 @@ async function main(): Promise<void> {
   const env = cleanEnv(process.env);
   const { PORT, HOST } = parseEnv(serverEnv, env);
   const runtime = await createRuntime({ env });
+  // A route naming a provider without credentials (or a bad config file) stops the start, not the first chat.
+  const configProblem = runtime.service(orchestratorService).configProblem();
+  if (configProblem) {
+    await runtime.close();
+    throw new ZantaraError('invalid_config', configProblem.replace(/\n\s*/g, ' '));
+  }
   const admin = await bootstrapAdmin(runtime);
   await startBackgroundTasks(runtime);
   const server = await startServer(runtime, { port: PORT, hostname: HOST });

@@ -36,7 +36,9 @@ const env = () => ({
 const baseConfig: OrchestratorConfigFile = {
   routing: { mode: 'single', chain: ['llama', 'openrouter'] },
   prices: { 'fake-llama': { input: 1, cached_input: 0.5, output: 2 }, 'fake-router': { input: 3, output: 6 } },
-  agent: { first_token_timeout_ms: 400 },
+  // Generous on purpose: a busy machine must never turn a healthy fake into a timeout. Timeout tests give the
+  // hanging provider its own short timeout (providers.llama.timeouts) and keep the healthy one's generous.
+  agent: { connect_timeout_ms: 60_000, first_token_timeout_ms: 60_000, stall_timeout_ms: 60_000 },
   cooldown: { failures: 1, seconds: 60 },
 };
 
@@ -206,9 +208,9 @@ describe('agent loop over the OpenAI wire format', () => {
 });
 
 describe('provider chain', () => {
-  for (const [label, reply] of [['429', { status: 429 }], ['500', { status: 500 }], ['timeout', { text: 'too late', delayMs: 1500 }]] as const) {
+  for (const [label, reply] of [['429', { status: 429 }], ['500', { status: 500 }], ['timeout', { text: 'too late', delayMs: 600_000 }]] as const) {
     test(`falls back to the next provider on ${label} and records the attempt`, async () => {
-      const { rt, chat } = await setup();
+      const { rt, chat } = await setup({ ...baseConfig, providers: { llama: { timeouts: { first_token_ms: 200 } } } });
       try {
         primary.enqueue(reply);
         backup.enqueue({ text: 'Answer from the backup.' });
@@ -220,10 +222,10 @@ describe('provider chain', () => {
         await settled(rt); // the turn is stored just after its answer
         const trace = (await rt.store.query('SELECT attempts FROM turn_traces WHERE id = $1', [body.turn_id])).rows[0] as { attempts: Array<Record<string, unknown>> };
         assert.deepEqual(trace.attempts.map((a) => [a.provider, a.outcome, a.reason ?? null]),
-          [['llama', 'failed', label === 'timeout' ? 'timeout' : `http_${label}`], ['openrouter', 'ok', null]]);
+          [['llama', 'failed', label === 'timeout' ? 'first_token_timeout' : `http_${label}`], ['openrouter', 'ok', null]]);
         const staff = await rt.key('staff');
         const metrics = await (await rt.request('/metrics', { key: staff.key })).text();
-        assert.match(metrics, new RegExp(`zantara_provider_attempts_total\\{provider="llama",outcome="failed",reason="${label === 'timeout' ? 'timeout' : `http_${label}`}"\\} 1`));
+        assert.match(metrics, new RegExp(`zantara_provider_attempts_total\\{provider="llama",outcome="failed",reason="${label === 'timeout' ? 'first_token_timeout' : `http_${label}`}"\\} 1`));
         assert.match(metrics, /zantara_chat_turns_total\{route="single",provider="openrouter",local="false",outcome="ok"\} 1/);
       } finally { await rt.close(); }
     });

@@ -3,7 +3,6 @@
  * attempts, tokens, cost from the price table, handlers with duration and outcome). Usage reports sum them.
  */
 import type { Queryable } from '../store/store.ts';
-import { pendingTurnSaves } from './pending-turn-saves.ts';
 import type { Attempt } from './provider-chain.ts';
 
 export type HandlerTrace = { key: string; duration_ms: number; outcome: 'ok' | 'error' | 'pending_approval' | 'refused'; error_code?: string; action_id?: string };
@@ -27,7 +26,8 @@ export type TurnTrace = {
   latency_ms: number;
   handlers: HandlerTrace[];
   tools_offered: string[];
-  outcome: 'ok' | 'error';
+  /** `pending` from the moment the model is called until the turn is finished (or forever, if the process died). */
+  outcome: 'ok' | 'error' | 'pending';
   error?: string;
   message_text: string;
 };
@@ -60,8 +60,9 @@ function traceValues(t: TurnTrace): unknown[] {
 export type TurnMessage = { role: 'user' | 'assistant' | 'tool'; content: string; parts?: unknown };
 
 /**
- * Saves a finished turn in one statement: a new conversation's row, its messages (in order), the conversation's
- * `updated_at`, and its trace. One round trip; the orchestrator runs it just after the answer is returned.
+ * Saves a turn in one statement (so one transaction): a new conversation's row, its messages (in order), the
+ * conversation's `updated_at`, and its trace. A model turn saves its user message and a `pending` trace this way
+ * before the model is called, then `completeTurn` adds the answer; a local turn is saved whole, before it is returned.
  */
 export async function saveTurn(db: Queryable, input: { conversationId: string; principalId: string; at: Date; messages: TurnMessage[]; trace: TurnTrace;
   /** A conversation started by this turn: inserted in the same statement. */
@@ -89,15 +90,39 @@ export async function saveTurn(db: Queryable, input: { conversationId: string; p
       input.newConversation?.channel ?? null, input.newConversation?.title ?? null, ...traceValues(input.trace)]);
 }
 
+/**
+ * Finishes a turn begun with `saveTurn` (a `pending` trace): its tool and assistant messages, the conversation's
+ * `updated_at` and the final trace, in one statement, before the answer is returned to its caller.
+ */
+export async function completeTurn(db: Queryable, input: { conversationId: string; principalId: string; at: Date; messages: TurnMessage[];
+  trace: TurnTrace }): Promise<void> {
+  const base = 4;
+  const assignments = TRACE_COLUMNS.slice(1).map((column, i) => `${column} = $${base + 2 + i}`).join(', ');
+  const { rows } = await db.query<{ traces: number }>(
+    `WITH saved_messages AS (
+       INSERT INTO conversation_messages (conversation_id, principal_id, role, content, parts, created_at)
+       SELECT $1::uuid, $2::uuid, e.m->>'role', e.m->>'content', NULLIF(e.m->'parts', 'null'::jsonb), $3::timestamptz
+       FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(m, n) ORDER BY e.n
+       RETURNING id
+     ), touched AS (
+       UPDATE conversations SET updated_at = $3::timestamptz WHERE id = $1::uuid RETURNING id
+     ), trace AS (
+       UPDATE turn_traces SET ${assignments} WHERE id = $${base + 1} RETURNING id
+     )
+     SELECT (SELECT count(*) FROM saved_messages)::int AS messages, (SELECT count(*) FROM trace)::int AS traces`,
+    [input.conversationId, input.principalId, input.at.toISOString(),
+      JSON.stringify(input.messages.map((m) => ({ role: m.role, content: m.content, parts: m.parts ?? null }))), ...traceValues(input.trace)]);
+  if (Number(rows[0]?.traces) !== 1) throw new Error(`turn ${input.trace.id} has no pending trace to complete`);
+}
+
 export const USAGE_GROUPS = ['provider', 'model', 'route', 'day'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
 export type UsageRow = { key: string; turns: number; local_turns: number; errors: number; input_tokens: number; cached_input_tokens: number;
   output_tokens: number; cost_usd: number; avg_latency_ms: number };
 
-/** Sums traces in [from, to) grouped by provider, model, route or UTC day (turns this process is still saving included). */
+/** Sums finished turns' traces in [from, to) grouped by provider, model, route or UTC day (turns in progress left out). */
 export async function usageReport(db: Queryable, from: Date, to: Date, groupBy: UsageGroup): Promise<UsageRow[]> {
-  await pendingTurnSaves(db).allSettled();
   const keyExpr = {
     provider: `COALESCE(provider, CASE WHEN local THEN 'local' ELSE 'none' END)`,
     model: `COALESCE(model, CASE WHEN local THEN 'zantara-local' ELSE 'none' END)`,
@@ -110,7 +135,7 @@ export async function usageReport(db: Queryable, from: Date, to: Date, groupBy: 
        COALESCE(sum(input_tokens), 0)::bigint AS input_tokens, COALESCE(sum(cached_input_tokens), 0)::bigint AS cached_input_tokens,
        COALESCE(sum(output_tokens), 0)::bigint AS output_tokens, COALESCE(sum(cost_usd), 0)::double precision AS cost_usd,
        COALESCE(avg(latency_ms), 0)::double precision AS avg_latency_ms
-     FROM turn_traces WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 1`,
+     FROM turn_traces WHERE created_at >= $1 AND created_at < $2 AND outcome <> 'pending' GROUP BY 1 ORDER BY 1`,
     [from.toISOString(), to.toISOString()]);
   return rows.map((r) => ({
     key: String(r.key), turns: Number(r.turns), local_turns: Number(r.local_turns), errors: Number(r.errors),
