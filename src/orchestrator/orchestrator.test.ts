@@ -208,7 +208,7 @@ describe('agent loop over the OpenAI wire format', () => {
 });
 
 describe('provider chain', () => {
-  for (const [label, reply] of [['429', { status: 429 }], ['500', { status: 500 }], ['timeout', { text: 'too late', delayMs: 600_000 }]] as const) {
+  for (const [label, reply] of [['429', { status: 429 }], ['500', { status: 500 }], ['timeout', { text: 'too late', fault: { kind: 'hang_before_first_token' } }]] as const) {
     test(`falls back to the next provider on ${label} and records the attempt`, async () => {
       const { rt, chat } = await setup({ ...baseConfig, providers: { llama: { timeouts: { first_token_ms: 200 } } } });
       try {

@@ -10,6 +10,7 @@ import { fixedClock } from '../runtime/clock.ts';
 import { createTestPglite, type TestStore } from '../store/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer, type ScriptedReply } from '../testing/fake-model-servers/fake-model-server.ts';
 import { createOrchestratorTestRuntime } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
+import { createTestRuntime } from '../testing/test-runtime.ts';
 import type { ChatTurnResult } from './chat-types.ts';
 import type { OrchestratorConfigFile } from './config.ts';
 
@@ -183,6 +184,19 @@ describe('circuit breaking that recovers', () => {
       assert.equal(primary.requests.length, 2);
       const ready = await (await rt.request('/ready')).json() as { orchestrator: { circuits: Record<string, string> } };
       assert.deepEqual(ready.orchestrator.circuits, { llama: 'open' });
+    } finally { await rt.close(); }
+  });
+});
+
+describe('a broken orchestrator config', () => {
+  test('/ready says so (503) instead of ready; the first chat would have been a 500', async () => {
+    const rt = await createTestRuntime({ store, env: { GROQ_API_KEY: '', ZANTARA_CONFIG: '/nonexistent/zantara.config.yaml' } });
+    try {
+      const res = await rt.request('/ready');
+      assert.equal(res.status, 503);
+      const body = await res.json() as { error: string; message: string };
+      assert.equal(body.error, 'not_ready');
+      assert.match(body.message, /orchestrator config is broken: ZANTARA_CONFIG points to \/nonexistent\/zantara.config.yaml, which does not exist/);
     } finally { await rt.close(); }
   });
 });

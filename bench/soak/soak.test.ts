@@ -1,0 +1,12 @@
+// The short soak inside `npm test`: every fault mode, two SIGKILL-and-restart cycles, a few hundred turns.
+// Latency and memory are reported by `npm run soak` only (a short, busy run says nothing about either).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { soakProblems } from './soak-checks.ts';
+import { runSoak } from './soak-run.ts';
+
+test('faults, kills and restarts: no failed, lost or duplicated turn, usage equal to what clients saw', { timeout: 600_000 }, async () => {
+  const result = await runSoak({ turns: 200, kills: 2, clients: 4, primaryTimeoutMs: 1000 });
+  assert.deepEqual(soakProblems(result, { memory: false, latency: false }), []);
+  assert.ok(result.answered >= 200 + 2 * 20, `answered ${result.answered}`);
+});
