@@ -77,7 +77,8 @@ function rssMb(pid: number): number {
 }
 
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
+  const probe = env.SOAK_MEMORY_PROBE ? ['--import', new URL('./memory-probe.ts', import.meta.url).pathname] : [];
+  const child = spawn(process.execPath, [...probe, MAIN], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', ...env },
     stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
@@ -123,6 +124,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const env: Record<string, string> = {
     ZANTARA_DATA_DIR: join(dir, 'data'), ZANTARA_ADMIN_KEY: ADMIN_KEY, ZANTARA_CONFIG: join(dir, 'zantara.config.yaml'),
     ZANTARA_RATE_LIMITS: 'ai=100000000/60,read=100000000/60,write=100000000/60',
+    ...(process.env.SOAK_MEMORY_PROBE ? { SOAK_MEMORY_PROBE: process.env.SOAK_MEMORY_PROBE } : {}),
+    ...(process.env.SOAK_DATABASE_URL ? { DATABASE_URL: process.env.SOAK_DATABASE_URL } : {}),
     LLAMA_BASE_URL: primary.baseURL, LLAMA_MODEL: 'soak-llama', GROQ_API_KEY: 'soak', GROQ_BASE_URL: fallback.baseURL, GROQ_MODEL: 'soak-groq',
   };
   const answered: Answered[] = [];
@@ -163,6 +166,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         return 'ok';
       }
       failed.push({ status: res.status, error: `${body.error}: ${body.message ?? ''}`.slice(0, 200) });
+      if (failed.length <= 20) log(`failed turn (${streaming ? 'sse' : 'json'}): ${res.status} ${failed.at(-1)!.error}`);
       return 'ok';
     };
 
