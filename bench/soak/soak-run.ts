@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgliteStore } from '../../src/store/pglite-store.ts';
+import { createPostgresStore } from '../../src/store/postgres-store.ts';
 import { startFakeModelServer, type FakeModelServer, type ScriptedReply } from '../../src/testing/fake-model-servers/fake-model-server.ts';
 import { percentile } from '../bench-stats.ts';
 
@@ -113,6 +114,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   let primaryCount = 0;
   let fallbackCount = 0;
   const t = options.primaryTimeoutMs;
+  // SOAK_DATABASE_URL: the server on PostgreSQL (a schema of its own, dropped at the end) instead of PGlite.
+  const postgres = process.env.SOAK_DATABASE_URL;
   writeFileSync(join(dir, 'zantara.config.yaml'), [
     'routing: { mode: single, chain: [llama, groq] }',
     'providers:',
@@ -125,7 +128,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     ZANTARA_DATA_DIR: join(dir, 'data'), ZANTARA_ADMIN_KEY: ADMIN_KEY, ZANTARA_CONFIG: join(dir, 'zantara.config.yaml'),
     ZANTARA_RATE_LIMITS: 'ai=100000000/60,read=100000000/60,write=100000000/60',
     ...(process.env.SOAK_MEMORY_PROBE ? { SOAK_MEMORY_PROBE: process.env.SOAK_MEMORY_PROBE } : {}),
-    ...(process.env.SOAK_DATABASE_URL ? { DATABASE_URL: process.env.SOAK_DATABASE_URL } : {}),
+    ...(postgres ? { DATABASE_URL: postgres, DATABASE_SCHEMA: `soak_${process.pid}` } : {}),
     LLAMA_BASE_URL: primary.baseURL, LLAMA_MODEL: 'soak-llama', GROQ_API_KEY: 'soak', GROQ_BASE_URL: fallback.baseURL, GROQ_MODEL: 'soak-groq',
   };
   const answered: Answered[] = [];
@@ -220,7 +223,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   }
 
   // Read the store back: every answered turn stored once, complete, with the usage the client saw.
-  const store = await createPgliteStore(env.ZANTARA_DATA_DIR);
+  const store = postgres ? await createPostgresStore({ connectionString: postgres, schema: env.DATABASE_SCHEMA })
+    : await createPgliteStore(env.ZANTARA_DATA_DIR);
   let lost: string[] = [];
   let duplicated: string[] = [];
   let usageStored = 0;
@@ -237,6 +241,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     if (new Set(ids).size !== ids.length) duplicated.push('(a turn id was answered twice)');
     usageStored = rows.reduce((sum, r) => sum + r.tokens, 0);
   } finally {
+    if (postgres) await store.query(`DROP SCHEMA IF EXISTS ${env.DATABASE_SCHEMA} CASCADE`);
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -39,7 +39,7 @@ export type ChatEvent =
   | { type: 'handler'; phase: 'started' | 'finished'; key: string; ok?: boolean; outcome?: string }
   | { type: 'pending_action'; action: PendingAction }
   | { type: 'done'; result: ChatTurnResult }
-  | { type: 'error'; error: string; message: string; retry?: boolean };
+  | { type: 'error'; error: string; message: string };
 
 export type TurnOptions = { onEvent?: (event: ChatEvent) => void; signal?: AbortSignal; requestId?: string };
 

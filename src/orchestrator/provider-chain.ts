@@ -117,7 +117,7 @@ function within<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Pro
 const ignore = () => undefined;
 
 /** An attempt's stream for the caller, or its failure and whether the chain may move on to the next provider. */
-type LinkResult = { result: LanguageModelV4StreamResult } | { error: unknown; fallback: boolean };
+type LinkResult = { result: LanguageModelV4StreamResult } | { error: unknown; fallback: boolean; again?: boolean };
 
 /**
  * The chain as a LanguageModelV4. `links` in order of preference; providers whose breaker is open are skipped unless
@@ -127,7 +127,7 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
   const { breaker } = options;
 
   /** One attempt on one provider: resolves with a stream once the caller may see it, or throws the attempt's failure. */
-  async function tryLink(link: ChainLink, callOptions: LanguageModelV4CallOptions, report: (attempt: Attempt) => void): Promise<LinkResult> {
+  async function tryLink(link: ChainLink, callOptions: LanguageModelV4CallOptions, report: (attempt: Attempt) => void, firstTry: boolean): Promise<LinkResult> {
     const { timeouts } = link;
     const controller = new AbortController();
     const outer = callOptions.abortSignal;
@@ -189,8 +189,11 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
       if (outer?.aborted) { abandon(); return { error, fallback: false }; }
       // Errors before the response (HTTP status, refused connection) keep their own reason; after it, the stream broke.
       const failure = connected ? classifyFailure(error, true) : classifyFailure(error);
-      settleBefore(error, failure);
-      return { error, fallback: failure.fallback };
+      // A connection that fails before any response (often a pooled keep-alive socket the server had just closed) is
+      // tried once more on the same provider before it counts against it.
+      const again = firstTry && !connected && failure.reason === 'connection';
+      settleBefore(error, failure, again);
+      return { error, fallback: failure.fallback, again };
     }
     if (done) {
       settle('ok');
@@ -224,13 +227,14 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
     });
     return { result: { ...result, stream } };
 
-    function settleBefore(error: unknown, failure: { fallback: boolean; reason: string }): void {
+    function settleBefore(error: unknown, failure: { fallback: boolean; reason: string }, again: boolean): void {
       if (settled) return;
       settled = true;
       outer?.removeEventListener('abort', onOuterAbort);
       const attempt: Attempt = { provider: link.provider, model: link.model, outcome: 'failed', latency_ms: Math.round(performance.now() - started),
         reason: failure.reason, error: describe(error) };
-      if (failure.fallback) breaker.recordFailure(link.provider);
+      if (again) { /* not counted yet: the same call tries this provider once more */ }
+      else if (failure.fallback) breaker.recordFailure(link.provider);
       else breaker.release(link.provider);
       report(attempt);
     }
@@ -247,7 +251,8 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
         report({ provider: link.provider, model: link.model, outcome: 'skipped_cooldown', latency_ms: 0, reason: 'cooldown' });
         continue;
       }
-      const outcome = await tryLink(link, callOptions, report);
+      let outcome = await tryLink(link, callOptions, report, true);
+      if ('again' in outcome && outcome.again && !callOptions.abortSignal?.aborted) outcome = await tryLink(link, callOptions, report, false);
       if ('result' in outcome || !outcome.fallback) {
         // Providers admitted for this call but not reached give their probe back.
         for (const [j, later] of links.entries()) if (j > i && admitted[j]) breaker.release(later.provider);

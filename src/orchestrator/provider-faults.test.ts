@@ -36,9 +36,11 @@ beforeEach(async () => {
 
 const GENEROUS = 60_000;
 const SHORT = 250;
+// A stall is a silence between parts already on their way: a little longer, so a busy event loop is not one.
+const STALL = 1000;
 const config: OrchestratorConfigFile = {
   routing: { mode: 'single', chain: ['llama', 'openrouter'] },
-  providers: { llama: { timeouts: { connect_ms: SHORT, first_token_ms: SHORT, stall_ms: SHORT } } },
+  providers: { llama: { timeouts: { stall_ms: STALL } } },
   agent: { connect_timeout_ms: GENEROUS, first_token_timeout_ms: GENEROUS, stall_timeout_ms: GENEROUS, stream_hold_back_chars: 24 },
   cooldown: { failures: 1, seconds: 60 },
   prices: { 'fake-llama': { input: 1, output: 2 }, 'fake-router': { input: 3, output: 6 } },
@@ -73,31 +75,33 @@ async function setup(clock = fixedClock('2026-11-22T02:00:00Z'), file = config) 
 }
 
 describe('a JSON caller falls back on every fault before the answer is complete', () => {
-  const faults: Array<[string, ScriptedReply, string]> = [
-    ['a reset connection', { reset: true }, 'connection'],
-    ['a hang before the headers', { text: 'never', delayMs: 600_000 }, 'connect_timeout'],
-    ['a hang before the first token', { text: 'never', fault: { kind: 'hang_before_first_token' } }, 'first_token_timeout'],
-    ['a drop after three tokens', { text: LONG, fault: { kind: 'drop_after', chunks: 3 } }, 'stream_dropped'],
-    ['a stall after three tokens', { text: LONG, fault: { kind: 'stall_after', chunks: 3 } }, 'stall_timeout'],
+  // Only the timeout a fault should trip is short; the others stay generous.
+  const faults: Array<[string, ScriptedReply, string, Record<string, number>]> = [
+    ['a reset connection (tried once more first)', { reset: true }, 'connection', {}],
+    ['a hang before the headers', { text: 'never', delayMs: 600_000 }, 'connect_timeout', { connect_ms: SHORT }],
+    ['a hang before the first token', { text: 'never', fault: { kind: 'hang_before_first_token' } }, 'first_token_timeout', { first_token_ms: SHORT }],
+    ['a drop after three tokens', { text: LONG, fault: { kind: 'drop_after', chunks: 3 } }, 'stream_dropped', {}],
+    ['a stall after three tokens', { text: LONG, fault: { kind: 'stall_after', chunks: 3 } }, 'stall_timeout', { stall_ms: STALL }],
   ];
-  for (const [label, reply, reason] of faults) {
+  for (const [label, reply, reason, timeouts] of faults) {
     test(label, async () => {
-      const { rt, json, attempts, metrics } = await setup();
+      const { rt, json, attempts, metrics } = await setup(undefined, { ...config, providers: { llama: { timeouts } } });
       try {
-        primary.enqueue(reply);
+        const reset = 'reset' in reply;
+        primary.enqueue(reply, ...(reset ? [reply] : []));
         backup.enqueue({ text: BACKUP });
         const { status, body } = await json('Hello');
         assert.equal(status, 200);
         assert.equal(body.response, BACKUP);
         assert.equal(body.provider, 'openrouter');
-        assert.deepEqual(await attempts(body.turn_id), [['llama', 'failed', reason], ['openrouter', 'ok', null]]);
-        assert.match(await metrics(), new RegExp(`zantara_provider_attempts_total\\{provider="llama",outcome="failed",reason="${reason}"\\} 1`));
+        assert.deepEqual(await attempts(body.turn_id), [...(reset ? [['llama', 'failed', reason]] : []), ['llama', 'failed', reason], ['openrouter', 'ok', null]]);
+        assert.match(await metrics(), new RegExp(`zantara_provider_attempts_total\\{provider="llama",outcome="failed",reason="${reason}"\\} ${reset ? 2 : 1}`));
         // The failure counts for the breaker: the next turn skips the primary.
         backup.enqueue({ text: 'second' });
         const second = await json('Again');
         assert.equal(second.body.provider, 'openrouter');
         assert.deepEqual((await attempts(second.body.turn_id))[0], ['llama', 'skipped_cooldown', 'cooldown']);
-        assert.equal(primary.requests.length, 1);
+        assert.equal(primary.requests.length, reset ? 2 : 1);
       } finally { await rt.close(); }
     });
   }
@@ -141,6 +145,18 @@ describe('a streaming caller', () => {
       } finally { await rt.close(); }
     });
   }
+});
+
+test('a connection reset once is tried again on the same provider, and does not count against it', async () => {
+  const { rt, json, attempts } = await setup();
+  try {
+    primary.enqueue({ reset: true }, { text: 'primary after all' });
+    const { body } = await json('Hello');
+    assert.equal(body.provider, 'llama');
+    assert.deepEqual(await attempts(body.turn_id), [['llama', 'failed', 'connection'], ['llama', 'ok', null]]);
+    const ready = await (await rt.request('/ready')).json() as { orchestrator: { circuits: Record<string, string> } };
+    assert.deepEqual(ready.orchestrator.circuits, {});
+  } finally { await rt.close(); }
 });
 
 describe('circuit breaking that recovers', () => {
