@@ -1,8 +1,8 @@
 /**
- * One chat turn: conversation → local tier → route → prompt → tools → the turn made durable (user message and a
- * pending trace) → provider chain and agent loop (tool selection, model, parallel handler calls, approvals) → the
- * answer stored with its trace → returned. A caller is only ever given an answer that is stored. The local tier and
- * tool selection are injectable (tests, benchmarks); everything else comes from the config file and the environment.
+ * One chat turn: conversation → local tier → route → prompt → tools → provider chain and agent loop (model, parallel
+ * handler calls, approvals) → the turn (question, answer, trace) stored in one statement → returned. A caller is only
+ * ever given an answer that is stored. The local tier and tool selection are injectable (tests, benchmarks);
+ * everything else comes from the config file and the environment.
  */
 import { randomUUID } from 'node:crypto';
 import { generateText, wrapLanguageModel } from 'ai';
@@ -31,7 +31,7 @@ import { turnError, turnNotSaved } from './turn-error.ts';
 import { turnHooks as defaultTurnHooks, type Source, type TurnHook } from './turn-hooks.ts';
 import { buildTurnPrompt, type TurnPrompt } from './turn-prompt.ts';
 import { offerTurnTools, type TurnTools } from './turn-tools.ts';
-import { completeTurn, costUsd, priceFor, saveTurn, type TurnMessage, type TurnTrace } from './turn-traces.ts';
+import { costUsd, priceFor, saveTurn, type TurnMessage, type TurnTrace } from './turn-traces.ts';
 
 /** What a turn streams to its caller (SSE, CLI). */
 export type ChatEvent =
@@ -202,13 +202,9 @@ export class Orchestrator {
       requestId: turn.requestId, turnId: turn.id, conversationId: turn.conversation.id, signal: options.signal,
       onHandler: (e) => turn.emit({ type: 'handler', ...e }), onPending: (action) => turn.emit({ type: 'pending_action', action }) });
     turn.trace.tools_offered = [...tools.offered];
-    // 5. The question is stored before the model is called: a crash from here on leaves the turn `pending`, not gone.
-    turn.trace.outcome = 'pending';
-    await saveTurn(this.#runtime.store, { conversationId: turn.conversation.id, principalId: principal.id, at: this.#runtime.clock.now(),
-      messages: [{ role: 'user', content: turn.message, parts: { turn_id: turn.id } }], trace: turn.trace, newConversation: turn.newConversation });
-    // 6. The agent loop on the route's chain; 7. the answer stored with its trace, then returned.
+    // 5. The agent loop on the route's chain; 6. the turn stored, then returned.
     const answer = await this.#answerWithModel(turn, decision, prompt, tools, verdict.language, options);
-    return this.#complete(turn, answer);
+    return this.#saveWhole(turn, answer);
   }
 
   async #openTurn(principal: Principal, request: ChatTurnRequest, options: TurnOptions): Promise<Turn> {
@@ -289,7 +285,8 @@ export class Orchestrator {
       // The detail (provider, status, cause) is kept here; the caller gets a plain message (turn-error.ts).
       trace.error = String((error as Error)?.message ?? error).slice(0, 500);
       trace.latency_ms = Math.round(performance.now() - turn.started);
-      await completeTurn(runtime.store, { conversationId: turn.conversation.id, principalId: turn.principal.id, at: runtime.clock.now(), messages: [], trace })
+      await saveTurn(runtime.store, { conversationId: turn.conversation.id, principalId: turn.principal.id, at: runtime.clock.now(),
+        messages: [{ role: 'user', content: turn.message, parts: { turn_id: turn.id } }], trace, newConversation: turn.newConversation })
         .catch((e: unknown) => { this.#metrics.saveFailed(); runtime.logger.error({ err: e, turn_id: turn.id }, 'turn save failed'); });
       this.#metrics.turn(trace);
       throw turnError(error);
@@ -314,26 +311,13 @@ export class Orchestrator {
       pending: tools.pending, handlersUsed, toolRecords };
   }
 
-  /** A turn without a model call (local tier, no provider): its question, answer and trace in one statement. */
+  /** A turn's question, tool messages, answer and trace (and a new conversation's row) in one statement. */
   async #saveWhole(turn: Turn, answer: Answer): Promise<ChatTurnResult> {
     turn.trace.latency_ms = Math.round(performance.now() - turn.started);
     const messages: TurnMessage[] = [{ role: 'user', content: turn.message, parts: { turn_id: turn.id } }, ...answerMessages(turn, answer)];
     try {
       await saveTurn(this.#runtime.store, { conversationId: turn.conversation.id, principalId: turn.principal.id, at: this.#runtime.clock.now(), messages,
         trace: turn.trace, newConversation: turn.newConversation });
-    } catch (error) {
-      throw this.#notSaved(turn, error);
-    }
-    return this.#answered(turn, answer);
-  }
-
-  /** A model turn's answer and final trace, in one statement, before the caller gets them. */
-  async #complete(turn: Turn, answer: Answer): Promise<ChatTurnResult> {
-    turn.trace.outcome = 'ok';
-    turn.trace.latency_ms = Math.round(performance.now() - turn.started);
-    try {
-      await completeTurn(this.#runtime.store, { conversationId: turn.conversation.id, principalId: turn.principal.id, at: this.#runtime.clock.now(),
-        messages: answerMessages(turn, answer), trace: turn.trace });
     } catch (error) {
       throw this.#notSaved(turn, error);
     }

@@ -26,8 +26,7 @@ export type TurnTrace = {
   latency_ms: number;
   handlers: HandlerTrace[];
   tools_offered: string[];
-  /** `pending` from the moment the model is called until the turn is finished (or forever, if the process died). */
-  outcome: 'ok' | 'error' | 'pending';
+  outcome: 'ok' | 'error';
   error?: string;
   message_text: string;
 };
@@ -61,8 +60,7 @@ export type TurnMessage = { role: 'user' | 'assistant' | 'tool'; content: string
 
 /**
  * Saves a turn in one statement (so one transaction): a new conversation's row, its messages (in order), the
- * conversation's `updated_at`, and its trace. A model turn saves its user message and a `pending` trace this way
- * before the model is called, then `completeTurn` adds the answer; a local turn is saved whole, before it is returned.
+ * conversation's `updated_at`, and its trace. The orchestrator runs it before the answer is returned to its caller.
  */
 export async function saveTurn(db: Queryable, input: { conversationId: string; principalId: string; at: Date; messages: TurnMessage[]; trace: TurnTrace;
   /** A conversation started by this turn: inserted in the same statement. */
@@ -90,38 +88,13 @@ export async function saveTurn(db: Queryable, input: { conversationId: string; p
       input.newConversation?.channel ?? null, input.newConversation?.title ?? null, ...traceValues(input.trace)]);
 }
 
-/**
- * Finishes a turn begun with `saveTurn` (a `pending` trace): its tool and assistant messages, the conversation's
- * `updated_at` and the final trace, in one statement, before the answer is returned to its caller.
- */
-export async function completeTurn(db: Queryable, input: { conversationId: string; principalId: string; at: Date; messages: TurnMessage[];
-  trace: TurnTrace }): Promise<void> {
-  const base = 4;
-  const assignments = TRACE_COLUMNS.slice(1).map((column, i) => `${column} = $${base + 2 + i}`).join(', ');
-  const { rows } = await db.query<{ traces: number }>(
-    `WITH saved_messages AS (
-       INSERT INTO conversation_messages (conversation_id, principal_id, role, content, parts, created_at)
-       SELECT $1::uuid, $2::uuid, e.m->>'role', e.m->>'content', NULLIF(e.m->'parts', 'null'::jsonb), $3::timestamptz
-       FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS e(m, n) ORDER BY e.n
-       RETURNING id
-     ), touched AS (
-       UPDATE conversations SET updated_at = $3::timestamptz WHERE id = $1::uuid RETURNING id
-     ), trace AS (
-       UPDATE turn_traces SET ${assignments} WHERE id = $${base + 1} RETURNING id
-     )
-     SELECT (SELECT count(*) FROM saved_messages)::int AS messages, (SELECT count(*) FROM trace)::int AS traces`,
-    [input.conversationId, input.principalId, input.at.toISOString(),
-      JSON.stringify(input.messages.map((m) => ({ role: m.role, content: m.content, parts: m.parts ?? null }))), ...traceValues(input.trace)]);
-  if (Number(rows[0]?.traces) !== 1) throw new Error(`turn ${input.trace.id} has no pending trace to complete`);
-}
-
 export const USAGE_GROUPS = ['provider', 'model', 'route', 'day'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
 export type UsageRow = { key: string; turns: number; local_turns: number; errors: number; input_tokens: number; cached_input_tokens: number;
   output_tokens: number; cost_usd: number; avg_latency_ms: number };
 
-/** Sums finished turns' traces in [from, to) grouped by provider, model, route or UTC day (turns in progress left out). */
+/** Sums traces in [from, to) grouped by provider, model, route or UTC day. */
 export async function usageReport(db: Queryable, from: Date, to: Date, groupBy: UsageGroup): Promise<UsageRow[]> {
   const keyExpr = {
     provider: `COALESCE(provider, CASE WHEN local THEN 'local' ELSE 'none' END)`,
@@ -135,7 +108,7 @@ export async function usageReport(db: Queryable, from: Date, to: Date, groupBy: 
        COALESCE(sum(input_tokens), 0)::bigint AS input_tokens, COALESCE(sum(cached_input_tokens), 0)::bigint AS cached_input_tokens,
        COALESCE(sum(output_tokens), 0)::bigint AS output_tokens, COALESCE(sum(cost_usd), 0)::double precision AS cost_usd,
        COALESCE(avg(latency_ms), 0)::double precision AS avg_latency_ms
-     FROM turn_traces WHERE created_at >= $1 AND created_at < $2 AND outcome <> 'pending' GROUP BY 1 ORDER BY 1`,
+     FROM turn_traces WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 1`,
     [from.toISOString(), to.toISOString()]);
   return rows.map((r) => ({
     key: String(r.key), turns: Number(r.turns), local_turns: Number(r.local_turns), errors: Number(r.errors),
