@@ -52,7 +52,9 @@ export type SoakResult = {
   wallSeconds: number;
 };
 
-const MAIN = new URL('../../src/main.ts', import.meta.url).pathname;
+// SOAK_MAIN: another tree's entry point (a side-by-side run against an older version; with SOAK_LEGACY_CONFIG=1 its
+// config file has only the settings that version knows).
+const MAIN = process.env.SOAK_MAIN ?? new URL('../../src/main.ts', import.meta.url).pathname;
 const ADMIN_KEY = `zt_soak_${'s'.repeat(40)}`;
 const ANSWER = 'Here is a plain answer from the model about your Bali question, long enough to stream in several chunks.';
 
@@ -106,7 +108,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const primary = await startFakeModelServer('openai');
   const fallback = await startFakeModelServer('openai');
   let cycle = 0;
-  primary.setDefault(() => PRIMARY_CYCLE[cycle++ % PRIMARY_CYCLE.length]);
+  // SOAK_FAULTS=0: a healthy primary (memory and throughput without faults).
+  const faults = process.env.SOAK_FAULTS !== '0';
+  primary.setDefault(() => faults ? PRIMARY_CYCLE[cycle++ % PRIMARY_CYCLE.length] : { text: ANSWER });
   fallback.setDefault({ text: ANSWER });
   // The fakes keep every request; a long soak only needs their count.
   const forget = setInterval(() => { primaryCount += primary.requests.length; primary.requests.length = 0;
@@ -118,9 +122,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const postgres = process.env.SOAK_DATABASE_URL;
   writeFileSync(join(dir, 'zantara.config.yaml'), [
     'routing: { mode: single, chain: [llama, groq] }',
-    'providers:',
-    `  llama: { timeouts: { connect_ms: ${t}, first_token_ms: ${t}, stall_ms: ${t} } }`,
-    'agent: { connect_timeout_ms: 30000, first_token_timeout_ms: 30000, stall_timeout_ms: 30000, stream_hold_back_chars: 24 }',
+    ...(process.env.SOAK_LEGACY_CONFIG === '1' ? [`agent: { first_token_timeout_ms: ${t} }`] : [
+      'providers:',
+      `  llama: { timeouts: { connect_ms: ${t}, first_token_ms: ${t}, stall_ms: ${t} } }`,
+      'agent: { connect_timeout_ms: 30000, first_token_timeout_ms: 30000, stall_timeout_ms: 30000, stream_hold_back_chars: 24 }',
+    ]),
     'cooldown: { failures: 3, seconds: 2 }',
     'conversation: { summarize: false }',
   ].join('\n'));

@@ -1,7 +1,8 @@
 /**
  * `npm run soak`: the fault soak (see soak-run.ts), bounded to a few minutes. Options (env): SOAK_TURNS (default
- * 6000 turns in the memory phase), SOAK_KILLS (3), SOAK_CLIENTS (8), SOAK_PRIMARY_TIMEOUT_MS (1000). Prints the
- * figures as JSON and exits non-zero when an assertion of the soak fails.
+ * 6000 turns in the memory phase), SOAK_KILLS (3), SOAK_CLIENTS (8), SOAK_PRIMARY_TIMEOUT_MS (1000), SOAK_FAULTS=0
+ * (a healthy primary), SOAK_DATABASE_URL (PostgreSQL), SOAK_MEMORY_PROBE (a file for the server's memory figures).
+ * Prints the figures as JSON and exits non-zero when an assertion of the soak fails.
  */
 import { cpus } from 'node:os';
 import { runSoak } from './soak-run.ts';

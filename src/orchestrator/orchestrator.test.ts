@@ -4,7 +4,7 @@ import { fixedClock } from '../runtime/clock.ts';
 import { eventBusService } from '../realtime/event-bus.ts';
 import { createTestPglite, type TestStore } from '../store/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer } from '../testing/fake-model-servers/fake-model-server.ts';
-import { createOrchestratorTestRuntime, settled } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
+import { createOrchestratorTestRuntime } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
 import type { OrchestratorConfigFile } from './config.ts';
 import type { ChatTurnResult } from './chat-types.ts';
 
@@ -92,7 +92,6 @@ describe('agent loop over the OpenAI wire format', () => {
       assert.match(String(system?.content), /ZANTARA/);
       assert.match(String(system?.content), /22 November 2026/);
 
-      await settled(rt); // the turn is stored just after its answer
       const trace = (await rt.store.query('SELECT * FROM turn_traces WHERE id = $1', [body.turn_id])).rows[0] as Record<string, unknown>;
       assert.equal(trace.route, 'single');
       assert.equal(trace.provider, 'llama');
@@ -219,7 +218,6 @@ describe('provider chain', () => {
         assert.equal(body.response, 'Answer from the backup.');
         assert.equal(body.provider, 'openrouter');
         assert.equal(body.model, 'fake-router');
-        await settled(rt); // the turn is stored just after its answer
         const trace = (await rt.store.query('SELECT attempts FROM turn_traces WHERE id = $1', [body.turn_id])).rows[0] as { attempts: Array<Record<string, unknown>> };
         assert.deepEqual(trace.attempts.map((a) => [a.provider, a.outcome, a.reason ?? null]),
           [['llama', 'failed', label === 'timeout' ? 'first_token_timeout' : `http_${label}`], ['openrouter', 'ok', null]]);
@@ -241,7 +239,6 @@ describe('provider chain', () => {
       const second = await chat({ message: 'second' });
       assert.equal(second.body.provider, 'openrouter');
       assert.equal(primary.requests.length, before, 'the cooled-down provider received no request');
-      await settled(rt); // the turn is stored just after its answer
       const trace = (await rt.store.query('SELECT attempts FROM turn_traces WHERE id = $1', [second.body.turn_id])).rows[0] as { attempts: Array<Record<string, unknown>> };
       assert.equal(trace.attempts[0].outcome, 'skipped_cooldown');
       clock.advance(61_000);
@@ -260,7 +257,6 @@ describe('provider chain', () => {
       const { status, body } = await chat({ message: 'Hello' });
       assert.equal(status, 503);
       assert.equal(body.error, 'model_unavailable');
-      await settled(rt); // the turn is stored just after its answer
       const traces = (await rt.store.query(`SELECT outcome FROM turn_traces`)).rows;
       assert.deepEqual(traces.map((t) => t.outcome), ['error']);
     } finally { await rt.close(); }
@@ -414,7 +410,6 @@ describe('conversations', () => {
       assert.equal(second.body.conversation_id, first.body.conversation_id);
       const sent = messagesOf(primary, 1).map((m) => [m.role, m.content]).filter(([role]) => role !== 'system');
       assert.deepEqual(sent, [['user', 'My name is Ana'], ['assistant', 'Nice to meet you, Ana.'], ['user', 'What is my name?']]);
-      await settled(rt); // the turn is stored just after its answer
       const stored = await rt.store.query(`SELECT role FROM conversation_messages WHERE conversation_id = $1 ORDER BY id`, [first.body.conversation_id]);
       assert.deepEqual(stored.rows.map((r) => r.role), ['user', 'assistant', 'user', 'assistant']);
     } finally { await rt.close(); }
@@ -458,7 +453,6 @@ describe('conversations', () => {
       const { status, body } = await chat({ message: 'widget?' });
       assert.equal(status, 200);
       assert.equal(body.response, 'Figure: FIGURE-WIDGET.');
-      await settled(rt); // the turn is stored just after its answer
       const rows = (await rt.store.query(`SELECT role, content, parts FROM conversation_messages WHERE conversation_id = $1 ORDER BY id`, [body.conversation_id])).rows as
         Array<{ role: string; content: string; parts: { key?: string; input?: unknown; error?: string } }>;
       assert.deepEqual(rows.map((r) => r.role), ['user', 'tool', 'tool', 'assistant']);
