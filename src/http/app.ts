@@ -15,14 +15,16 @@ import { systemRoutes } from './routes/system.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { eventRoutes } from './routes/events.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { webRoutes } from '../web/web-routes.ts';
 
 export { MAX_BODY_BYTES } from './request-body.ts';
 
 /** A group of routes; each entry point module adds its own. */
 export type RouteModule = (app: Hono<AppEnv>, runtime: Runtime) => void;
 
-/** Route modules in the order they are mounted. Add new entry points here. */
-const routeModules: RouteModule[] = [systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes, usageRoutes, webhookRoutes];
+/** Route modules in the order they are mounted. Add new entry points here. The web app comes first: its
+ * middleware turns a browser session cookie into the request's principal. */
+const routeModules: RouteModule[] = [webRoutes, systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes, usageRoutes, webhookRoutes];
 
 /**
  * The HTTP API. Every response that is an error uses the one envelope; unknown routes are 404 `not_found`;
