@@ -6,8 +6,8 @@
  * in-memory PGlite, compared in the same run — alternating, so drift hits both — with a bare AI SDK `generateText`
  * given ALL the principal's tools whose `execute` calls the same handler through the same registry.
  * Overhead = turn time − bare time, per interleaved pair. The turn's time is what its caller waits for (`runChatTurn`
- * resolving with the answer); the work the turn does after answering (after-turn hooks; the turn itself is stored before it answers) is
- * waited for between the turn and the bare call — outside both timings, so it does not slow the bare call — and
+ * resolving with the answer; the turn is stored before it answers); the work the turn does after answering (after-turn
+ * hooks) is waited for between the turn and the bare call — outside both timings, so it does not slow the bare call — and
  * reported on its own row. The main pairs call the turn as a JSON caller does (no onEvent); a second set of pairs
  * calls it as a streaming caller does (onEvent: every text delta is delivered as it arrives). Options (env): BENCH_ITERATIONS (default 400), BENCH_WARMUP (100),
  * BENCH_STORE=postgres to run the same turn on PostgreSQL (TEST_DATABASE_URL, a schema of its own) instead of PGlite;
