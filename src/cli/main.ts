@@ -8,9 +8,10 @@ import { kbIngestCommands } from './commands/kb-ingest.ts';
 import { kbRemoveCommands } from './commands/kb-remove.ts';
 import { kbImportKbli } from './commands/kb-import-kbli.ts';
 import { eventsCommand } from './commands/events.ts';
+import { mcpCommand } from './commands/mcp.ts';
 
 /** All commands, in the order `zantara help` lists them. Add new commands here. */
-const commands: Command[] = [...keysCommands, chatCommand, evalToolsCommand, ...kbIngestCommands, ...kbRemoveCommands, kbImportKbli, eventsCommand];
+const commands: Command[] = [...keysCommands, chatCommand, evalToolsCommand, ...kbIngestCommands, ...kbRemoveCommands, kbImportKbli, eventsCommand, mcpCommand];
 
 export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   const match = commands

@@ -16,6 +16,10 @@ import { openApiRoutes } from './routes/openapi.ts';
 import { eventRoutes } from './routes/events.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { webRoutes } from '../web/web-routes.ts';
+import { openAiRoutes } from './routes/openai-compatible.ts';
+import { mcpRoutes } from './routes/mcp.ts';
+import { apiReferenceRoutes } from './routes/openapi-reference.ts';
+import { corsMiddleware } from './cors.ts';
 
 export { MAX_BODY_BYTES } from './request-body.ts';
 
@@ -24,7 +28,8 @@ export type RouteModule = (app: Hono<AppEnv>, runtime: Runtime) => void;
 
 /** Route modules in the order they are mounted. Add new entry points here. The web app comes first: its
  * middleware turns a browser session cookie into the request's principal. */
-const routeModules: RouteModule[] = [webRoutes, systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes, usageRoutes, webhookRoutes];
+const routeModules: RouteModule[] = [webRoutes, systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes, usageRoutes,
+  webhookRoutes, openAiRoutes, mcpRoutes, apiReferenceRoutes];
 
 /**
  * The HTTP API. Every response that is an error uses the one envelope; unknown routes are 404 `not_found`;
@@ -57,6 +62,8 @@ export function createApp(runtime: Runtime): Hono<AppEnv> {
       principal: c.get('principal')?.id });
   });
 
+  const cors = corsMiddleware(runtime.env);
+  if (cors) app.use(cors);
   for (const mount of routeModules) mount(app, runtime);
 
   app.notFound((c) => c.json({ ok: false, error: 'not_found', message: `No route ${c.req.method} ${c.req.path}.`, request_id: c.get('requestId') }, 404));

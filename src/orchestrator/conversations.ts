@@ -2,7 +2,7 @@
  * Conversations and their messages, per principal. A principal can only read or continue its own
  * conversations: someone else's id is answered exactly like an unknown one (404), so ids leak nothing.
  * The model sees a window of recent messages within a token budget plus a rolling summary of older ones.
- * A turn's messages are stored before its answer is returned (see `saveTurn` / `completeTurn` in turn-traces.ts).
+ * A turn's messages are stored before its answer is returned (see `saveTurn` in turn-traces.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
@@ -56,6 +56,21 @@ export class Conversations {
       [id, principal.id])).rows : [];
     if (!rows[0]) throw notFound('conversation_not_found', `No conversation ${id}.`, { conversation_id: id });
     return rows[0];
+  }
+
+  /**
+   * What the local tier reads a follow-up against: the conversation's last user messages (oldest first) and the
+   * language the user asked to be answered in (memory fact `language`), when there is one.
+   */
+  async localContext(conversation: Conversation, principalId: string, last = 4): Promise<{ history: string[]; language?: 'en' | 'it' | 'id' }> {
+    const { rows } = await this.#db.query<{ content: string }>(
+      `SELECT content FROM conversation_messages WHERE conversation_id = $1 AND role = 'user' ORDER BY id DESC LIMIT $2`,
+      [conversation.id, last]);
+    const stored = await this.#db.query<{ language: string | null }>(
+      `SELECT data->>'language' AS language FROM memory_facts WHERE principal_id = $1 AND key = 'language' LIMIT 1`, [principalId])
+      .then((r) => r.rows[0]?.language ?? null, () => null);
+    const language = stored === 'en' || stored === 'it' || stored === 'id' ? stored : undefined;
+    return { history: rows.map((r) => r.content).reverse(), ...(language ? { language } : {}) };
   }
 
   /**

@@ -21,7 +21,7 @@ import { loadOrchestratorConfig, QUERY_CLASSES, timeoutsFor, type OrchestratorCo
 import { SUMMARY_BATCH, summarizeConversation } from './conversation-summary.ts';
 import { Conversations, type Conversation } from './conversations.ts';
 import type { Language } from './language.ts';
-import { noModelMessage as defaultNoModelMessage, tryLocalAnswer as defaultTryLocalAnswer, type LocalVerdict } from './local-tier/local-tier.ts';
+import { findingsSection, noModelMessage as defaultNoModelMessage, tryLocalAnswer as defaultTryLocalAnswer, type LocalVerdict } from './local-tier/local-tier.ts';
 import { createOrchestratorMetrics, type OrchestratorMetrics } from './orchestrator-metrics.ts';
 import { personaPrompt } from './persona.ts';
 import { createChainModel, type Attempt, type ChainLink } from './provider-chain.ts';
@@ -174,7 +174,7 @@ export class Orchestrator {
   async runTurn(principal: Principal, request: ChatTurnRequest, options: TurnOptions = {}): Promise<ChatTurnResult> {
     const turn = await this.#openTurn(principal, request, options);
     // 1. The local tier: zero model calls when it is confident.
-    const verdict = await this.#localVerdict(principal, turn.message);
+    const verdict = await this.#localVerdict(turn);
     if (verdict.status === 'answered') {
       turn.trace.local = true;
       turn.trace.handlers = verdict.handlers_used.map((key) => ({ key, duration_ms: 0, outcome: 'ok' as const }));
@@ -196,7 +196,9 @@ export class Orchestrator {
     // 3. The prompt and 4. the tools.
     const prompt = await buildTurnPrompt({ runtime: this.#runtime, principal, hooks: this.#options.hooks ?? defaultTurnHooks,
       conversations: new Conversations(this.#runtime.store, () => this.#runtime.clock.now()), conversation: turn.conversation, message: turn.message,
-      language: verdict.language, historyBudget: this.config.conversation.history_token_budget });
+      language: verdict.language, historyBudget: this.config.conversation.history_token_budget,
+      // What the local tier found before handing over, so the model starts from the same facts (quoted data).
+      findings: verdict.status === 'escalate' && verdict.findings ? findingsSection(verdict.findings) : undefined });
     turn.overflowBefore = prompt.overflowBefore;
     const tools = offerTurnTools({ runtime: this.#runtime, principal, config: this.config, selectTools: this.selectTools, message: turn.message,
       requestId: turn.requestId, turnId: turn.id, conversationId: turn.conversation.id, signal: options.signal,
@@ -234,9 +236,12 @@ export class Orchestrator {
     };
   }
 
-  async #localVerdict(principal: Principal, message: string): Promise<LocalVerdict> {
+  async #localVerdict(turn: Turn): Promise<LocalVerdict> {
     try {
-      return await (this.#options.tryLocalAnswer ?? defaultTryLocalAnswer)(this.#runtime, principal, message);
+      // A follow-up ("and for 2 years?") is read against this conversation's earlier messages and the stored language.
+      const localContext = turn.conversation.created ? {}
+        : await new Conversations(this.#runtime.store, () => this.#runtime.clock.now()).localContext(turn.conversation, turn.principal.id);
+      return await (this.#options.tryLocalAnswer ?? defaultTryLocalAnswer)(this.#runtime, turn.principal, turn.message, localContext);
     } catch (error) {
       // A broken local tier must not take the chat down: the model route answers instead.
       this.#runtime.logger.error({ err: error }, 'local tier failed');

@@ -11,7 +11,9 @@ import type { Source, TurnHook } from './turn-hooks.ts';
 export type TurnPrompt = { sections: string[]; sources: Source[]; messages: ModelMessage[]; overflowBefore: number };
 
 export async function buildTurnPrompt(input: { runtime: Runtime; principal: Principal; hooks: TurnHook[]; conversations: Conversations;
-  conversation: Conversation & { created: boolean }; message: string; language: string; historyBudget: number }): Promise<TurnPrompt> {
+  conversation: Conversation & { created: boolean }; message: string; language: string; historyBudget: number;
+  /** The local tier's findings, as a prompt section, when it handed over. */
+  findings?: string }): Promise<TurnPrompt> {
   const { runtime, principal, conversation, message } = input;
   const sections: string[] = [];
   const sources: Source[] = [];
@@ -28,6 +30,7 @@ export async function buildTurnPrompt(input: { runtime: Runtime; principal: Prin
     }
   }
   if (conversation.summary) sections.push(`Summary of the earlier conversation:\n${conversation.summary}`);
+  if (input.findings) sections.push(input.findings);
   // A new conversation has no history: no query needed.
   const { recent, overflow } = conversation.created ? { recent: [], overflow: [] } : await input.conversations.window(conversation, input.historyBudget);
   return { sections, sources, messages: [...recent.map(toModelMessage), { role: 'user', content: message }], overflowBefore: overflow.length };

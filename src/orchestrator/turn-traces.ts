@@ -3,6 +3,7 @@
  * attempts, tokens, cost from the price table, handlers with duration and outcome). Usage reports sum them.
  */
 import type { Queryable } from '../store/store.ts';
+import { pendingTurnSaves } from './pending-turn-saves.ts';
 import type { Attempt } from './provider-chain.ts';
 
 export type HandlerTrace = { key: string; duration_ms: number; outcome: 'ok' | 'error' | 'pending_approval' | 'refused'; error_code?: string; action_id?: string };
@@ -94,8 +95,9 @@ export type UsageGroup = (typeof USAGE_GROUPS)[number];
 export type UsageRow = { key: string; turns: number; local_turns: number; errors: number; input_tokens: number; cached_input_tokens: number;
   output_tokens: number; cost_usd: number; avg_latency_ms: number };
 
-/** Sums traces in [from, to) grouped by provider, model, route or UTC day. */
+/** Sums traces in [from, to) grouped by provider, model, route or UTC day (gateway rows still being written included). */
 export async function usageReport(db: Queryable, from: Date, to: Date, groupBy: UsageGroup): Promise<UsageRow[]> {
+  await pendingTurnSaves(db).allSettled();
   const keyExpr = {
     provider: `COALESCE(provider, CASE WHEN local THEN 'local' ELSE 'none' END)`,
     model: `COALESCE(model, CASE WHEN local THEN 'zantara-local' ELSE 'none' END)`,
@@ -115,4 +117,13 @@ export async function usageReport(db: Queryable, from: Date, to: Date, groupBy: 
     input_tokens: Number(r.input_tokens), cached_input_tokens: Number(r.cached_input_tokens), output_tokens: Number(r.output_tokens),
     cost_usd: Math.round(Number(r.cost_usd) * 1e8) / 1e8, avg_latency_ms: Math.round(Number(r.avg_latency_ms)),
   }));
+}
+
+/** Saves traces that belong to no conversation (the OpenAI-compatible gateway's calls), in one statement. */
+export async function saveTraces(db: Queryable, traces: TurnTrace[]): Promise<void> {
+  if (!traces.length) return;
+  const n = TRACE_COLUMNS.length;
+  const rows = traces.map((_, r) => `(${TRACE_COLUMNS.map((_, i) => `$${r * n + i + 1}`).join(', ')})`);
+  await db.query(`INSERT INTO turn_traces (${TRACE_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
+    traces.flatMap(traceValues));
 }

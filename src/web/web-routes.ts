@@ -51,8 +51,8 @@ const csp = secureHeaders({
   crossOriginEmbedderPolicy: false,
 });
 
-const signInBody = z.object({ key: z.string().trim().min(16).max(200) }).strict();
-const contactBody = z
+export const signInBody = z.object({ key: z.string().trim().min(16).max(200) }).strict();
+export const contactBody = z
   .object({
     name: z.string(),
     email: z.string().optional(),

@@ -10,7 +10,7 @@ import type { AppEnv } from '../app-env.ts';
 import { requireKey } from '../auth-middleware.ts';
 import { errorBody, readJsonObject } from '../envelope.ts';
 
-const chatBody = z.object({
+export const chatBody = z.object({
   message: z.string().min(1).max(8000),
   conversation_id: z.string().uuid().optional(),
 }).strict();
