@@ -24,7 +24,7 @@ import type { Language } from './language.ts';
 import { findingsSection, noModelMessage as defaultNoModelMessage, tryLocalAnswer as defaultTryLocalAnswer, type LocalVerdict } from './local-tier/local-tier.ts';
 import { createOrchestratorMetrics, type OrchestratorMetrics } from './orchestrator-metrics.ts';
 import { personaPrompt } from './persona.ts';
-import { createChainModel, type Attempt, type ChainLink } from './provider-chain.ts';
+import { createChainModel, type Attempt, type ChainLink, type ChainOptions } from './provider-chain.ts';
 import { classifyQuery, decideRoute, type RouteDecision } from './routing.ts';
 import { selectTools as defaultSelectTools } from './tool-selection/select-tools.ts';
 import { turnError, turnNotSaved } from './turn-error.ts';
@@ -166,9 +166,14 @@ export class Orchestrator {
     return { provider, model, languageModel, timeouts: timeoutsFor(this.config, provider) };
   }
 
-  /** The chain as one model; `holdBackChars` is finite for a streaming caller (see provider-chain.ts). */
-  chain(entries: string[], onAttempt: (attempt: Attempt) => void, holdBackChars = Number.POSITIVE_INFINITY): LanguageModelV4 {
-    return createChainModel(entries.map((e) => this.link(e)), { breaker: this.breaker, holdBackChars, onAttempt });
+  /**
+   * The chain as one model. `holdBackChars`: finite for a caller that is shown text as it streams (see
+   * provider-chain.ts); by default the whole call may fall back. `onAnswering`: the provider whose stream is handed on.
+   */
+  chain(entries: string[], onAttempt: (attempt: Attempt) => void,
+    options: { holdBackChars?: number; onAnswering?: ChainOptions['onAnswering'] } = {}): LanguageModelV4 {
+    return createChainModel(entries.map((e) => this.link(e)),
+      { breaker: this.breaker, holdBackChars: options.holdBackChars ?? Number.POSITIVE_INFINITY, onAttempt, onAnswering: options.onAnswering });
   }
 
   async runTurn(principal: Principal, request: ChatTurnRequest, options: TurnOptions = {}): Promise<ChatTurnResult> {
@@ -260,7 +265,7 @@ export class Orchestrator {
       if (attempt.outcome === 'ok') current = { provider: attempt.provider, model: attempt.model };
     };
     const streaming = Boolean(options.onEvent);
-    const model = this.chain(decision.chain, onAttempt, streaming ? config.agent.stream_hold_back_chars : Number.POSITIVE_INFINITY);
+    const model = this.chain(decision.chain, onAttempt, { holdBackChars: streaming ? config.agent.stream_hold_back_chars : undefined });
     let response = '';
     let toolRecords: ToolRecord[] = [];
     try {

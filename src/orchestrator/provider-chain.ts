@@ -42,6 +42,8 @@ export type ChainOptions = {
   /** Characters of text held back before a streaming caller sees any; `Infinity` for a caller that waits for all. */
   holdBackChars: number;
   onAttempt(attempt: Attempt): void;
+  /** The provider whose stream the caller is given (before its attempt has an outcome). */
+  onAnswering?(answering: { provider: string; model: string }): void;
 };
 
 /** Every provider of the chain failed (or was cut off by its breaker). */
@@ -195,6 +197,7 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
       settleBefore(error, failure, again);
       return { error, fallback: failure.fallback, again };
     }
+    options.onAnswering?.({ provider: link.provider, model: link.model });
     if (done) {
       settle('ok');
       return { result: { ...result, stream: new ReadableStream({ start(c) { for (const part of buffered) c.enqueue(part); c.close(); } }) } };
