@@ -16,7 +16,9 @@ export function turnError(error: unknown): unknown {
   }
   const name = (error as Error)?.name;
   if (name === 'AbortError') return new ZantaraError('cancelled', 'The request was cancelled.', { status: 499, cause: error, expose: true });
-  return new ZantaraError('model_error', 'The model provider failed to answer. Please try again.', { status: 502, cause: error, expose: true });
+  // The provider's own text may carry keys or internals: clients get a generic message, staff read it in the trace.
+  return new ZantaraError('model_error', 'The model provider failed. Please try again later or contact the Bali Zero team.',
+    { status: 502, cause: error, expose: true });
 }
 
 /** A turn answered but not stored is not given to its caller: it would be lost at the next restart. */

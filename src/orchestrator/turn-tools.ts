@@ -28,7 +28,7 @@ export function offerTurnTools(input: { runtime: Runtime; principal: Principal; 
   message: string; requestId: string; turnId: string; conversationId: string; signal?: AbortSignal;
   onHandler(event: ToolEvent): void; onPending(action: PendingAction): void }): TurnTools {
   const { runtime, principal, config } = input;
-  const allowed = runtime.registry.listFor(principal).filter((h) => !NEVER_OFFERED.has(h.key));
+  const allowed = runtime.registry.listForModel(principal).filter((h) => !NEVER_OFFERED.has(h.key));
   let selected: AnyHandler[];
   try {
     selected = input.selectTools(allowed, input.message, { k: config.agent.tools_k, pinned: config.agent.pinned_tools });
