@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgliteStore } from '../store/pglite-store.ts';
 import { migrate } from '../store/migrate.ts';
-import { createTestPostgres, TEST_DATABASE_URL } from '../store/test-stores.ts';
+import { createTestPostgres, TEST_DATABASE_URL } from '../testing/test-stores.ts';
 import type { Store } from '../store/store.ts';
 import { createTestRuntime } from '../testing/test-runtime.ts';
 import { FakeSlackServer } from '../testing/fake-slack/fake-slack-server.ts';
