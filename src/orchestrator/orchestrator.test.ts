@@ -36,7 +36,8 @@ const env = () => ({
 const baseConfig: OrchestratorConfigFile = {
   routing: { mode: 'single', chain: ['llama', 'openrouter'] },
   prices: { 'fake-llama': { input: 1, cached_input: 0.5, output: 2 }, 'fake-router': { input: 3, output: 6 } },
-  agent: { first_token_timeout_ms: 400 },
+  // Generous: on a loaded machine a fake's first token can take seconds; the timeout test sets its own short one.
+  agent: { first_token_timeout_ms: 60_000 },
   cooldown: { failures: 1, seconds: 60 },
 };
 
@@ -208,7 +209,8 @@ describe('agent loop over the OpenAI wire format', () => {
 describe('provider chain', () => {
   for (const [label, reply] of [['429', { status: 429 }], ['500', { status: 500 }], ['timeout', { text: 'too late', delayMs: 1500 }]] as const) {
     test(`falls back to the next provider on ${label} and records the attempt`, async () => {
-      const { rt, chat } = await setup();
+      // The delayed reply and the 400 ms timeout run on this process's one event loop: the timeout always fires first.
+      const { rt, chat } = await setup(label === 'timeout' ? { ...baseConfig, agent: { first_token_timeout_ms: 400 } } : baseConfig);
       try {
         primary.enqueue(reply);
         backup.enqueue({ text: 'Answer from the backup.' });
