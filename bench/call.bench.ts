@@ -3,6 +3,8 @@
  * and /call throughput and p50/p99 latency for bali.zero.pricing (auth, validation, logging on) beside a bare Hono
  * hello-world measured in the same run (rounds alternate, so drift hits both). Load comes from autocannon, in this
  * process, sharing the machine's cores with the servers.
+ * With BENCH_BASELINE_TREE=/path/to/another/checkout, that tree's server is started too and measured in the same
+ * alternating rounds (start-up, memory, /call), so a change is compared with the code before it side by side.
  * Options (env): BENCH_SECONDS (default 5), BENCH_CONCURRENCY (default 32), BENCH_ROUNDS (default 3).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +17,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const root = new URL('..', import.meta.url).pathname;
+const baselineTree = process.env.BENCH_BASELINE_TREE;
 
 type Load = { rps: number; p50: number; p99: number; failed: number };
 
@@ -39,6 +42,11 @@ async function main(): Promise<void> {
   const firstReady = await readyMs(zantara.url, zantara.t0);
   await new Promise((r) => setTimeout(r, 2000));
   const firstRss = rssMiB(zantara.child.pid!);
+  const baseDir = baselineTree ? mkdtempSync(join(tmpdir(), 'zantara-bench-base-')) : undefined;
+  const base = baselineTree ? await launch(join(baselineTree, 'src/main.ts'), zantaraEnv(baseDir!), `${logFile}.base`) : undefined;
+  const baseReady = base ? await readyMs(base.url, base.t0) : undefined;
+  if (base) await new Promise((r) => setTimeout(r, 2000));
+  const baseRss = base ? rssMiB(base.child.pid!) : undefined;
   const hello = await launch(join(root, 'bench/hello-server.ts'), {}, `${logFile}.hello`);
   const call = { method: 'POST' as const, headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body };
   const check = await fetch(`${zantara.url}/call`, call);
@@ -49,15 +57,18 @@ async function main(): Promise<void> {
   const bases = ['working kitas', 'KITAS lavoro', 'kitas kerja', 'E23 working', 'retirement kitas', 'investor kitas', 'PT PMA', 'NPWP'];
   const distinct = Array.from({ length: 4096 }, (_, i) => ({ ...call,
     body: JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'all', specific_service: `${bases[i % bases.length]} ${i}` } }) }));
-  const runs: Record<'hello' | 'call' | 'distinct', Load[]> = { hello: [], call: [], distinct: [] };
+  const runs: Record<'hello' | 'call' | 'distinct' | 'base', Load[]> = { hello: [], call: [], distinct: [], base: [] };
   await load(`${hello.url}/`, { duration: 1 }); // warm-up
   await load(`${zantara.url}/call`, { ...call, duration: 1 });
   for (let i = 0; i < rounds; i++) {
     runs.hello.push(await load(`${hello.url}/`));
     runs.call.push(await load(`${zantara.url}/call`, call));
     runs.distinct.push(await load(`${zantara.url}/call`, { requests: distinct }));
+    if (base) runs.base.push(await load(`${base.url}/call`, call));
   }
   hello.child.kill('SIGTERM');
+  if (base) await stop(base.child);
+  if (baseDir) rmSync(baseDir, { recursive: true, force: true });
   await stop(zantara.child);
   const again = await launch(join(root, 'src/main.ts'), zantaraEnv(dataDir), `${logFile}.restart`);
   const restartReady = await readyMs(again.url, again.t0);
@@ -65,7 +76,7 @@ async function main(): Promise<void> {
   const restartRss = rssMiB(again.child.pid!);
   await stop(again.child);
   rmSync(dataDir, { recursive: true, force: true });
-  for (const f of [logFile, `${logFile}.hello`, `${logFile}.restart`]) rmSync(f, { force: true });
+  for (const f of [logFile, `${logFile}.hello`, `${logFile}.restart`, `${logFile}.base`]) rmSync(f, { force: true });
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const row = (name: string, rs: Load[]) => `| ${name} | ${median(rs.map((r) => r.rps)).toFixed(0)} | ${median(rs.map((r) => r.p50))} | `
@@ -76,10 +87,15 @@ async function main(): Promise<void> {
   console.log(row('bare Hono hello-world (GET /)', runs.hello));
   console.log(row('ZANTARA POST /call bali.zero.pricing, one question repeated', runs.call));
   console.log(row('ZANTARA POST /call bali.zero.pricing, 4096 distinct questions', runs.distinct));
+  if (base) console.log(row(`baseline tree ${baselineTree}: POST /call, one question repeated`, runs.base));
   const ratio = (rs: Load[]) => (median(rs.map((r) => r.rps)) / median(runs.hello.map((r) => r.rps))).toFixed(2);
   console.log(`ratio to hello-world: ${ratio(runs.call)} repeated, ${ratio(runs.distinct)} distinct`);
   console.log(`start to ready (spawn → /ready 200, PGlite): first start ${firstReady.toFixed(0)} ms, restart ${restartReady.toFixed(0)} ms`);
   console.log(`idle RSS 2 s after ready: first start ${firstRss.toFixed(0)} MiB, restart ${restartRss.toFixed(0)} MiB`);
+  if (base) {
+    const perBase = median(runs.call.map((r) => r.rps)) / median(runs.base.map((r) => r.rps));
+    console.log(`baseline tree: first start to ready ${baseReady!.toFixed(0)} ms, idle RSS ${baseRss!.toFixed(0)} MiB; /call req/s this ÷ baseline ${perBase.toFixed(2)}`);
+  }
 }
 
 main().catch((error) => { console.error(error); process.exit(1); });
