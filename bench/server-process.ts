@@ -1,6 +1,6 @@
 /** Server processes for the HTTP benchmarks: started with their logs going to a file, stopped with SIGTERM. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 
 /** The admin key the benchmarks give ZANTARA (ZANTARA_ADMIN_KEY); a benchmark-only value, never a default. */
 export const BENCH_ADMIN_KEY = `zt_bench_${'x'.repeat(40)}`;
@@ -40,4 +40,17 @@ export function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * CPU time every thread of the process has used so far, in nanoseconds (/proc/PID/task/TID/schedstat), or
+ * `undefined` where there is no /proc (not Linux).
+ */
+export function cpuNanos(pid: number): number | undefined {
+  if (!existsSync(`/proc/${pid}/task`)) return undefined;
+  let total = 0;
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    try { total += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ')[0]); } catch { /* thread ended */ }
+  }
+  return total;
 }

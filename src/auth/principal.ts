@@ -9,8 +9,11 @@ export type Principal = {
   name: string;
   /** The API key used, when the principal authenticated with one. */
   keyId?: string;
-  /** How the principal was authenticated. */
-  via: 'api_key' | 'channel' | 'system';
+  /**
+   * How the principal was authenticated; `web_session`: a browser session opened with an API key (keyId set);
+   * `guest`: a visitor of the public web chat (signed cookie, read handlers only).
+   */
+  via: 'api_key' | 'channel' | 'system' | 'web_session' | 'guest';
 };
 
 /** The principal used by the server itself (start-up tasks, workers). Never reachable from a request. */

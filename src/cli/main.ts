@@ -10,10 +10,12 @@ import { kbIngestCommands } from './commands/kb-ingest.ts';
 import { kbRemoveCommands } from './commands/kb-remove.ts';
 import { kbImportKbli } from './commands/kb-import-kbli.ts';
 import { eventsCommand } from './commands/events.ts';
+import { mcpCommand } from './commands/mcp.ts';
 import { stylerFor } from './style.ts';
 
 /** All commands, in the order `zantara --help` lists them. Add new commands here. */
-const commands: Command[] = [...keysCommands, chatCommand, evalToolsCommand, ...kbIngestCommands, ...kbRemoveCommands, kbImportKbli, eventsCommand];
+const commands: Command[] = [...keysCommands, chatCommand, evalToolsCommand, ...kbIngestCommands, ...kbRemoveCommands, kbImportKbli, eventsCommand,
+  mcpCommand];
 
 const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 

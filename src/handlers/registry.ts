@@ -58,9 +58,9 @@ export class Registry {
     return [...this.#handlers.values()].sort((a, b) => a.key.localeCompare(b.key));
   }
 
-  /** The handlers a principal may call. */
+  /** The handlers a principal may call; a web guest is offered read handlers only. */
   listFor(principal: Principal): AnyHandler[] {
-    return this.list().filter((h) => h.roles.includes(principal.role));
+    return this.list().filter((h) => h.roles.includes(principal.role) && (principal.via !== 'guest' || h.effect === 'read'));
   }
 
   /** JSON Schema (draft 2020-12) of a handler's params, derived from its zod input. */

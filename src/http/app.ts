@@ -14,14 +14,21 @@ import { systemRoutes } from './routes/system.ts';
 import { openApiRoutes } from './routes/openapi.ts';
 import { eventRoutes } from './routes/events.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { webRoutes } from '../web/web-routes.ts';
+import { openAiRoutes } from './routes/openai-compatible.ts';
+import { mcpRoutes } from './routes/mcp.ts';
+import { apiReferenceRoutes } from './routes/openapi-reference.ts';
+import { corsMiddleware } from './cors.ts';
 
 export { MAX_BODY_BYTES } from './request-body.ts';
 
 /** A group of routes; each entry point module adds its own. */
 export type RouteModule = (app: Hono<AppEnv>, runtime: Runtime) => void;
 
-/** Route modules in the order they are mounted. Add new entry points here. */
-const routeModules: RouteModule[] = [systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes, usageRoutes, webhookRoutes];
+/** Route modules in the order they are mounted. Add new entry points here. The web app comes first: its
+ * middleware turns a browser session cookie into the request's principal. */
+const routeModules: RouteModule[] = [webRoutes, systemRoutes, openApiRoutes, callRoutes, eventRoutes, chatRoutes, actionsRoutes, usageRoutes,
+  webhookRoutes, openAiRoutes, mcpRoutes, apiReferenceRoutes];
 
 /**
  * The HTTP API. Every response that is an error uses the one envelope; unknown routes are 404 `not_found`;
@@ -42,6 +49,8 @@ export function createApp(runtime: Runtime): Hono<AppEnv> {
   });
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => sendError(c, tooLarge()) }));
 
+  const cors = corsMiddleware(runtime.env);
+  if (cors) app.use(cors);
   for (const mount of routeModules) mount(app, runtime);
 
   app.notFound((c) => c.json({ ok: false, error: 'not_found', message: `No route ${c.req.method} ${c.req.path}.`, request_id: c.get('requestId') }, 404));

@@ -6,11 +6,18 @@ import type { Runtime } from '../runtime/runtime.ts';
 import type { AppEnv } from './app-env.ts';
 
 /**
- * Authenticates with an API key from `x-api-key` or `Authorization: Bearer`. Nothing else (Origin, cookies,
- * other headers, message text) grants identity. Optionally restricts the route to some roles.
+ * Authenticates with an API key from `x-api-key` or `Authorization: Bearer`, or accepts the principal the web
+ * session middleware (src/web) already verified from a session cookie and CSRF token. Nothing else (Origin, other
+ * headers, message text) grants identity. Optionally restricts the route to some roles.
  */
 export function requireKey(runtime: Runtime, roles?: readonly Role[]): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    const session = c.get('principal');
+    if (session && !c.req.header('x-api-key') && !c.req.header('authorization')) {
+      if (roles && !roles.includes(session.role)) throw forbidden();
+      await next();
+      return;
+    }
     const header = c.req.header('x-api-key') ?? bearer(c.req.header('authorization'));
     if (!header) throw unauthorized();
     const principal = await runtime.service(apiKeysService).verify(header.trim());

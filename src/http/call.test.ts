@@ -240,8 +240,8 @@ describe('other routes', () => {
 });
 
 describe('GET /openapi.json', () => {
-  it('describes /call from the registry: one params schema per handler', async () => {
-    const res = await rt.request('/openapi.json');
+  it('describes /call from the registry: one params schema per handler the key may call', async () => {
+    const res = await rt.request('/openapi.json', { key: admin });
     assert.equal(res.status, 200);
     const doc = await res.json();
     assert.equal(doc.openapi, '3.1.0');

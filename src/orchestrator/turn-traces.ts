@@ -118,3 +118,12 @@ export async function usageReport(db: Queryable, from: Date, to: Date, groupBy: 
     cost_usd: Math.round(Number(r.cost_usd) * 1e8) / 1e8, avg_latency_ms: Math.round(Number(r.avg_latency_ms)),
   }));
 }
+
+/** Saves traces that belong to no conversation (the OpenAI-compatible gateway's calls), in one statement. */
+export async function saveTraces(db: Queryable, traces: TurnTrace[]): Promise<void> {
+  if (!traces.length) return;
+  const n = TRACE_COLUMNS.length;
+  const rows = traces.map((_, r) => `(${TRACE_COLUMNS.map((_, i) => `$${r * n + i + 1}`).join(', ')})`);
+  await db.query(`INSERT INTO turn_traces (${TRACE_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
+    traces.flatMap(traceValues));
+}

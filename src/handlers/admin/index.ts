@@ -3,5 +3,6 @@ import { keysCreate, keysList, keysRevoke } from './keys.ts';
 import { systemHandlersGet, systemHandlersList } from './system-handlers.ts';
 import { systemConfig } from './system-config.ts';
 import { auditList } from './audit.ts';
+import { knowledgeFreshness } from './knowledge-freshness.ts';
 
-export const handlers: AnyHandler[] = [keysCreate, keysList, keysRevoke, systemHandlersList, systemHandlersGet, systemConfig, auditList] as AnyHandler[];
+export const handlers: AnyHandler[] = [keysCreate, keysList, keysRevoke, systemHandlersList, systemHandlersGet, systemConfig, auditList, knowledgeFreshness] as AnyHandler[];

@@ -3,12 +3,13 @@ import { baliZeroPricing } from './pricing.ts';
 import { quoteGenerate } from './quote.ts';
 import { documentChecklist, visaInfo } from './visa.ts';
 import { kbliLookup, kbliRequirements } from './kbli.ts';
-import { contactInfo, teamDepartments, teamGet, teamList } from './team.ts';
+import { contactInfo, teamDepartments, teamGet, teamList, teamMemberRemove, teamMemberSave } from './team.ts';
 import { oraclePredict } from './oracle.ts';
 import { leadList, leadSave } from './leads.ts';
+import { leadSetStatus } from './lead-status.ts';
 
 /** The business handlers: Bali Zero's facts (prices, quotes, visas, KBLI, team, timelines) and leads. */
 export const handlers: AnyHandler[] = [
   baliZeroPricing, quoteGenerate, visaInfo, documentChecklist, kbliLookup, kbliRequirements,
-  teamList, teamGet, teamDepartments, contactInfo, oraclePredict, leadSave, leadList,
+  teamList, teamGet, teamDepartments, teamMemberSave, teamMemberRemove, contactInfo, oraclePredict, leadSave, leadList, leadSetStatus,
 ] as AnyHandler[];

@@ -7,7 +7,7 @@ import type { AppEnv } from '../app-env.ts';
 import { requireKey } from '../auth-middleware.ts';
 import { readBody } from '../request-body.ts';
 
-const approveBody = z.object({ params: z.record(z.string(), z.unknown()).optional() }).strict();
+export const approveBody = z.object({ params: z.record(z.string(), z.unknown()).optional() }).strict();
 
 /**
  * Pending actions proposed by chat turns: list, approve (optionally with edited params; executes exactly once,

@@ -16,7 +16,7 @@ const callBody = z.object({
   params: paramsObject.optional(),
 }).strict();
 
-const batchBody = z.object({
+export const batchBody = z.object({
   calls: z.array(callBody).min(1).max(20),
 }).strict();
 

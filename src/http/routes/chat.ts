@@ -10,7 +10,7 @@ import type { AppEnv } from '../app-env.ts';
 import { requireKey } from '../auth-middleware.ts';
 import { errorBody, readJsonObject } from '../envelope.ts';
 
-const chatBody = z.object({
+export const chatBody = z.object({
   message: z.string().min(1).max(8000),
   conversation_id: z.string().uuid().optional(),
 }).strict();
@@ -36,7 +36,9 @@ export function chatRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
     if (!parsed.success) throw invalidParams(issuesFromZod(parsed.error.issues), 'The body must be {"message": string, "conversation_id"?: uuid}.');
     const principal = c.get('principal');
     await runtime.rateLimiter.consume(principal, 'ai');
-    const request = { message: parsed.data.message, conversation_id: parsed.data.conversation_id, channel: 'api' };
+    // Turns from the web app (a browser session or a guest) are on the `web` channel.
+    const channel = principal.via === 'web_session' || principal.via === 'guest' ? 'web' : 'api';
+    const request = { message: parsed.data.message, conversation_id: parsed.data.conversation_id, channel };
     const requestId = c.get('requestId');
     if (!(c.req.header('accept') ?? '').includes('text/event-stream')) {
       const result = await runChatTurn(runtime, principal, request, { signal: c.req.raw.signal, requestId });

@@ -7,7 +7,7 @@ import type { AppEnv } from '../app-env.ts';
 import { requireKey } from '../auth-middleware.ts';
 
 const DAY = 86_400_000;
-const query = z.object({
+export const usageQuery = z.object({
   from: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date or date-time').optional(),
   to: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date or date-time').optional(),
   group_by: z.enum(USAGE_GROUPS).default('provider'),
@@ -16,7 +16,7 @@ const query = z.object({
 /** GET /v1/usage?from&to&group_by=provider|model|route|day — sums of the turn traces (staff/admin). Default: the last 30 days. */
 export function usageRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   app.get('/v1/usage', requireKey(runtime, ['staff', 'admin']), async (c) => {
-    const parsed = query.safeParse(c.req.query());
+    const parsed = usageQuery.safeParse(c.req.query());
     if (!parsed.success) throw invalidParams(issuesFromZod(parsed.error.issues), 'Query: from, to (ISO dates), group_by=provider|model|route|day.');
     const to = parsed.data.to ? new Date(parsed.data.to) : new Date(runtime.clock.now().getTime() + 1000);
     const from = parsed.data.from ? new Date(parsed.data.from) : new Date(to.getTime() - 30 * DAY);
