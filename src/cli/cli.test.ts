@@ -21,7 +21,7 @@ async function cli(argv: string[], options: { isTTY?: boolean; env?: Record<stri
 }
 
 const ALL = [['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['chat'], ['eval', 'tools'], ['kb', 'ingest'], ['kb', 'remove'],
-  ['kb', 'import-kbli'], ['events']];
+  ['kb', 'import-kbli'], ['events'], ['mcp']];
 
 describe('zantara CLI', () => {
   it('--version prints the package version', async () => {
@@ -63,7 +63,8 @@ describe('zantara CLI', () => {
     assert.doesNotMatch((await cli(['frobnicate'])).err, /Did you mean/);
     const option = await cli(['keys', 'list', '--bogus']);
     assert.equal(option.code, 1);
-    assert.equal(option.err, "zantara: Unknown option '--bogus' (see zantara keys list --help)\n");
+    assert.equal(option.err, "zantara: Unknown option '--bogus'; see zantara keys list --help\n");
+    assert.match((await cli(['keys', 'list', '--jsno'])).err, /Unknown option '--jsno' \(did you mean --json\?\); see zantara keys list --help/);
     assert.equal(existsSync(dataDir), false);
   });
 

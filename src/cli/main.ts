@@ -80,7 +80,10 @@ function parseFor(command: Command, args: string[]): ParsedArgs & { help: boolea
     // Help wins over any other mistake on the line: `zantara chat --bogus --help` still shows help.
     if (args.includes('--help') || args.includes('-h')) return { values: {}, positionals: [], help: true };
     // parseArgs explains '--' after its first sentence; the first sentence is what was wrong.
-    throw new ZantaraError('usage', `${(error as Error).message.split(/\. |\n/)[0]} (see zantara ${command.name} --help)`);
+    const first = (error as Error).message.split(/\. |\n/)[0];
+    const typed = /Unknown option '--([^'=]+)/.exec(first)?.[1];
+    const near = typed ? Object.keys(command.options ?? {}).find((name) => distance(typed, name) <= 2) : undefined;
+    throw new ZantaraError('usage', `${first}${near ? ` (did you mean --${near}?)` : ''}; see zantara ${command.name} --help`);
   }
 }
 
