@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     const v = verdicts.get(c.id)!;
     if (v.status !== 'answered') { escalated.push(`${c.id} (${v.reason}) ${c.query}`); continue; }
     answered++;
-    const missing = missingFigures(v.response, c.figures.map((f) => resolveFigure(f, kb)));
+    const missing = missingFigures(v.response, c.figures.map((f) => resolveFigure(f, kb, c.language)));
     const unexplained = unexplainedAmounts(v.response, kb);
     const priceOnRequestWithAmount = c.contact_for_quote && amountsIn(v.response).length > 0;
     if (missing.length || unexplained.length || priceOnRequestWithAmount) wrong.push(`${c.id} missing [${missing}] unexplained [${unexplained}]`);
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       const v = await tryLocalAnswer(rt, principal, c.query);
       if (v.status === 'answered') {
         answeredHere++;
-        const missing = missingFigures(v.response, c.figures.map((f) => resolveFigure(f, kb)));
+        const missing = missingFigures(v.response, c.figures.map((f) => resolveFigure(f, kb, c.language)));
         const unexplained = unexplainedAmounts(v.response, kb);
         if (!missing.length && !unexplained.length) right++;
         else notes.push(`${c.id} "${c.query}": missing [${missing}] unexplained [${unexplained}]`);

@@ -10,7 +10,7 @@ import { defineService } from '../runtime/service.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { getKbliCode, searchKbliTable, type KbliRow } from '../kbli/kbli-table.ts';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledge, type KnowledgeData, type ResolvedPriceItem } from './load-knowledge.ts';
-import type { Category, KbliEntry, Package, PriceOption, ProcessingTime, Variant, Visa, Warning } from './schemas.ts';
+import type { Category, KbliEntry, Package, PriceOption, ProcessingTime, Topic, Variant, Visa, Warning } from './schemas.ts';
 import { normalize, TextIndex, tokenize, type Match } from './text-match.ts';
 import { addCalendarDays, addWorkingDays, baliDate, workingDaysBetween } from './working-days.ts';
 
@@ -403,6 +403,23 @@ export class Knowledge {
     }));
     const serviceIds = [...new Set(general.flatMap((g) => g.services))];
     return { general: general.map(withNote), specific, services: serviceIds.map((id) => this.priceEntry(this.#itemsById.get(id)!)) };
+  }
+
+  // ---------- general topics (topics.yaml) ----------
+
+  /**
+   * The topics a message names through one of their phrases (any language, whole words, accents folded), in the
+   * file's order: a more specific topic (visa exemption) comes before a broader one (visa on arrival).
+   */
+  findTopics(text: string): Array<{ topic: Topic; phrase: string }> {
+    const padded = ` ${normalize(text).replace(/[^a-z0-9]+/g, ' ').trim()} `;
+    const found: Array<{ topic: Topic; phrase: string }> = [];
+    for (const topic of this.data.topics) {
+      const phrases = [...topic.match.en, ...topic.match.it, ...topic.match.id].map((m) => normalize(m).replace(/[^a-z0-9]+/g, ' ').trim());
+      const hit = phrases.filter((m) => padded.includes(` ${m} `)).sort((a, b) => b.length - a.length)[0];
+      if (hit) found.push({ topic, phrase: hit });
+    }
+    return found;
   }
 
   // ---------- team and contact ----------

@@ -57,6 +57,25 @@ describe('knowledge loader', () => {
     assert.match(problems[0].message, /number/);
   });
 
+  it('reports a comma inside a YAML flow list that splits one document in two (the visas.yaml E23 bug)', () => {
+    const dir = brokenCopy('visas.yaml', (t) => t.replace("'Sponsor company documents (NIB, deed)'", 'Sponsor company documents (NIB, deed)'));
+    const problems = problemsOf(dir);
+    assert.ok(problems.some((p) => p.file === 'visas.yaml' && /unbalanced parentheses/.test(p.message) && /documents\.\d+$/.test(p.path)),
+      JSON.stringify(problems));
+    const e23 = loadKnowledge().visas.find((v) => v.code === 'E23')!;
+    assert.ok(e23.documents.includes('Sponsor company documents (NIB, deed)'), e23.documents.join(' | '));
+  });
+
+  it('every shipped topic answers in English, Italian and Indonesian with a source and last_verified', () => {
+    const { topics } = loadKnowledge();
+    for (const id of ['visa-on-arrival', 'visa-exemption', 'kitas-vs-kitap', 'overstay', 'pt-pma-minimum-investment', 'bpjs', 'family-dependents']) {
+      const topic = topics.find((t) => t.id === id);
+      assert.ok(topic, id);
+      for (const language of ['en', 'it', 'id'] as const) assert.ok(topic.answer[language].length > 40 && topic.match[language].length > 0, `${id} ${language}`);
+      assert.ok(topic.source && topic.last_verified, id);
+    }
+  });
+
   it('reports a package that points at a missing price item', () => {
     const dir = brokenCopy('packages.yaml', (t) => t.replace('{ item: npwpd-company }', '{ item: npwpd-compnay }'));
     const problems = problemsOf(dir);

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ZantaraError } from '../errors.ts';
 import {
   KNOWLEDGE_FILES, type Checklist, type Company, type KbliFile, type KbliRequirementsFile, type Package, type PriceItem,
-  type PricesFile, type ProcessingTime, type TeamFile, type Variant, type Visa, type Warning,
+  type PricesFile, type ProcessingTime, type TeamFile, type Topic, type Variant, type Visa, type Warning,
 } from './schemas.ts';
 
 export const DEFAULT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
@@ -32,6 +32,9 @@ export type KnowledgeData = {
   warnings: Warning[];
   company: Company;
   team: TeamFile;
+  topics: Topic[];
+  /** Italian and Indonesian versions of English fact texts, by the English text. */
+  translations: Map<string, { it: string; id: string }>;
 };
 
 /** The fact files failed validation; `problems` lists each one. */
@@ -42,6 +45,23 @@ export class KnowledgeError extends ZantaraError {
       { status: 500, expose: true, details: { problems } });
     this.problems = problems;
   }
+}
+
+/** Paths of the strings whose parentheses do not balance ("Sponsor documents (NIB" and "deed)" from a flow list). */
+function unbalancedStrings(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') {
+    let depth = 0;
+    for (const ch of value) {
+      depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+      if (depth < 0) break;
+    }
+    return depth === 0 ? [] : [path];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => unbalancedStrings(v, path ? `${path}.${i}` : String(i)));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => unbalancedStrings(v, path ? `${path}.${k}` : k));
+  }
+  return [];
 }
 
 /**
@@ -64,6 +84,8 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeDat
       problems.push({ file, path: '', message });
       continue;
     }
+    problems.push(...unbalancedStrings(raw).map((path) => ({ file, path,
+      message: 'unbalanced parentheses: a comma inside a YAML flow list ([a, b (c, d)]) splits one item in two; quote the item' })));
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) problems.push({ file, path: issue.path.map(String).join('.'), message: issue.message });
@@ -114,6 +136,20 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeDat
   for (const section of ['general', 'rules'] as const) {
     files['kbli-requirements.yaml'][section].forEach((r, i) => r.services.forEach((s, j) => ref('kbli-requirements.yaml', `${section}.${i}.services.${j}`, s)));
   }
+  files['topics.yaml'].topics.forEach((t, i) => t.related_items.forEach((it, j) => ref('topics.yaml', `topics.${i}.related_items.${j}`, it)));
+  // A translation whose English text no fact uses any more is stale: the fact changed and the translation did not.
+  const factTexts = new Set<string>([
+    ...items.flatMap((i) => [i.notes ?? '', ...(i.included ?? [])]),
+    ...files['warnings.yaml'].warnings.map((w) => w.text),
+    ...files['visas.yaml'].visas.flatMap((v) => [v.purpose, v.duration, v.extensions, v.eligibility, ...v.requirements, ...v.documents]),
+    ...files['documents.yaml'].checklists.flatMap((c) => c.documents),
+  ].map((t) => t.trim()));
+  const translations = new Map<string, { it: string; id: string }>();
+  files['translations.yaml'].translations.forEach((t, i) => {
+    if (!factTexts.has(t.en)) problems.push({ file: 'translations.yaml', path: `translations.${i}.en`, message: `no fact file has the text "${t.en.slice(0, 60)}"` });
+    if (translations.has(t.en)) problems.push({ file: 'translations.yaml', path: `translations.${i}.en`, message: 'translated twice' });
+    translations.set(t.en, { it: t.it, id: t.id });
+  });
   const departments = new Set(files['team.yaml'].departments.map((d) => d.id));
   files['team.yaml'].members.forEach((m, i) => {
     if (!departments.has(m.department)) problems.push({ file: 'team.yaml', path: `members.${i}.department`, message: `unknown department "${m.department}"` });
@@ -138,5 +174,7 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeDat
     warnings: files['warnings.yaml'].warnings,
     company: files['company.yaml'].company,
     team: files['team.yaml'],
+    topics: files['topics.yaml'].topics,
+    translations,
   };
 }

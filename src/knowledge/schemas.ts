@@ -141,6 +141,26 @@ export const warningSchema = z.object({
 }).strict();
 export const warningsFileSchema = z.object({ warnings: z.array(warningSchema) }).strict();
 
+const perLanguage = <T extends z.ZodType>(schema: T) => z.object({ en: schema, it: schema, id: schema }).strict();
+
+/** A general question answered in three languages (topics.yaml): matched by its phrases, never translated at run time. */
+export const topicSchema = z.object({
+  id,
+  match: perLanguage(z.array(text).min(1)),
+  answer: perLanguage(text),
+  related_items: z.array(id).default([]),
+  ...verifiable,
+  ...dated,
+}).strict();
+export const topicsFileSchema = z.object({ topics: z.array(topicSchema).min(1) }).strict();
+
+/** Italian and Indonesian versions of English fact texts (translations.yaml), keyed by the exact English text. */
+export const translationsFileSchema = z.object({
+  source: text,
+  last_verified: isoDate,
+  translations: z.array(z.object({ en: text, it: text, id: text }).strict()),
+}).strict();
+
 export const companyFileSchema = z.object({
   company: z.object({
     legal_name: text,
@@ -187,6 +207,7 @@ export type KbliEntry = z.infer<typeof kbliEntrySchema>;
 export type KbliFile = z.infer<typeof kbliFileSchema>;
 export type KbliRequirementsFile = z.infer<typeof kbliRequirementsFileSchema>;
 export type Warning = z.infer<typeof warningSchema>;
+export type Topic = z.infer<typeof topicSchema>;
 export type Company = z.infer<typeof companyFileSchema>['company'];
 export type TeamFile = z.infer<typeof teamFileSchema>;
 export type Category = (typeof CATEGORIES)[number];
@@ -204,4 +225,6 @@ export const KNOWLEDGE_FILES = {
   'warnings.yaml': warningsFileSchema,
   'company.yaml': companyFileSchema,
   'team.yaml': teamFileSchema,
+  'topics.yaml': topicsFileSchema,
+  'translations.yaml': translationsFileSchema,
 } as const;

@@ -63,6 +63,21 @@ export class Conversations {
   }
 
   /**
+   * What the local tier reads a follow-up against: the conversation's last user messages (oldest first) and the
+   * language the user asked to be answered in (memory fact `language`), when there is one.
+   */
+  async localContext(conversation: Conversation, principalId: string, last = 4): Promise<{ history: string[]; language?: 'en' | 'it' | 'id' }> {
+    const { rows } = await this.#db.query<{ content: string }>(
+      `SELECT content FROM conversation_messages WHERE conversation_id = $1 AND role = 'user' ORDER BY id DESC LIMIT $2`,
+      [conversation.id, last]);
+    const stored = await this.#db.query<{ language: string | null }>(
+      `SELECT data->>'language' AS language FROM memory_facts WHERE principal_id = $1 AND key = 'language' LIMIT 1`, [principalId])
+      .then((r) => r.rows[0]?.language ?? null, () => null);
+    const language = stored === 'en' || stored === 'it' || stored === 'id' ? stored : undefined;
+    return { history: rows.map((r) => r.content).reverse(), ...(language ? { language } : {}) };
+  }
+
+  /**
    * The user/assistant messages that fit `budgetTokens`, oldest first, and the older ones not yet folded into
    * the summary (`overflow`). Messages are written with the turn (see `saveTurn` in turn-traces.ts).
    */

@@ -18,7 +18,7 @@ import { activeToolNames, buildAgentTools } from './agent-tools.ts';
 import type { ChatTurnRequest, ChatTurnResult, PendingAction } from './chat-types.ts';
 import { loadOrchestratorConfig, QUERY_CLASSES, type OrchestratorConfig, type QueryClass } from './config.ts';
 import { Conversations, type StoredMessage } from './conversations.ts';
-import { noModelMessage as defaultNoModelMessage, tryLocalAnswer as defaultTryLocalAnswer, type LocalVerdict } from './local-tier/local-tier.ts';
+import { findingsSection, noModelMessage as defaultNoModelMessage, tryLocalAnswer as defaultTryLocalAnswer, type LocalVerdict } from './local-tier/local-tier.ts';
 import { createOrchestratorMetrics, type OrchestratorMetrics } from './orchestrator-metrics.ts';
 import { personaPrompt } from './persona.ts';
 import { sourcesFromRagResults } from '../rag/citations.ts';
@@ -206,7 +206,9 @@ export class Orchestrator {
     const tryLocal = this.#options.tryLocalAnswer ?? defaultTryLocalAnswer;
     let verdict: LocalVerdict;
     try {
-      verdict = await tryLocal(runtime, principal, message);
+      // A follow-up ("and for 2 years?") is read against this conversation's earlier messages and the stored language.
+      const localContext = conversation.created ? {} : await conversations.localContext(conversation, principal.id);
+      verdict = await tryLocal(runtime, principal, message, localContext);
     } catch (error) {
       // A broken local tier must not take the chat down: the model route answers instead.
       runtime.logger.error({ err: error }, 'local tier failed');
@@ -248,6 +250,8 @@ export class Orchestrator {
       }
     }
     if (conversation.summary) sections.push(`Summary of the earlier conversation:\n${conversation.summary}`);
+    // What the local tier found before handing over, so the model starts from the same facts (quoted data).
+    if (verdict.status === 'escalate' && verdict.findings) sections.push(findingsSection(verdict.findings));
     // A new conversation has no history: no query needed.
     const { recent, overflow } = conversation.created ? { recent: [], overflow: [] } : await conversations.window(conversation, config.conversation.history_token_budget);
     overflowBefore = overflow.length;

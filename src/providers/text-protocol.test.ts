@@ -5,7 +5,7 @@ import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer } from '../testing/fake-model-servers/fake-model-server.ts';
 import { createOrchestratorTestRuntime } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
 import type { ChatTurnResult } from '../orchestrator/chat-types.ts';
-import { parseHandlerCalls } from './text-protocol.ts';
+import { parseHandlerCalls, visibleText } from './text-protocol.ts';
 
 const tools: LanguageModelV4FunctionTool[] = [
   { type: 'function', name: 'bali-zero-pricing', description: 'Prices', inputSchema: { type: 'object', properties: { service: { type: 'string' }, count: { type: 'integer', minimum: 1 } }, required: ['service'], additionalProperties: false } },
@@ -42,6 +42,29 @@ describe('parseHandlerCalls', () => {
     assert.match(parseHandlerCalls('[HANDLER CALL] bali.zero.pricing({"count": 0})', tools).problem ?? '', /service: required.*count: below 1|count: below 1.*service: required/);
     assert.match(parseHandlerCalls('[HANDLER CALL] bali.zero.pricing({"service": "x", "admin": true})', tools).problem ?? '', /admin: unknown field/);
     assert.match(parseHandlerCalls('[HANDLER CALL] ({"a":1})', tools).problem ?? '', /expected key/);
+  });
+});
+
+describe('visibleText', () => {
+  test('drops thinking blocks and protocol markers, keeps the answer', () => {
+    assert.equal(visibleText('[THINKING] the user wants E33G prices\n[RESPONSE] The E33G costs IDR 12,500,000.'), 'The E33G costs IDR 12,500,000.');
+    assert.equal(visibleText('[RESPONSE] Halo!'), 'Halo!');
+    assert.equal(visibleText('[THINKING]a[/THINKING]\nCiao.'), 'Ciao.');
+    assert.equal(visibleText('Plain answer, [no marker] here.'), 'Plain answer, [no marker] here.');
+    // An unclosed thinking block is never shown.
+    assert.equal(visibleText('[THINKING] still thinking about it'), '');
+  });
+
+  test('for a stream, every prefix gives a prefix of the whole and never half a marker', () => {
+    const whole = 'Sure. [THINKING] check prices [RESPONSE] The fee is IDR 2,300,000. [ANSWER]Done.';
+    const final = visibleText(whole);
+    assert.equal(final, 'Sure. The fee is IDR 2,300,000. Done.');
+    for (let i = 0; i <= whole.length; i++) {
+      const shown = visibleText(whole.slice(0, i), true);
+      assert.ok(final.startsWith(shown), `prefix ${i}: "${shown}"`);
+      assert.doesNotMatch(shown, /\[(T|TH|THI|R|RE|RES|A|AN)/, `prefix ${i} shows part of a marker: "${shown}"`);
+      assert.doesNotMatch(shown, /check prices/);
+    }
   });
 });
 
@@ -85,6 +108,25 @@ describe('a text-protocol provider runs the same agent loop', () => {
       const second = JSON.stringify(fake.requests[1].body.messages);
       assert.match(second, /\[HANDLER RESULT\] test\.lookup: .*FIGURE-WIDGET/);
       assert.match(second, /\[HANDLER CALL\] test\.lookup\(\{\\"item\\":\\"widget\\"\}\)/);
+    } finally { await rt.close(); }
+  });
+
+  test('[THINKING] never reaches the user and [RESPONSE] loses its marker, streamed or final', async () => {
+    const rt = await createOrchestratorTestRuntime({ store, env: env() });
+    try {
+      const { key } = await rt.key('client');
+      fake.enqueue(
+        { text: '[THINKING] I should look it up.\n[HANDLER CALL] test.lookup({"item": "widget"})' },
+        { text: '[THINKING] The tool said FIGURE-WIDGET; answer briefly.\n[RESPONSE] The figure is FIGURE-WIDGET.' },
+      );
+      const res = await rt.request('/v1/chat', { key, body: { message: 'widget figure?' }, headers: { accept: 'text/event-stream' } });
+      const text = await res.text();
+      const done = JSON.parse(text.split('event: done\ndata: ')[1].split('\n')[0]) as ChatTurnResult;
+      assert.equal(done.response.trim(), 'The figure is FIGURE-WIDGET.');
+      assert.doesNotMatch(text, /THINKING|RESPONSE|look it up|answer briefly/, 'neither the stream nor the final answer shows the protocol');
+      fake.enqueue({ text: '[THINKING] short one\n[RESPONSE] Final FIGURE.' });
+      const body = await (await rt.request('/v1/chat', { key, body: { message: 'again, no stream' } })).json() as ChatTurnResult;
+      assert.equal(body.response.trim(), 'Final FIGURE.');
     } finally { await rt.close(); }
   });
 

@@ -204,12 +204,56 @@ function addUsage(a: LanguageModelV4Usage, b: LanguageModelV4Usage): LanguageMod
   };
 }
 
+/** The content with every text part reduced to what a user may see (parts left empty are dropped). */
+function withVisibleText(content: LanguageModelV4Content[]): LanguageModelV4Content[] {
+  return content.flatMap((c): LanguageModelV4Content[] => {
+    if (c.type !== 'text') return [c];
+    const text = visibleText(c.text);
+    return text ? [{ ...c, text }] : [];
+  });
+}
+
 function textOf(content: LanguageModelV4Content[]): string {
   return content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 }
 
 function callId(): string {
   return `text-call-${randomUUID()}`;
+}
+
+// Markers of the fine-tuned models' own protocol: a thinking block runs from [THINKING] (or [REASONING]) to its
+// closing marker, [RESPONSE]/[ANSWER]/[FINAL ANSWER] or a handler call; the markers themselves are never shown.
+const THINKING_OPEN = /\[(?:THINKING|REASONING|THOUGHTS?)\]/i;
+const THINKING_CLOSE = /\[\/(?:THINKING|REASONING|THOUGHTS?)\]|\[(?:RESPONSE|ANSWER|FINAL ANSWER|FINAL)\]|\[HANDLER[ _]CALL\]|TOOL_CALL:/i;
+const BARE_MARKER = /\[\/?(?:RESPONSE|ANSWER|FINAL ANSWER|FINAL|THINKING|REASONING|THOUGHTS?|HANDLER[ _]RESULT|SYSTEM|USER|ASSISTANT)\][ \t]*\n?/gi;
+const LONGEST_MARKER = '[/FINAL ANSWER]'.length;
+
+/**
+ * What a user may see of a model's text: thinking blocks removed (an unclosed one hides everything after it) and
+ * protocol markers dropped. With `partial`, a trailing piece that may be the start of a marker is held back, so a
+ * stream never shows half a marker; the result for a prefix is always a prefix of the result for the whole text.
+ */
+export function visibleText(text: string, partial = false): string {
+  let out = '';
+  let rest = text;
+  for (;;) {
+    const open = rest.search(THINKING_OPEN);
+    if (open < 0) { out += rest; break; }
+    out += rest.slice(0, open);
+    const afterOpen = rest.slice(open).replace(THINKING_OPEN, '');
+    const close = afterOpen.search(THINKING_CLOSE);
+    if (close < 0) { rest = ''; break; }
+    // The closing marker is dropped below (a handler-call marker is kept for the call parser).
+    rest = afterOpen.slice(close);
+    rest = rest.replace(/^\[\/(?:THINKING|REASONING|THOUGHTS?)\][ \t]*\n?/i, '');
+  }
+  let visible = out.replace(BARE_MARKER, '');
+  if (partial) {
+    const lastOpen = visible.lastIndexOf('[');
+    if (lastOpen >= 0 && visible.length - lastOpen <= LONGEST_MARKER && !visible.slice(lastOpen).includes(']')) visible = visible.slice(0, lastOpen);
+  }
+  // Leading whitespace (left where a thinking block was) is dropped; a prefix's result stays a prefix.
+  return visible.trimStart();
 }
 
 /** How much of `buffer` can be shown now: everything before a (possibly partial) marker. */
@@ -240,7 +284,7 @@ export function textProtocolMiddleware(): LanguageModelV4Middleware {
     async wrapGenerate({ doGenerate, params, model }) {
       const tools = toolsByParams.get(params);
       const result = await doGenerate();
-      if (!tools) return result;
+      if (!tools) return { ...result, content: withVisibleText(result.content) };
       const output = textOf(result.content);
       let parsed = parseHandlerCalls(output, tools);
       let usage = result.usage;
@@ -250,9 +294,10 @@ export function textProtocolMiddleware(): LanguageModelV4Middleware {
         parsed = parseHandlerCalls(textOf(repaired.content), tools);
         if (parsed.problem) throw new TextProtocolError(`The model's handler call could not be read, even after a repair round: ${parsed.problem}.`);
       }
-      if (parsed.calls.length === 0) return result;
+      if (parsed.calls.length === 0) return { ...result, content: withVisibleText(result.content) };
       const content: LanguageModelV4Content[] = [];
-      if (parsed.text) content.push({ type: 'text', text: parsed.text });
+      const before = visibleText(parsed.text).trim();
+      if (before) content.push({ type: 'text', text: before });
       for (const call of parsed.calls) content.push({ type: 'tool-call', toolCallId: callId(), toolName: call.toolName, input: JSON.stringify(call.input) });
       return { ...result, content, usage, finishReason: { unified: 'tool-calls', raw: result.finishReason.raw } };
     },
@@ -260,8 +305,7 @@ export function textProtocolMiddleware(): LanguageModelV4Middleware {
     async wrapStream({ doStream, params, model }) {
       const tools = toolsByParams.get(params);
       const inner = await doStream();
-      if (!tools) return inner;
-      return { ...inner, stream: inner.stream.pipeThrough(textCallTransform(tools, params, model)) };
+      return { ...inner, stream: inner.stream.pipeThrough(textCallTransform(tools ?? [], params, model)) };
     },
   };
 }
@@ -274,11 +318,13 @@ function textCallTransform(tools: LanguageModelV4FunctionTool[], params: Languag
   const textId = 'text-protocol-0';
   let finish: Extract<LanguageModelV4StreamPart, { type: 'finish' }> | undefined;
 
-  const emitText = (controller: TransformStreamDefaultController<LanguageModelV4StreamPart>, upTo: number) => {
-    if (upTo <= emitted) return;
+  // `emitted` counts characters of the visible text (thinking and markers removed), not of the raw buffer.
+  const emitText = (controller: TransformStreamDefaultController<LanguageModelV4StreamPart>, upTo: number, final = false) => {
+    const visible = visibleText(buffer.slice(0, upTo), !final);
+    if (visible.length <= emitted) return;
     if (!textOpen) { controller.enqueue({ type: 'text-start', id: textId }); textOpen = true; }
-    controller.enqueue({ type: 'text-delta', id: textId, delta: buffer.slice(emitted, upTo) });
-    emitted = upTo;
+    controller.enqueue({ type: 'text-delta', id: textId, delta: visible.slice(emitted) });
+    emitted = visible.length;
   };
 
   return new TransformStream({
@@ -297,7 +343,7 @@ function textCallTransform(tools: LanguageModelV4FunctionTool[], params: Languag
       controller.enqueue(part);
     },
     async flush(controller) {
-      let parsed = parseHandlerCalls(buffer, tools);
+      let parsed = tools.length ? parseHandlerCalls(buffer, tools) : { text: buffer, calls: [] as ParsedCall[] };
       let usage = finish?.usage;
       if (parsed.problem) {
         try {
@@ -313,7 +359,7 @@ function textCallTransform(tools: LanguageModelV4FunctionTool[], params: Languag
           return;
         }
       }
-      if (parsed.calls.length === 0) emitText(controller, buffer.length);
+      if (parsed.calls.length === 0) emitText(controller, buffer.length, true);
       if (textOpen) controller.enqueue({ type: 'text-end', id: textId });
       for (const call of parsed.calls) {
         controller.enqueue({ type: 'tool-call', toolCallId: callId(), toolName: call.toolName, input: JSON.stringify(call.input) });

@@ -7,9 +7,11 @@ import { contactInfo, teamDepartments, teamGet, teamList, teamMemberRemove, team
 import { oraclePredict } from './oracle.ts';
 import { leadList, leadSave } from './leads.ts';
 import { leadSetStatus } from './lead-status.ts';
+import { knowledgeTopic } from './topics.ts';
 
 /** The business handlers: Bali Zero's facts (prices, quotes, visas, KBLI, team, timelines) and leads. */
 export const handlers: AnyHandler[] = [
   baliZeroPricing, quoteGenerate, visaInfo, documentChecklist, kbliLookup, kbliRequirements,
-  teamList, teamGet, teamDepartments, teamMemberSave, teamMemberRemove, contactInfo, oraclePredict, leadSave, leadList, leadSetStatus,
+  teamList, teamGet, teamDepartments, teamMemberSave, teamMemberRemove, contactInfo, oraclePredict, knowledgeTopic,
+  leadSave, leadList, leadSetStatus,
 ] as AnyHandler[];

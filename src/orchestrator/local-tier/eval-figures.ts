@@ -4,7 +4,9 @@
  * `knowledge/` changes what the tests expect with it.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import type { KnowledgeData } from '../../knowledge/load-knowledge.ts';
 import type { Variant } from '../../knowledge/schemas.ts';
 import type { Language } from '../language.ts';
@@ -27,12 +29,17 @@ export type FigureRef =
   /** A team member id (team.yaml): the member's role must appear. */
   | { team_ref: string }
   /** A department id (team.yaml): its name must appear. */
-  | { department_ref: string };
+  | { department_ref: string }
+  /** A topic id (topics.yaml): its answer in the case's language must appear. */
+  | { topic_ref: string }
+  /** A deadline id (tax-deadlines.yaml): its short name and its day of the month must appear. */
+  | { deadline_ref: string };
 
 export type EvalCase = {
   id: string;
   language: Language;
-  category: 'knowledge' | 'action' | 'out_of_scope';
+  /** `handover`: in scope, but not answerable from the facts — any local answer is a wrong one. */
+  category: 'knowledge' | 'action' | 'out_of_scope' | 'handover';
   intent: string;
   query: string;
   /** Handlers a correct tool selection offers. */
@@ -40,14 +47,34 @@ export type EvalCase = {
   figures: FigureRef[];
   /** The service is priced on request: a right answer shows no amount. */
   contact_for_quote?: boolean;
+  /** Earlier user messages of the same conversation, oldest first (a follow-up is read against them). */
+  history?: string[];
+  /** The question names one variant: a right answer shows that variant's amount and no other variant of the item. */
+  variant_selected?: boolean;
 };
+
+export const CLIENT_CASES_PATH = fileURLToPath(new URL('../../../evals/client-messages.jsonl', import.meta.url));
+export const CLIENT_HOLDOUT_PATH = fileURLToPath(new URL('../../../evals/client-holdout.jsonl', import.meta.url));
+export const CLIENT_HOLDOUT_2_PATH = fileURLToPath(new URL('../../../evals/client-holdout-2.jsonl', import.meta.url));
+
+/**
+ * Amounts of the item's other variants, for a case whose question names one variant: a right answer shows none of
+ * them (the asked-for price, not the whole list). Amounts shared with the asked-for variant are left out.
+ */
+export function otherVariantAmounts(c: EvalCase, kb: KnowledgeData): number[] {
+  if (!c.variant_selected) return [];
+  const refs = c.figures.flatMap((f) => ('price_ref' in f ? [f.price_ref] : []));
+  const wanted = new Set(refs.flatMap((ref) => resolveFigure({ price_ref: ref }, kb).amounts ?? []));
+  const items = new Set(refs.map((ref) => ref.split('.')[0]));
+  return [...new Set(kb.items.filter((i) => items.has(i.id)).flatMap((i) => i.variants.map((v) => v.amount)))].filter((a) => !wanted.has(a));
+}
 
 export function loadEvalCases(path = EVAL_CASES_PATH): EvalCase[] {
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).map((l) => JSON.parse(l) as EvalCase);
 }
 
 /** What a figure reference must look like in an answer: IDR amounts, a day range, or a literal string. */
-export type ExpectedFigure = { ref: string; amounts?: number[]; range?: [number, number]; text?: string; texts?: string[] };
+export type ExpectedFigure = { ref: string; amounts?: number[]; range?: [number, number]; text?: string; texts?: string[]; pattern?: RegExp };
 
 function pickVariant(variants: Variant[], option: string | undefined, years?: number, days?: number): Variant | undefined {
   const chosen = option ?? (variants.some((v) => v.option === 'offshore') ? 'offshore' : 'standard');
@@ -60,7 +87,18 @@ function pickVariant(variants: Variant[], option: string | undefined, years?: nu
  * Resolves one reference against the knowledge data.
  * @throws Error when the reference names nothing in the files (a broken eval case must fail loudly)
  */
-export function resolveFigure(ref: FigureRef, kb: KnowledgeData): ExpectedFigure {
+export function resolveFigure(ref: FigureRef, kb: KnowledgeData, language: Language = 'en'): ExpectedFigure {
+  if ('topic_ref' in ref) {
+    const topic = kb.topics.find((t) => t.id === ref.topic_ref);
+    if (!topic) throw new Error(`topic_ref ${ref.topic_ref}: no such topic`);
+    return { ref: `topic.${ref.topic_ref}`, text: topic.answer[language] };
+  }
+  if ('deadline_ref' in ref) {
+    const file = parseYaml(readFileSync(join(kb.dir, 'tax-deadlines.yaml'), 'utf8')) as { deadlines: Array<{ id: string; name: string; day: number | string }> };
+    const deadline = file.deadlines.find((d) => d.id === ref.deadline_ref);
+    if (!deadline) throw new Error(`deadline_ref ${ref.deadline_ref}: no such deadline`);
+    return { ref: `deadline.${ref.deadline_ref}`, texts: [deadline.name.split(' (')[0]], pattern: new RegExp(`\\b${deadline.day}\\b`) };
+  }
   if ('price_ref' in ref) {
     const [itemId, option, span] = ref.price_ref.split('.');
     const item = kb.items.find((i) => i.id === itemId);
@@ -97,13 +135,23 @@ export function resolveFigure(ref: FigureRef, kb: KnowledgeData): ExpectedFigure
     const visa = kb.visas.find((v) => v.code === code);
     const value = visa?.[field];
     if (typeof value !== 'string') throw new Error(`visa_ref ${ref.visa_ref}: no such visa or field`);
-    return { ref: `visa.${ref.visa_ref}`, text: value };
+    // Italian and Indonesian answers quote the field as translations.yaml translates it.
+    const text = language === 'en' || !kb.translations ? value : kb.translations.get(value)?.[language];
+    if (!text) throw new Error(`visa_ref ${ref.visa_ref}: no ${language} translation`);
+    return { ref: `visa.${ref.visa_ref}`, text };
   }
   if ('documents_ref' in ref) {
     const [kind, id] = ref.documents_ref.split(':');
     const documents = kind === 'visa' ? kb.visas.find((v) => v.code === id)?.documents : kb.checklists.find((c) => c.service === id)?.documents;
     if (!documents?.length) throw new Error(`documents_ref ${ref.documents_ref}: no documents`);
-    return { ref: `documents.${ref.documents_ref}`, texts: documents };
+    // Italian and Indonesian answers list the documents as translations.yaml translates them.
+    const texts = language === 'en' ? documents : documents.map((d) => {
+      // Data loaded by an older loader has no translations: the documents are checked as written.
+      const translated = kb.translations ? kb.translations.get(d)?.[language] : d;
+      if (!translated) throw new Error(`documents_ref ${ref.documents_ref}: "${d}" has no ${language} translation`);
+      return translated;
+    });
+    return { ref: `documents.${ref.documents_ref}`, texts };
   }
   if ('requirement_ref' in ref) {
     const [kind, id] = ref.requirement_ref.split(':');
@@ -141,6 +189,7 @@ export function missingFigures(answer: string, expected: ExpectedFigure[]): stri
     if (figure.range && !new RegExp(`\\b${figure.range[0]}\\s*[–-]\\s*${figure.range[1]}\\b`).test(answer)) missing.push(figure.ref);
     if (figure.text && !answer.includes(figure.text)) missing.push(figure.ref);
     if (figure.texts && !figure.texts.every((t) => answer.includes(t))) missing.push(figure.ref);
+    if (figure.pattern && !figure.pattern.test(answer)) missing.push(figure.ref);
   }
   return missing;
 }
@@ -152,8 +201,10 @@ export function missingFigures(answer: string, expected: ExpectedFigure[]): stri
 export function unexplainedAmounts(answer: string, kb: KnowledgeData): number[] {
   const listed = new Set<number>(kb.items.flatMap((i) => i.variants.map((v) => v.amount)));
   const amounts = amountsIn(answer);
+  // Government fees stated in topics.yaml (the visa-on-arrival fee) are facts too, but never multiplied or summed.
+  const stated = new Set((kb.topics ?? []).flatMap((t) => [t.answer.en, t.answer.it, t.answer.id].flatMap(amountsIn)));
   return amounts.filter((amount, index) => {
-    if (listed.has(amount)) return false;
+    if (listed.has(amount) || stated.has(amount)) return false;
     if ([...listed].some((price) => amount % price === 0 && amount / price <= 100)) return false;
     const others = amounts.filter((_, j) => j !== index);
     // A total (or a package subtotal) is the sum of some of the amounts before it.

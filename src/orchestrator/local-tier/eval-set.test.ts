@@ -43,7 +43,7 @@ test('the set has at least 150 queries across the three languages and every figu
     for (const category of ['knowledge', 'action', 'out_of_scope'] as const) assert.ok(mine.some((c) => c.category === category), `${language} ${category}`);
   }
   assert.equal(new Set(cases.map((c) => c.id)).size, cases.length, 'ids are unique');
-  for (const c of cases) for (const ref of c.figures) assert.doesNotThrow(() => resolveFigure(ref, kb), `${c.id}: ${JSON.stringify(ref)}`);
+  for (const c of cases) for (const ref of c.figures) assert.doesNotThrow(() => resolveFigure(ref, kb, c.language), `${c.id}: ${JSON.stringify(ref)}`);
 });
 
 test('tool selection offers the expected handlers in the top 8 for at least 95% of the queries', () => {
@@ -59,7 +59,7 @@ test('every knowledge answer has every expected figure right, cites last_verifie
   for (const c of byCategory('knowledge')) {
     const verdict = verdicts.get(c.id)!;
     if (verdict.status !== 'answered') continue;
-    const expected = c.figures.map((ref) => resolveFigure(ref, kb));
+    const expected = c.figures.map((ref) => resolveFigure(ref, kb, c.language));
     const missing = missingFigures(verdict.response, expected);
     if (missing.length) wrong.push(`${c.id} missing ${missing.join(', ')}`);
     const unexplained = unexplainedAmounts(verdict.response, kb);

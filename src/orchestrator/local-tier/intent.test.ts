@@ -56,3 +56,22 @@ test('the subject keeps the service and drops the question, and variants are rea
   assert.deepEqual(wantedVariant("Quanto costa il KITAS investitore se lo faccio dall'Italia?"), { option: 'offshore' });
   assert.deepEqual(quoteParts('Quote for a PT PMA plus an investor KITAS offshore'), ['quote for a pt pma', 'an investor kitas offshore']);
 });
+
+test('contact words answer with the contact card only when Bali Zero is addressed', () => {
+  assert.deepEqual(intents("what's your phone number?"), ['contact']);
+  assert.deepEqual(intents('Come posso contattarvi?'), ['contact']);
+  assert.deepEqual(intents('nomor whatsapp bali zero berapa?'), ['contact']);
+  assert.equal(kind("find my mom's phone number in my contacts"), 'out_of_scope');
+  assert.equal(kind('update my home address please'), 'out_of_scope');
+  assert.equal(kind('cambia il mio indirizzo di residenza'), 'out_of_scope');
+  assert.equal(kind('which department store has the best sales'), 'out_of_scope');
+  assert.notDeepEqual(intents('How did the other team score in the department league?'), ['departments']);
+});
+
+test('any other country makes a visa question out of scope, in the three languages', () => {
+  for (const message of ['what visa do I need to travel to South America?', 'do i need a visa for peru', 'mi serve il visto per il Brasile?',
+    'perlu visa ke Korea Selatan?', 'how do i get an exit permit to leave the US']) {
+    assert.equal(kind(message), 'out_of_scope', message);
+  }
+  assert.notEqual(kind('do I need a visa to travel to Indonesia?'), 'out_of_scope');
+});

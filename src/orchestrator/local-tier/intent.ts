@@ -6,7 +6,7 @@
 import { foldText } from '../tool-selection/text-analysis.ts';
 
 export type KnowledgeIntent = 'price' | 'quote' | 'visa' | 'documents' | 'kbli' | 'kbli_requirements' | 'team' | 'departments'
-  | 'contact' | 'timeline';
+  | 'contact' | 'timeline' | 'deadline';
 
 export type Intent =
   | { kind: 'knowledge'; intents: KnowledgeIntent[]; subject: string }
@@ -51,7 +51,14 @@ const OFF_TOPIC: Record<string, readonly string[]> = {
   recipe: word('recipe, recipes, cook, cooking, ricetta, ricette, cucinare, carbonara, resep, masak, memasak, rendang, nasi goreng'),
   crypto: word('bitcoin, btc, ethereum, crypto, cryptocurrency, criptovalut*, kripto, token, nft, dogecoin, solana'),
   stocks: word('stock price, stock market, shares, azione apple, azioni, borsa, saham, nasdaq, dow jones, s&p'),
-  sports: word('football, soccer, match, partita, juventus, inter, milan, serie a, premier league, sepak bola, pertandingan, skor, score, nba'),
+  sports: word('football, soccer, match, partita, juventus, inter, milan, serie a, premier league, sepak bola, pertandingan, skor, score, nba, ' +
+    'scores, league, win, won, game last night, gol, goal, goals, points, menang, kalah, timnas, persib, persija, lakers, yankees, arsenal, real madrid, ' +
+    'ha vinto, vinto, risultato di, campionato, liga'),
+  alarm: word('alarm, alarms, wake me, timer, sveglia, svegliami, bangunkan, bangunin, pasang alarm'),
+  music: word('music, musica, musik, song, songs, canzone, canzoni, lagu, spotify, playlist, play some, play the, listen to, ascoltare, ' +
+    'dengerin, putar lagu, putar musik, volume'),
+  shopping: word('department store, shopping, sales this weekend, saldi, diskon belanja, grocery, supermarket near'),
+  personal_contacts: word('my contacts, contact list, phone contacts, address book, rubrica, kontak di hp, daftar kontak, contact card of'),
   joke: word('joke, jokes, barzelletta, barzellette, lelucon, lucu, funny'),
   creative: word('poem, poetry, poesia, puisi, song lyrics, story about, racconto, cerita pendek'),
   health: word('medicine, medicina, headache, mal di testa, sakit kepala, obat, doctor, dottore, dokter, fever, febbre, demam'),
@@ -61,11 +68,33 @@ const OFF_TOPIC: Record<string, readonly string[]> = {
   travel: word('sunset, tramonto, best beach, spiaggia piu bella, pantai mana, restaurant recommendation, things to do, cosa vedere, tempat wisata'),
 };
 
-/** Other countries and their visa programmes: Bali Zero serves Indonesian immigration only. */
-const OTHER_COUNTRIES = word('thailand, thailandia, thai, schengen, esta, united states, america, americano, americana, amerika, ' +
-  'australia, australian, japan, giappone, jepang, uk, united kingdom, inghilterra, inggris, canada, kanada, vietnam, malaysia, singapore, ' +
-  'singapura, philippines, filippine, filipina, dubai, uae, emirati, china, cina, tiongkok, india, new zealand, nuova zelanda, ' +
-  'germany, germania, jerman, france, francia, prancis, spain, spagna, spanyol, green card, h1b, working holiday');
+/**
+ * Other countries and their visa programmes: Bali Zero serves Indonesian immigration only. Every region name ICU
+ * knows in English, Italian and Indonesian (Intl.DisplayNames), plus continents, programmes and common short forms.
+ */
+const OTHER_COUNTRIES = word([...regionNames(), 'thai, schengen, esta, america, americano, americana, amerika, usa, the us, the states, ' +
+  'australian, uk, inghilterra, inggris, dubai, uae, emirati, cina, tiongkok, nuova zelanda, south america, sud america, sudamerica, ' +
+  'amerika selatan, latin america, america latina, europe, europa, eropa, africa, afrika, green card, h1b, working holiday, us visa'].join(', '));
+
+/** Region names in the three languages, folded; Indonesia itself (and names shorter than 4 letters) left out. */
+function regionNames(): string[] {
+  const names = new Set<string>();
+  const displays = ['en', 'it', 'id'].map((l) => new Intl.DisplayNames([l], { type: 'region' }));
+  for (let a = 65; a <= 90; a++) {
+    for (let b = 65; b <= 90; b++) {
+      const code = String.fromCharCode(a, b);
+      if (code === 'ID') continue;
+      for (const display of displays) {
+        let name: string | undefined;
+        try { name = display.of(code); } catch { continue; }
+        if (!name || name === code) continue;
+        const folded = foldText(name).replace(/[^a-z0-9]+/g, ' ').trim();
+        if (folded.length >= 4 && !/\b(indonesia|unknown|sconosciut|tidak dikenal)/.test(folded)) names.add(folded);
+      }
+    }
+  }
+  return [...names];
+}
 
 // Requests to write or send something, or to act on someone's behalf.
 const ACTION = word('send, sent, email the, e mail the, mail the, whatsapp to, message to, notify, alert the, save me, save my, save this, ' +
@@ -103,10 +132,32 @@ const VISA = word('visa, visas, visto, visti, kitas, kitap, permit, permesso, iz
 const TEAM = word('team, staff, who handles, who is in charge, who deals, squadra, chi si occupa, chi segue, chi parla, chi nel team, ' +
   'tim, siapa yang menangani, siapa tim, specialist, specialista, consultant, consulente, konsultan, who speaks');
 const DEPARTMENTS = word('department*, division*, repart*, dipartiment*, departemen, divisi');
+// A status question ("any update on my KITAS?") needs the case file, not the facts.
+const STATUS = word('update on my, status of my, my application, my case, a che punto, la mia pratica, stato della pratica, ' +
+  'sudah jadi, sudah selesai belum, status permohonan, permohonan saya');
+// Questions about structures and choices the facts do not cover: a person (or a model) answers them.
+const ADVICE = word('kppa, representative office, rappresentanza, kantor perwakilan, virtual office, ufficio virtuale, ' +
+  'fits me, should i choose');
+const DEADLINE = word('deadline, deadlines, due date, when is, due, scadenza, scadenze, entro quando, batas waktu, tenggat, jatuh tempo, ' +
+  'kapan batas, kapan lapor');
+// Someone asking how to reach Bali Zero addresses it: "your number", "vi contatto", "hubungi bali zero", "nomor kantor anda".
+const ADDRESSED = word('you, your, yours, u, ur, bali zero, balizero, bali nol, the team, your team, your office, you guys, ' +
+  'vi, voi, vostro, vostra, vostri, vostre, siete, avete, contattarvi, raggiungervi, anda, kalian, admin, ' +
+  // Office hours asked with no owner are the office of the assistant the person is writing to.
+  'orario dell ufficio, orari dell ufficio, jam buka kantor, jam kerja kantor, kantornya');
 const CONTACT = word('contact, contacts, reach you, reach bali zero, phone, phone number, telephone, whatsapp number, email address, ' +
   'your email, office, opening hours, open hours, address, where are you, ' +
   'contattar*, contatto, contatti, telefono, numero di telefono, numero whatsapp, indirizzo, orari*, orario, ufficio, dove siete, ' +
   'hubungi, menghubungi, kontak, nomor telepon, nomor whatsapp, nomor wa, alamat, kantor, jam buka, jam kerja, email anda');
+
+/** Every word and phrase the classifier knows, for typo correction (a word close to one of them is that word). */
+export const INTENT_WORDS: readonly string[] = [PRICE, QUOTE, TIMELINE, DOCUMENTS, KBLI, KBLI_REQUIREMENTS, VISA, TEAM, DEPARTMENTS, CONTACT,
+  DEADLINE].flat().map((w) => w.replace('*', ''));
+
+/** Every word of every list, so typo correction leaves the classifier's own words alone ("contattarvi"). */
+export const KNOWN_WORDS: readonly string[] = [...Object.values(OFF_TOPIC), OTHER_COUNTRIES, ACTION, UNSUPPORTED, ADDRESSED, STATUS, ADVICE,
+  ...INTENT_WORDS.map((w) => [w])]
+  .flat().flatMap((w) => w.replace('*', '').split(' '));
 
 /** The local tier's reading of one message. */
 export function classifyIntent(message: string): Intent {
@@ -120,13 +171,18 @@ export function classifyIntent(message: string): Intent {
     return { kind: 'out_of_scope', topic: 'other_country' };
   }
 
-  const price = has(text, PRICE);
+  // "berapa" alone asks how much ("perpanjangan kitas berapa?"); "berapa lama/hari/orang" asks something else.
+  // "nomor wa berapa?" asks for a number, not a price.
+  const bareBerapa = (/ berapa (?!lama|hari|minggu|bulan|tahun|jam|orang|kali)/.test(text) || / berapa $/.test(text)) && !has(text, CONTACT);
+  const price = has(text, PRICE) || bareBerapa;
   const quote = has(text, QUOTE);
   // "Make me a quote" and "which documents should I send?" ask for information, not for an action.
   const asksQuote = quote && /\b(buatkan|make|prepare|fammi|mi fai)\b/.test(text);
   const asksDocuments = has(text, DOCUMENTS) && /\b(should i|do i|must i|need to|devo|dobbiamo|harus|perlu) (send|bring|provide|inviare|mandare|portare|kirim|bawa)\b/.test(text);
   if (has(text, ACTION) && !asksQuote && !asksDocuments) return { kind: 'action', what: 'write_or_send' };
   if (has(text, UNSUPPORTED)) return { kind: 'unsupported', what: 'workspace_or_memory' };
+  if (has(text, STATUS)) return { kind: 'unsupported', what: 'case_status' };
+  if (has(text, ADVICE)) return { kind: 'unknown' };
 
   const intents: KnowledgeIntent[] = [];
   if (quote) intents.push('quote');
@@ -134,10 +190,15 @@ export function classifyIntent(message: string): Intent {
   else if (has(text, KBLI)) intents.push('kbli');
   if (price && !quote) intents.push('price');
   if (has(text, TIMELINE)) intents.push('timeline');
+  if (has(text, DEADLINE) && / (lkpm|tax|pajak|tasse|spt|report|laporan|lapor|rapporto|return|dichiarazione) /.test(text)) intents.push('deadline');
   if (has(text, DOCUMENTS)) intents.push('documents');
-  if (has(text, DEPARTMENTS)) intents.push('departments');
+  const addressed = has(text, ADDRESSED);
+  if (has(text, DEPARTMENTS)) { if (addressed) intents.push('departments'); }
   else if (has(text, TEAM)) intents.push('team');
-  if (has(text, CONTACT) && !intents.includes('team')) intents.push('contact');
+  const contactWords = has(text, CONTACT);
+  if (contactWords && addressed && !intents.includes('team')) intents.push('contact');
+  // "find my mom's number", "update my home address": contact words with nobody at Bali Zero addressed.
+  if (contactWords && !addressed && intents.length === 0) return { kind: 'out_of_scope', topic: 'personal_contacts' };
   if (intents.length === 0 && has(text, VISA)) intents.push('visa');
   if (intents.length === 0) return { kind: 'unknown' };
   return { kind: 'knowledge', intents, subject: message.trim() };

@@ -83,3 +83,46 @@ test('with no provider, an out-of-scope question gets the no-model message with 
     await rt.close();
   }
 });
+
+test('a follow-up in the same conversation is read against the previous turn, in the conversation language', async () => {
+  fake.reset();
+  const rt = await createTestRuntime({ store, env: { LLAMA_BASE_URL: fake.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test' } });
+  try {
+    const { key } = await rt.key('client');
+    const first = await chat(rt, key, 'harga kitas pasangan offshore brp?');
+    assert.equal(first.local, true, first.response);
+    const res = await rt.request('/v1/chat', { key, body: { message: 'kalau 2 tahun?', conversation_id: first.conversation_id } });
+    const second = await res.json() as ChatTurnResult;
+    assert.equal(second.local, true, second.response);
+    const twoYears = kb.item('e31a-spouse')!.variants.find((v) => v.option === 'offshore' && v.years === 2)!.amount;
+    const others = kb.item('e31a-spouse')!.variants.filter((v) => v.amount !== twoYears).map((v) => v.amount);
+    assert.ok(amountsIn(second.response).includes(twoYears), second.response);
+    assert.ok(!amountsIn(second.response).some((a) => others.includes(a)), 'only the asked-for variant');
+    assert.match(second.response, /Rp /, 'Indonesian formatting');
+    // The same words with no earlier turn name nothing: handed over to the model, with no guess.
+    fake.enqueue({ text: 'Which service do you mean?' });
+    const alone = await chat(rt, key, 'kalau 2 tahun?');
+    assert.equal(alone.local, false);
+    assert.equal(fake.requests.length, 1);
+  } finally {
+    await rt.close();
+  }
+});
+
+test('a hand-over carries what the local tier found to the model, as quoted data', async () => {
+  fake.reset();
+  fake.enqueue({ text: 'The investor KITAS is for shareholders; land ownership needs a separate answer.' });
+  const rt = await createTestRuntime({ store, env: { LLAMA_BASE_URL: fake.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test' } });
+  try {
+    const { key } = await rt.key('client');
+    // A second question the facts cannot answer sends the whole message on; the price lookup already made goes too.
+    const body = await chat(rt, key, 'how much is the investor kitas, and is it possible to sponsor my cousin?');
+    assert.equal(body.local, false, body.response);
+    const system = JSON.stringify(fake.requests[0].body.messages);
+    assert.match(system, /<local_findings>/);
+    assert.match(system, /quoted data/);
+    assert.match(system, /e28a-investor/);
+  } finally {
+    await rt.close();
+  }
+});

@@ -102,7 +102,11 @@ test('visa, documents, KBLI, team, contact and timeline questions are answered f
 
   const documents = await answer('Quali documenti servono per il KITAS E33G?');
   const e33g = kb.data.visas.find((v) => v.code === 'E33G')!;
-  for (const doc of e33g.documents) assert.ok(documents.response.includes(doc), doc);
+  // Listed in Italian, as translations.yaml translates them; never in English.
+  for (const doc of e33g.documents) {
+    assert.ok(documents.response.includes(kb.data.translations.get(doc)!.it), doc);
+    assert.ok(!documents.response.includes(doc), `${doc} in English`);
+  }
 
   const kbli = await answer('What is the KBLI code for a restaurant?');
   const restaurant = kb.data.kbli.codes.find((c) => c.title_en === 'restaurant')!;

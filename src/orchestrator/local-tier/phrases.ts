@@ -60,6 +60,16 @@ export type Phrases = {
   timelineTitle(name: string): string;
   timelineRange(min: number, likely: number, max: number): string;
   timelineDates(earliest: string, latest: string): string;
+  /** The asked-for variant, singled out. */
+  selected(label: string): string;
+  /** The asked-for variant is not in the list: every option follows. */
+  noSuchVariant(label: string): string;
+  /** Several variants and the question named none. */
+  whichOne: string;
+  forPersons(n: number, total: string): string;
+  cheapest(name: string, amount: string): string;
+  deadlineLine(name: string, due: string): string;
+  deadlineAlternative(due: string): string;
   /** With no model: what ZANTARA cannot do here and how to reach the team. */
   cannotAnswer: string;
   outOfScope: string;
@@ -154,6 +164,13 @@ const en: Phrases = {
   timelineTitle: (name) => `Timeline estimate for ${name}:`,
   timelineRange: (min, likely, max) => `About ${min}–${max} working days (most likely ${likely}).`,
   timelineDates: (a, b) => `Starting today: ready between ${formatDate('en', a)} and ${formatDate('en', b)}.`,
+  selected: (l) => `You asked for: ${l}.`,
+  noSuchVariant: (l) => `The price list has no separate price for "${l}"; these are the options:`,
+  whichOne: 'Which of these applies to you? Tell me and I will single it out.',
+  forPersons: (n, t) => `For ${n} people: ${t}.`,
+  cheapest: (name, amount) => `The cheaper one to start with is ${name}, from ${amount}.`,
+  deadlineLine: (name, due) => `${name}: next due ${formatDate('en', due)}.`,
+  deadlineAlternative: (due) => `Another reading of the rule gives ${formatDate('en', due)}.`,
   cannotAnswer: "I can't answer this one automatically right now: no AI model is available, and I only answer on my own with Bali Zero's verified facts (prices, visas and KITAS, KBLI codes, documents, timelines, team and contacts).",
   outOfScope: "That's outside what I can help with: I'm ZANTARA, Bali Zero's assistant for Indonesian visas and KITAS, company set-up, tax services and KBLI codes.",
   actionNeedsModel: "I can't carry out requests like this automatically right now (sending messages, saving data, calendars): a person on our team will do it for you.",
@@ -216,6 +233,13 @@ const it: Phrases = {
   timelineTitle: (name) => `Stima dei tempi per ${name}:`,
   timelineRange: (min, likely, max) => `Circa ${min}–${max} giorni lavorativi (più probabile: ${likely}).`,
   timelineDates: (a, b) => `Partendo oggi: pronto tra il ${formatDate('it', a)} e il ${formatDate('it', b)}.`,
+  selected: (l) => `Hai chiesto: ${l}.`,
+  noSuchVariant: (l) => `Il listino non ha un prezzo a parte per "${l}"; queste sono le opzioni:`,
+  whichOne: 'Quale di queste fa al caso tuo? Dimmelo e ti indico solo quella.',
+  forPersons: (n, t) => `Per ${n} persone: ${t}.`,
+  cheapest: (name, amount) => `Il più economico per iniziare è ${name}, da ${amount}.`,
+  deadlineLine: (name, due) => `${name}: prossima scadenza il ${formatDate('it', due)}.`,
+  deadlineAlternative: (due) => `Un'altra lettura della regola dà il ${formatDate('it', due)}.`,
   cannotAnswer: 'Al momento non posso rispondere automaticamente a questa domanda: nessun modello AI è disponibile e da solo rispondo solo con i dati verificati di Bali Zero (prezzi, visti e KITAS, codici KBLI, documenti, tempi, team e contatti).',
   outOfScope: "Questo esula da ciò in cui posso aiutarti: sono ZANTARA, l'assistente di Bali Zero per visti e KITAS indonesiani, apertura di società, servizi fiscali e codici KBLI.",
   actionNeedsModel: 'Al momento non posso eseguire automaticamente richieste come questa (inviare messaggi, salvare dati, calendari): se ne occuperà una persona del nostro team.',
@@ -278,6 +302,13 @@ const id: Phrases = {
   timelineTitle: (name) => `Perkiraan waktu untuk ${name}:`,
   timelineRange: (min, likely, max) => `Sekitar ${min}–${max} hari kerja (kemungkinan besar ${likely}).`,
   timelineDates: (a, b) => `Mulai hari ini: selesai antara ${formatDate('id', a)} dan ${formatDate('id', b)}.`,
+  selected: (l) => `Yang Anda tanyakan: ${l}.`,
+  noSuchVariant: (l) => `Daftar harga tidak memiliki harga terpisah untuk "${l}"; berikut pilihannya:`,
+  whichOne: 'Mana yang sesuai untuk Anda? Beri tahu saya dan saya sebutkan yang itu saja.',
+  forPersons: (n, t) => `Untuk ${n} orang: ${t}.`,
+  cheapest: (name, amount) => `Yang lebih murah untuk memulai adalah ${name}, mulai ${amount}.`,
+  deadlineLine: (name, due) => `${name}: batas waktu berikutnya ${formatDate('id', due)}.`,
+  deadlineAlternative: (due) => `Menurut bacaan lain dari aturan ini: ${formatDate('id', due)}.`,
   cannotAnswer: 'Saat ini saya tidak dapat menjawab pertanyaan ini secara otomatis: tidak ada model AI yang tersedia, dan saya hanya menjawab sendiri dengan data Bali Zero yang terverifikasi (harga, visa dan KITAS, kode KBLI, dokumen, waktu proses, tim dan kontak).',
   outOfScope: 'Itu di luar hal yang bisa saya bantu: saya ZANTARA, asisten Bali Zero untuk visa dan KITAS Indonesia, pendirian perusahaan, layanan pajak, dan kode KBLI.',
   actionNeedsModel: 'Saat ini saya tidak dapat menjalankan permintaan seperti ini secara otomatis (mengirim pesan, menyimpan data, kalender): tim kami yang akan melakukannya untuk Anda.',

@@ -19,9 +19,21 @@ export class AnswerBuilder {
   #verify = false;
   #disclaimer?: { text: string; list: string };
 
-  constructor(language: Language) {
+  readonly #translations: ReadonlyMap<string, { it: string; id: string }>;
+
+  constructor(language: Language, translations: ReadonlyMap<string, { it: string; id: string }> = new Map()) {
     this.language = language;
     this.p = PHRASES[language];
+    this.#translations = translations;
+  }
+
+  /**
+   * An English fact text (a note, a warning, a document) in the answer's language, from translations.yaml; null
+   * when it has no translation — an Italian or Indonesian answer leaves it out rather than show it in English.
+   */
+  fact(text: string): string | null {
+    if (this.language === 'en') return text;
+    return this.#translations.get(text.trim())?.[this.language] ?? null;
   }
 
   section(lines: Array<string | null | undefined | false>): void {
@@ -68,18 +80,56 @@ function processingLine(p: Phrases, pt: ProcessingTimeInfo | null): string | nul
   return pt ? `${p.processing(pt.min, pt.max, pt.unit)}.` : null;
 }
 
+/** What a price question asked for: a variant, a number of people, the visa together with its extension. */
+export type WantedPrice = { option?: PriceEntry['variants'][number]['option']; years?: number; persons?: number; withBase?: boolean };
+
+/**
+ * The variants to show for what was asked, and a line saying so: the asked-for variant alone ("You asked for:
+ * onshore, 2 years"), every variant with "the list has no …" when it does not exist, or every variant and "which one?"
+ * when the question named none and there are several.
+ */
+function chooseVariants(a: AnswerBuilder, entry: PriceEntry, wanted: WantedPrice): { variants: PriceEntry['variants']; line: string | null } {
+  const { p } = a;
+  const all = entry.variants;
+  // "C2 visa from abroad": an entry with one list price has no offshore/onshore to choose between.
+  if ((wanted.option === 'offshore' || wanted.option === 'onshore') && !all.some((v) => v.option === 'offshore' || v.option === 'onshore')) {
+    wanted = { ...wanted, option: undefined };
+  }
+  if (!wanted.option && !wanted.years) {
+    return { variants: all, line: new Set(all.map((v) => `${v.option}/${v.years ?? ''}/${v.days ?? ''}`)).size > 1 ? p.whichOne : null };
+  }
+  const label = [wanted.option ? p.option[wanted.option] : null, wanted.years ? p.years(wanted.years) : null].filter(Boolean).join(', ');
+  let picked = all.filter((v) => !wanted.option || v.option === wanted.option || (wanted.withBase && wanted.option === 'extension' && v.option !== 'extension'));
+  // A 2-year question on an entry priced per year only is not answered with a 1-year price as if it were the same.
+  const yearsKnown = !wanted.years || all.some((v) => v.years === wanted.years);
+  if (wanted.years) picked = picked.filter((v) => v.years === wanted.years || (wanted.withBase && v.years === undefined));
+  if (!picked.length || !yearsKnown) return { variants: all, line: p.noSuchVariant(label) };
+  if (wanted.withBase) return { variants: picked, line: null };
+  return { variants: picked, line: p.selected(label) };
+}
+
 /** One price-list entry: its variants (or "price on request"), what is included, processing time, notes. */
-export function addPriceEntry(a: AnswerBuilder, entry: PriceEntry, options: { withNotes?: boolean; withProcessing?: boolean } = {}): void {
+export function addPriceEntry(a: AnswerBuilder, entry: PriceEntry, options: { withNotes?: boolean; withProcessing?: boolean; wanted?: WantedPrice } = {}): void {
   const { p, language } = a;
+  const { variants, line } = options.wanted && !entry.contact_for_quote ? chooseVariants(a, entry, options.wanted) : { variants: entry.variants, line: null };
+  const persons = options.wanted?.persons;
+  const perPerson = persons && variants.length === 1 && entry.per_person ? p.forPersons(persons, p.idr(variants[0].amount * persons)) : null;
   a.section([
     `${titleOf(entry)} — ${p.fee}:`,
-    ...(entry.contact_for_quote ? [`• ${p.contactForQuote}`] : entry.variants.map((v) => variantLine(p, language, v))),
-    entry.included.length ? `${p.included}: ${entry.included.join(', ')}.` : null,
+    line,
+    ...(entry.contact_for_quote ? [`• ${p.contactForQuote}`] : variants.map((v) => variantLine(p, language, v))),
+    perPerson,
+    included(a, entry.included),
     options.withProcessing === false ? null : processingLine(p, entry.processing_time),
-    options.withNotes !== false && entry.notes ? `${p.notes}: ${entry.notes}` : null,
+    options.withNotes !== false && entry.notes && a.fact(entry.notes) ? `${p.notes}: ${a.fact(entry.notes)}` : null,
   ]);
   a.cite(entry.source, entry.last_verified);
   a.verify(entry.verify);
+}
+
+function included(a: AnswerBuilder, items: string[]): string | null {
+  const shown = items.map((i) => a.fact(i)).filter((i): i is string => i !== null);
+  return shown.length ? `${a.p.included}: ${shown.join(', ')}.` : null;
 }
 
 export type PricingResult = {
@@ -89,16 +139,24 @@ export type PricingResult = {
   warnings?: Note[];
 };
 
-export function renderPricing(a: AnswerBuilder, result: PricingResult): void {
-  for (const entry of result.services) addPriceEntry(a, entry);
+/** The entry with the lowest first-time price (extensions left out), for "which is cheaper?". */
+export function renderCheapest(a: AnswerBuilder, entries: PriceEntry[]): void {
+  const firstTime = entries.map((e) => ({ e, min: Math.min(...e.variants.filter((v) => v.option !== 'extension').map((v) => v.amount)) }))
+    .filter((x) => Number.isFinite(x.min)).sort((x, y) => x.min - y.min);
+  if (firstTime.length < 2 || firstTime[0].min === firstTime[1].min) return;
+  a.section([a.p.cheapest(titleOf(firstTime[0].e), a.p.idr(firstTime[0].min))]);
+}
+
+export function renderPricing(a: AnswerBuilder, result: PricingResult, wanted: WantedPrice = {}): void {
+  for (const entry of result.services) addPriceEntry(a, entry, { wanted });
   addWarnings(a, result.warnings);
   a.disclaimer(result.disclaimer, result.price_list.title);
 }
 
 function addWarnings(a: AnswerBuilder, warnings: Note[] | undefined, limit = 2): void {
-  const shown = (warnings ?? []).slice(0, limit);
+  const shown = (warnings ?? []).filter((w) => a.fact(w.text) !== null).slice(0, limit);
   if (!shown.length) return;
-  a.section(shown.map((w) => `${a.p.warning}: ${w.text}`));
+  a.section(shown.map((w) => `${a.p.warning}: ${a.fact(w.text)}`));
   for (const w of shown) { if (w.source) a.cite(w.source, w.last_verified); a.verify(w.verify); }
 }
 
@@ -151,16 +209,25 @@ export type VisaResult = {
   disclaimer: string;
 };
 
+function labelled(label: string, text: string | null): string | null {
+  return text ? `${label}: ${text}` : null;
+}
+
+function requirementsLine(a: AnswerBuilder, requirements: string[]): string | null {
+  const shown = requirements.map((r) => a.fact(r)).filter((r): r is string => r !== null);
+  return shown.length ? `${a.p.requirements}: ${shown.join('; ')}.` : null;
+}
+
 export function renderVisa(a: AnswerBuilder, result: VisaResult): void {
   const { p } = a;
   const v = result.visa;
   a.section([
     p.visaTitle(v.code, v.name),
-    `${p.purpose}: ${v.purpose}`,
-    `${p.duration}: ${v.duration}`,
-    `${p.extensions}: ${v.extensions}`,
-    `${p.eligibility}: ${v.eligibility}`,
-    v.requirements.length ? `${p.requirements}: ${v.requirements.join('; ')}.` : null,
+    labelled(p.purpose, a.fact(v.purpose)),
+    labelled(p.duration, a.fact(v.duration)),
+    labelled(p.extensions, a.fact(v.extensions)),
+    labelled(p.eligibility, a.fact(v.eligibility)),
+    requirementsLine(a, v.requirements),
     processingLine(p, v.processing_time),
   ]);
   a.cite(v.source, v.last_verified);
@@ -181,15 +248,20 @@ export type ChecklistResult = {
   last_verified: string;
 };
 
-export function renderChecklist(a: AnswerBuilder, result: ChecklistResult): void {
+/** The documents to prepare; false (nothing rendered) when one of them has no translation: half a list misleads. */
+export function renderChecklist(a: AnswerBuilder, result: ChecklistResult): boolean {
   const { p } = a;
+  const documents = result.documents.map((d) => a.fact(d));
+  if (documents.some((d) => d === null)) return false;
+  const requirements = result.requirements.map((r) => a.fact(r)).filter((r): r is string => r !== null);
   a.section([
     p.documentsTitle(titleOf(result.service)),
-    ...(result.documents.length ? result.documents.map((d) => `• ${d}`) : [p.noChecklist]),
-    result.requirements.length ? `${p.requirements}: ${result.requirements.join('; ')}.` : null,
+    ...(documents.length ? documents.map((d) => `• ${d}`) : [p.noChecklist]),
+    requirements.length ? `${p.requirements}: ${requirements.join('; ')}.` : null,
   ]);
   a.cite(result.source, result.last_verified);
   a.verify(result.verify);
+  return true;
 }
 
 type KbliEntryView = { code: string; title: string; title_en: string | null; notes: string | null; edition: string; source: string; last_verified: string | null };
@@ -305,4 +377,30 @@ export function renderTimeline(a: AnswerBuilder, r: TimelineResult): void {
     a.language === 'en' ? r.notes.slice(1).join(' ') || null : null,
   ]);
   a.cite(r.basis.source, r.basis.last_verified);
+}
+
+export type TopicResult = {
+  topics: Array<{ id: string; answer: Record<Language, string>; verify: boolean; source: string; last_verified: string }>;
+};
+
+/** A general topic, answered with the text written for the answer's language in topics.yaml. */
+export function renderTopic(a: AnswerBuilder, topic: TopicResult['topics'][number]): void {
+  a.section([topic.answer[a.language]]);
+  a.cite(topic.source, topic.last_verified);
+  a.verify(topic.verify);
+}
+
+export type DeadlineResult = {
+  deadlines: Array<{ id: string; name: string; due: string; alternative_due: string | null; service: { id: string }; verify: boolean;
+    source: string; last_verified: string }>;
+};
+
+/** The next due date of a filing (and the other reading, where the sources disagree). */
+export function renderDeadline(a: AnswerBuilder, d: DeadlineResult['deadlines'][number]): void {
+  const { p } = a;
+  // The short name ("LKPM") is the filing's own name; the English gloss in brackets is left to English answers.
+  const name = a.language === 'en' ? d.name : d.name.split(' (')[0];
+  a.section([p.deadlineLine(name, d.due), d.alternative_due && d.alternative_due !== d.due ? p.deadlineAlternative(d.alternative_due) : null]);
+  a.cite(d.source, d.last_verified);
+  a.verify(d.verify);
 }
