@@ -5,7 +5,7 @@
 // First: an older Node that can run TypeScript stops here with one line naming the Node it needs.
 import '../bin/require-node.js';
 import { z } from 'zod';
-import { bootstrapAdmin } from './auth/bootstrap-admin.ts';
+import { bootstrapAdmin, saveAdminKey } from './auth/bootstrap-admin.ts';
 import { cleanEnv, parseEnv } from './config/env.ts';
 import { ZantaraError } from './errors.ts';
 import { startServer } from './http/server.ts';
@@ -24,14 +24,17 @@ async function main(): Promise<void> {
   loadOrchestratorConfig(env); // a missing or broken ZANTARA_CONFIG stops the start, not the first chat
   const runtime = await createRuntime({ env });
   const admin = await bootstrapAdmin(runtime);
+  // Saved at once, so a start that fails later does not lose the only copy of the key.
+  const keyFile = admin.createdKey ? saveAdminKey(env, admin.createdKey) : undefined;
   await startBackgroundTasks(runtime);
   const server = await startServer(runtime, { port: PORT, hostname: HOST });
-  // One write, key first: whoever waits for the "listening" line (a person, a supervisor, a test) already has the key.
-  const banner = admin.createdKey
-    ? `\nFirst start: an admin API key was created. It is shown only this once — keep it safe:\n\n  ${admin.createdKey}\n\n` +
-      `Try: curl -s ${server.url}/call -H 'x-api-key: <key>' -H 'content-type: application/json' -d '{"key":"system.handlers.list"}'\n\n`
-    : '';
-  process.stdout.write(`${banner}ZANTARA is listening on ${server.url} (store: ${runtime.store.kind})\n`);
+  if (admin.createdKey) {
+    // The key goes to stderr (and the owner-only file), never into the JSON log stream on stdout; stderr is written first.
+    process.stderr.write(`\nFirst start: an admin API key was created. It is shown only this once, and saved in ${keyFile}`
+      + ` (readable only by you; delete it once the key is stored safely):\n\n  ${admin.createdKey}\n\n`
+      + `Try: curl -s ${server.url}/call -H 'x-api-key: <key>' -H 'content-type: application/json' -d '{"key":"system.handlers.list"}'\n\n`);
+  }
+  process.stdout.write(`ZANTARA is listening on ${server.url} (store: ${runtime.store.kind})\n`);
   const shutdown = async (signal: string) => {
     runtime.logger.info({ signal }, 'shutting down');
     await server.close();

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ZantaraError } from '../errors.ts';
+import { isDateInRange } from '../input-safety.ts';
+
+export { isDateInRange };
 
 /** Bali Zero works in WITA (UTC+8); days in reports start at local midnight unless a caller asks otherwise. */
 export const DEFAULT_TIMEZONE = 'Asia/Makassar';
@@ -7,8 +10,7 @@ export const DEFAULT_TIMEZONE = 'Asia/Makassar';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A period bound as accepted by handlers: a calendar day (`2026-03-01`) or an ISO instant (`2026-03-01T10:00:00Z`). */
-export const periodBound = z.string().trim().refine((v) => DAY.test(v) || !Number.isNaN(Date.parse(v)) && /\d{4}-\d{2}-\d{2}T/.test(v),
-  'must be a date (YYYY-MM-DD) or an ISO date-time');
+export const periodBound = z.string().trim().refine(isDateInRange, 'must be a date (YYYY-MM-DD) or an ISO date-time between 1900 and 9999');
 
 export const timezoneField = z.string().trim().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Makassar');
 

@@ -3,6 +3,7 @@ import { notFound } from '../errors.ts';
 import { defineService } from '../runtime/service.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Principal, Role } from './principal.ts';
+import { RevocationFeed } from './revocation-feed.ts';
 
 /**
  * API keys: 32 random bytes shown once at creation, stored as a SHA-256 hash (the keys carry enough entropy
@@ -12,6 +13,9 @@ export type ApiKeyInfo = { id: string; name: string; role: Role; prefix: string;
 
 const KEY_PREFIX = 'zt_';
 const CACHE_MS = 30_000;
+// While the revocation feed is not connected, a cached key is trusted this long only, so a revocation still reaches
+// every replica within a second.
+const UNTRUSTED_CACHE_MS = 1_000;
 
 export function hashKey(key: string): string {
   return oneShotHash('sha256', key, 'hex');
@@ -19,11 +23,17 @@ export function hashKey(key: string): string {
 
 export class ApiKeys {
   readonly #runtime: Runtime;
-  // Verified keys for a short while, so /call does not hit the database for every request; revocation clears it.
-  readonly #cache = new Map<string, { principal: Principal; until: number }>();
+  // Verified keys for a short while, so /call does not hit the database for every request; a revocation on any
+  // replica clears them through the revocation feed.
+  readonly #cache = new Map<string, { principal: Principal; at: number }>();
+  readonly #feed: RevocationFeed;
 
   constructor(runtime: Runtime) {
     this.#runtime = runtime;
+    this.#feed = new RevocationFeed(runtime, {
+      onRevoked: (keyId) => { for (const [hash, entry] of this.#cache) if (entry.principal.keyId === keyId) this.#cache.delete(hash); },
+      onReconnect: () => this.#cache.clear(),
+    });
   }
 
   /** Creates a principal and its key; the plain key is returned only here. */
@@ -44,10 +54,11 @@ export class ApiKeys {
   /** The principal a key stands for, or undefined for an unknown or revoked key. */
   async verify(key: string): Promise<Principal | undefined> {
     if (key.length < 16 || key.length > 200) return undefined;
+    this.#feed.start();
     const hash = hashKey(key);
-    const now = Date.now();
+    const now = this.#runtime.clock.now().getTime();
     const cached = this.#cache.get(hash);
-    if (cached && cached.until > now) return cached.principal;
+    if (cached && now - cached.at < (this.#feed.trusted() ? CACHE_MS : UNTRUSTED_CACHE_MS)) return cached.principal;
     const { rows } = await this.#runtime.store.query<{ id: string; principal_id: string; role: Role; name: string }>(
       `SELECT k.id, k.principal_id, k.role, p.display_name AS name FROM api_keys k JOIN principals p ON p.id = k.principal_id
        WHERE k.key_hash = $1 AND k.revoked_at IS NULL`, [hash]);
@@ -55,7 +66,7 @@ export class ApiKeys {
     if (!row) { this.#cache.delete(hash); return undefined; }
     const principal: Principal = { id: row.principal_id, role: row.role, name: row.name, keyId: row.id, via: 'api_key' };
     if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(hash, { principal, until: now + CACHE_MS });
+    this.#cache.set(hash, { principal, at: now });
     await this.#runtime.store.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [row.id]);
     return principal;
   }
@@ -72,7 +83,18 @@ export class ApiKeys {
       'UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING key_hash', [id]);
     if (!rows[0]) throw notFound('key_not_found', `No API key with id ${id}.`);
     this.#cache.delete(rows[0].key_hash);
+    await this.#feed.publish(id);
     return { id, revoked: true };
+  }
+
+  /** Whether revocations from other replicas reach this one now (every configured channel connected). */
+  revocationsLive(): boolean {
+    this.#feed.start();
+    return this.#feed.trusted();
+  }
+
+  async close(): Promise<void> {
+    await this.#feed.close();
   }
 
   /** Whether this exact key is registered and active. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { cleanJson, cleanText } from '../input-safety.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { defineService } from '../runtime/service.ts';
 import { eventBusService } from '../realtime/event-bus.ts';
@@ -31,12 +32,19 @@ export class InboundQueue {
     const inserted: InboundRow[] = [];
     const now = this.#runtime.clock.now();
     for (const m of messages) {
-      const { rows } = await this.#runtime.store.query<InboundRow>(
-        `INSERT INTO inbound_messages (id, channel, provider_message_id, sender, sender_name, text, message_type, payload, sent_at, received_at, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-         ON CONFLICT (channel, provider_message_id) DO NOTHING RETURNING *`,
-        [randomUUID(), m.channel, m.providerMessageId, m.sender, m.senderName ?? null, m.text.slice(0, 10_000), m.type, JSON.stringify(m.raw), m.sentAt ?? null, now]);
-      if (rows[0]) inserted.push(rows[0]);
+      // Third-party text is cleaned, not refused (NUL, lone surrogates), and one message that still fails to store is
+      // logged and skipped: it must never make Meta retry, and so block, the whole batch forever.
+      try {
+        const { rows } = await this.#runtime.store.query<InboundRow>(
+          `INSERT INTO inbound_messages (id, channel, provider_message_id, sender, sender_name, text, message_type, payload, sent_at, received_at, next_attempt_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+           ON CONFLICT (channel, provider_message_id) DO NOTHING RETURNING *`,
+          [randomUUID(), m.channel, cleanText(m.providerMessageId), cleanText(m.sender), m.senderName ? cleanText(m.senderName) : null,
+            cleanText(m.text.slice(0, 10_000)), cleanText(m.type), JSON.stringify(cleanJson(m.raw)), validDate(m.sentAt), now]);
+        if (rows[0]) inserted.push(rows[0]);
+      } catch (error) {
+        this.#runtime.logger.error({ err: error, channel: m.channel }, 'inbound message could not be stored; skipped');
+      }
     }
     const bus = this.#runtime.service(eventBusService);
     for (const row of inserted) {
@@ -82,3 +90,9 @@ export class InboundQueue {
 }
 
 export const inboundQueueService = defineService('inbound-queue', (runtime) => new InboundQueue(runtime));
+
+/** A sender's timestamp only when it is a real date PostgreSQL can store (year 1–9999). */
+function validDate(date: Date | undefined): Date | null {
+  const time = date?.getTime();
+  return time !== undefined && Number.isFinite(time) && time > -62_135_596_800_000 && time < 253_402_300_800_000 ? date! : null;
+}

@@ -36,8 +36,20 @@ export type HandlerDefinition<I extends z.ZodType = z.ZodType, O = unknown> = {
   roles: readonly Role[];
   /** At least two: one in English, one in Italian or Indonesian. */
   examples: readonly HandlerExample[];
-  /** Rate-limit class; defaults to the effect. */
+  /** Rate-limit class; defaults to `ai` for a handler that `callsModel`, else to the effect. */
   rateClass?: string;
+  /** The handler may call a language model (a paid, slow call): it counts against the `ai` rate class. */
+  callsModel?: true;
+  /**
+   * Top-level result fields that hold a secret (e.g. a new API key). Only the direct answer to the caller carries
+   * them; every stored or listed copy (pending actions, traces, turn messages, logs) shows `[redacted]`.
+   */
+  secretOutput?: readonly string[];
+  /**
+   * Administrative: it changes who may do what (keys, configuration, identities). Never offered to a model, refused
+   * when a model's tool call or an approved model proposal asks for it; only a person with a key calls it directly.
+   */
+  humanOnly?: true;
   /**
    * The result depends only on the validated input and the fact files loaded at start — not on the principal, the
    * store, the clock or any outside service. The registry then keeps recent results (deep-frozen) and answers a repeated

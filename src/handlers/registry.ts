@@ -2,13 +2,27 @@ import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
 import { forbidden, invalidParams, issuesFromZod, notFound, ZantaraError } from '../errors.ts';
+import { inputIssues } from '../input-safety.ts';
 import type { AnyHandler, HandlerContext, HandlerDefinition } from './handler.ts';
 import { lintHandler } from './lint-handler.ts';
 import { PureResults } from './pure-results.ts';
 import { toolNameForKey } from './tool-names.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 
-export type CallOptions = { principal: Principal; requestId?: string; signal?: AbortSignal };
+export type CallOptions = {
+  principal: Principal;
+  requestId?: string;
+  signal?: AbortSignal;
+  /** `model`: a model's tool call, or an approved model proposal; `humanOnly` handlers refuse it. Nested calls keep it. */
+  origin?: 'person' | 'model';
+};
+
+export const REDACTED = '[redacted]';
+
+/** The rate-limit class a call to this handler counts against. */
+export function rateClassOf(handler: AnyHandler): string {
+  return handler.rateClass ?? (handler.callsModel ? 'ai' : handler.effect);
+}
 
 /** What a caller learns about one handler: its declaration minus the code, plus its params as JSON Schema. */
 export type HandlerInfo = {
@@ -63,6 +77,20 @@ export class Registry {
     return this.list().filter((h) => h.roles.includes(principal.role) && (principal.via !== 'guest' || h.effect === 'read'));
   }
 
+  /** The handlers a model acting for this principal may be offered: its role's, minus the administrative ones. */
+  listForModel(principal: Principal): AnyHandler[] {
+    return this.listFor(principal).filter((h) => !h.humanOnly);
+  }
+
+  /** A copy of a handler's result fit to store or list: its declared secret fields replaced by `[redacted]`. */
+  redact(key: string, result: unknown): unknown {
+    const secret = this.#handlers.get(key)?.secretOutput;
+    if (!secret?.length || typeof result !== 'object' || result === null || Array.isArray(result)) return result;
+    const copy: Record<string, unknown> = { ...result };
+    for (const field of secret) if (field in copy) copy[field] = REDACTED;
+    return copy;
+  }
+
   /** JSON Schema (draft 2020-12) of a handler's params, derived from its zod input. */
   paramsSchema(key: string): Record<string, unknown> {
     let schema = this.#schemas.get(key);
@@ -91,9 +119,12 @@ export class Registry {
     const handler = this.#handlers.get(key);
     if (!handler) throw notFound('handler_not_found', `No handler named "${key}".`, { key });
     if (!handler.roles.includes(options.principal.role)) throw forbidden(`The ${options.principal.role} role may not call ${key}.`);
+    if (handler.humanOnly && options.origin === 'model') throw forbidden(`${key} is administrative: only a person may call it, never a model.`);
+    const unsafe = inputIssues(params);
+    if (unsafe.length) throw invalidParams(unsafe);
     const parsed = handler.input.safeParse(params ?? {});
     if (!parsed.success) throw invalidParams(issuesFromZod(parsed.error.issues));
-    await runtime.rateLimiter.consume(options.principal, handler.rateClass ?? handler.effect);
+    await runtime.rateLimiter.consume(options.principal, rateClassOf(handler));
 
     const pureKey = handler.pure ? PureResults.keyOf(parsed.data) : undefined;
     if (pureKey !== undefined) {

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZantaraError } from '../errors.ts';
+import { MAX_JSON_DEPTH, nestedTooDeep } from '../input-safety.ts';
 import { isKeptResult } from '../handlers/pure-results.ts';
 import { readBody } from './request-body.ts';
 
@@ -48,6 +49,10 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ZantaraError('invalid_request', 'The request body must be a JSON object.', { status: 400 });
+  }
+  // Free-form JSON is limited in depth at the edge: deeper values would overflow a recursive encoder further in.
+  if (nestedTooDeep(value)) {
+    throw new ZantaraError('invalid_request', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`, { status: 400 });
   }
   return value as Record<string, unknown>;
 }

@@ -31,12 +31,12 @@ import { registerMcpResources } from './mcp-resources.ts';
  * who may do what), like the handlers models are never offered.
  */
 export function isMcpTool(handler: AnyHandler): boolean {
-  return handler.category !== 'admin';
+  return handler.category !== 'admin' && !handler.humanOnly;
 }
 
 /** The handlers a principal sees as MCP tools. */
 export function mcpHandlers(runtime: Runtime, principal: Principal): AnyHandler[] {
-  return runtime.registry.listFor(principal).filter(isMcpTool);
+  return runtime.registry.listForModel(principal).filter(isMcpTool);
 }
 
 /** MCP tool annotations from a handler's declared effect. */
@@ -95,8 +95,9 @@ async function callTool(
         structuredContent: pending,
       };
     }
-    const data = await runtime.registry.call(handler.key, args, { principal, requestId, signal });
-    return { content: text(data) };
+    // An MCP client is a model: administrative handlers refuse it, and declared secrets never reach it.
+    const data = await runtime.registry.call(handler.key, args, { principal, requestId, signal, origin: 'model' });
+    return { content: text(runtime.registry.redact(handler.key, data)) };
   } catch (error) {
     // The same fields as the HTTP error envelope; unexpected failures say nothing but the request id.
     const body =

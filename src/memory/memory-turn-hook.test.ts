@@ -71,7 +71,7 @@ describe('profile section', () => {
     const fact = (key: string | null, content: string, data: Record<string, unknown> | null = null) => ({ id: content, type: 'profile', key, content, data, source: 'chat', created_at: at, updated_at: at });
     const section = profileSection([fact(null, 'Likes surfing'), fact('permit_expiry', 'Permit E33G expires on 2025-06-01', { expires_on: '2025-06-01' }), fact('name', 'Name: Marco')], { today: '2026-01-01' })!;
     const lines = section.split('\n').slice(1);
-    assert.deepEqual(lines, ['- Name: Marco', '- Permit E33G expires on 2025-06-01 (this date has passed)', '- Likes surfing']);
+    assert.deepEqual(lines, ['- "Name: Marco"', '- "Permit E33G expires on 2025-06-01" (this date has passed)', '- "Likes surfing"']);
     assert.equal(profileSection([]), undefined);
     const many = Array.from({ length: 100 }, (_, i) => fact(null, `Note number ${i} `.repeat(10)));
     assert.ok(profileSection(many)!.length <= 1200);

@@ -54,6 +54,8 @@ export function autoApproved(handler: AnyHandler, principal: Principal, policy: 
 export function buildAgentTools(input: AgentToolsInput): Record<string, Tool> {
   const tools: Record<string, Tool> = {};
   for (const handler of input.handlers) {
+    // Administrative handlers never become tools, whatever list the caller passed.
+    if (handler.humanOnly) continue;
     const name = toolNameForKey(handler.key);
     tools[name] = tool({
       description: `${handler.description}${handler.effect === 'read' ? '' : ` (effect: ${handler.effect} — needs a person's approval unless policy allows)`}`,
@@ -77,7 +79,7 @@ async function runTool(input: AgentToolsInput, handler: AnyHandler, params: Reco
     return finish('refused', { ok: false, error: 'handler_not_offered', message: `${key} was not offered for this request; use ${HANDLER_SEARCH_KEY} to find the right handler.` },
       { error_code: 'handler_not_offered' });
   }
-  if (!handler.roles.includes(input.principal.role)) {
+  if (handler.humanOnly || !handler.roles.includes(input.principal.role)) {
     return finish('refused', { ok: false, error: 'forbidden', message: `You may not call ${key}.` }, { error_code: 'forbidden' });
   }
   if (!autoApproved(handler, input.principal, input.autoApprove)) {
@@ -96,9 +98,11 @@ async function runTool(input: AgentToolsInput, handler: AnyHandler, params: Reco
     }, { action_id: action.id });
   }
   try {
-    const data = await input.runtime.registry.call(key, params ?? {}, { principal: input.principal, requestId: input.requestId, signal: input.signal });
+    const data = await input.runtime.registry.call(key, params ?? {},
+      { principal: input.principal, requestId: input.requestId, signal: input.signal, origin: 'model' });
     if (key === HANDLER_SEARCH_KEY) offerFound(input, data);
-    return finish('ok', { ok: true, data: forModel(data) });
+    // What the model sees is also what the turn stores: declared secrets never enter either.
+    return finish('ok', { ok: true, data: forModel(input.runtime.registry.redact(key, data)) });
   } catch (error) {
     const body = ZantaraError.isInstance(error) && error.expose
       ? { ok: false, error: error.code, message: error.message, ...error.details }
@@ -110,7 +114,7 @@ async function runTool(input: AgentToolsInput, handler: AnyHandler, params: Reco
 /** Handlers found by a search become callable in the next step. */
 function offerFound(input: AgentToolsInput, data: unknown): void {
   const found = (data as { handlers?: Array<{ key?: unknown }> })?.handlers ?? [];
-  const allowed = new Set(input.handlers.map((h) => h.key));
+  const allowed = new Set(input.handlers.filter((h) => !h.humanOnly).map((h) => h.key));
   for (const item of found) if (typeof item.key === 'string' && allowed.has(item.key)) input.offered.add(item.key);
 }
 

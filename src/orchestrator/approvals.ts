@@ -1,12 +1,17 @@
 /**
  * Approvals: a model may ask for a write or a send, but it runs only when a person approves it. A pending action
- * is executed exactly once, through the registry, with the approving principal's authority (roles, validation,
- * rate limits, audit). Approve and reject are idempotent; pending actions expire.
+ * is executed exactly once, through the registry, as the principal whose turn proposed it (its role, its scope, its
+ * rate limits, audited under its name); the approver is recorded in `decided_by` and can only narrow what runs: both
+ * roles must allow the handler, and edited params are validated as if the proposer had asked for them. Only the
+ * proposer and those who may approve see an action and its result; declared secret outputs are stored redacted.
+ * Approve and reject are idempotent; pending actions expire.
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../auth/principal.ts';
-import { isStaff } from '../auth/principal.ts';
+import type { Principal, Role } from '../auth/principal.ts';
+import { isStaff, SYSTEM_PRINCIPAL } from '../auth/principal.ts';
 import { forbidden, invalidParams, issuesFromZod, notFound, ZantaraError } from '../errors.ts';
+import type { AnyHandler } from '../handlers/handler.ts';
+import { inputIssues } from '../input-safety.ts';
 import { eventBusService } from '../realtime/event-bus.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { defineService } from '../runtime/service.ts';
@@ -29,6 +34,7 @@ type Row = {
   id: string; turn_id: string | null; conversation_id: string | null; principal_id: string; handler_key: string;
   params: Record<string, unknown>; summary: string; status: ActionStatus; expires_at: Date | string; created_at: Date | string;
   decided_by: string | null; decided_at: Date | string | null; result: unknown;
+  proposer_via: Principal['via'] | null; proposer_key_id: string | null;
 };
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
@@ -54,35 +60,74 @@ export class Approvals {
   }
 
   async create(input: { principal: Principal; key: string; params: Record<string, unknown>; expiresInMs: number; turnId?: string; conversationId?: string }): Promise<PendingAction> {
+    if (this.#runtime.registry.get(input.key)?.humanOnly) throw forbidden(`${input.key} is administrative: a model may not propose it.`);
+    const unsafe = inputIssues(input.params);
+    if (unsafe.length) throw invalidParams(unsafe);
     const id = randomUUID();
     const expiresAt = new Date(this.#runtime.clock.now().getTime() + input.expiresInMs);
     const summary = describeAction(input.key, input.params);
     await this.#runtime.store.query(
-      `INSERT INTO pending_actions (id, turn_id, conversation_id, principal_id, handler_key, params, summary, status, expires_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9)`,
+      `INSERT INTO pending_actions (id, turn_id, conversation_id, principal_id, handler_key, params, summary, status, expires_at, created_at,
+         proposer_via, proposer_key_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11)`,
       [id, input.turnId ?? null, input.conversationId ?? null, input.principal.id, input.key, JSON.stringify(input.params), summary,
-        expiresAt.toISOString(), this.#runtime.clock.now().toISOString()]);
+        expiresAt.toISOString(), this.#runtime.clock.now().toISOString(), input.principal.via, input.principal.keyId ?? null]);
     const action: PendingAction = { id, key: input.key, params: input.params, summary, expires_at: expiresAt.toISOString() };
-    this.#runtime.service(eventBusService).publish('action.pending', { ...action, principal_id: input.principal.id, conversation_id: input.conversationId ?? null });
+    this.#runtime.service(eventBusService).publish('action.pending', { ...action, principal_id: input.principal.id, conversation_id: input.conversationId ?? null },
+      this.#audience(input.key));
     return action;
   }
 
-  /** The action when the principal may see it (its owner, or staff/admin); 404 otherwise. */
+  /** The action when the principal may see it (its proposer, or staff whose role may run it); 404 otherwise. */
   async get(principal: Principal, id: string): Promise<ActionRecord> {
     await this.#expire();
     const valid = /^[0-9a-f-]{36}$/i.test(id);
     const row = valid ? (await this.#runtime.store.query<Row>('SELECT * FROM pending_actions WHERE id = $1', [id])).rows[0] : undefined;
-    if (!row || (row.principal_id !== principal.id && !isStaff(principal))) throw notFound('action_not_found', `No pending action ${id}.`, { action_id: id });
+    if (!row || !this.#maySee(principal, row)) throw notFound('action_not_found', `No pending action ${id}.`, { action_id: id });
     return toRecord(row);
   }
 
-  /** Pending actions the principal may decide: its own, or everyone's for staff/admin. */
+  /** Pending actions the principal may see and decide: its own, and for staff/admin those their role may run. */
   async listPending(principal: Principal): Promise<ActionRecord[]> {
     await this.#expire();
     const { rows } = isStaff(principal)
       ? await this.#runtime.store.query<Row>(`SELECT * FROM pending_actions WHERE status = 'pending' ORDER BY created_at`)
       : await this.#runtime.store.query<Row>(`SELECT * FROM pending_actions WHERE status = 'pending' AND principal_id = $1 ORDER BY created_at`, [principal.id]);
-    return rows.map(toRecord);
+    return rows.filter((row) => this.#maySee(principal, row)).map(toRecord);
+  }
+
+  // The live feed reaches staff roles that may approve the action, like the action itself.
+  #audience(key: string): Array<'admin' | 'staff'> {
+    const roles = this.#runtime.registry.get(key)?.roles ?? [];
+    return (['staff', 'admin'] as const).filter((role) => roles.includes(role));
+  }
+
+  // The proposer, and staff or admin whose own role may run the handler (they are the ones who may approve it).
+  #maySee(principal: Principal, row: Row): boolean {
+    if (row.principal_id === principal.id) return true;
+    const handler = this.#runtime.registry.get(row.handler_key);
+    return isStaff(principal) && Boolean(handler?.roles.includes(principal.role));
+  }
+
+  /** The principal whose turn proposed the action, as it authenticated then; refused when its key was revoked since. */
+  async #proposer(row: Row): Promise<Principal> {
+    if (row.proposer_via === 'system' && row.principal_id === SYSTEM_PRINCIPAL.id) return SYSTEM_PRINCIPAL;
+    const { rows } = await this.#runtime.store.query<{ role: Role; display_name: string }>(
+      'SELECT role, display_name FROM principals WHERE id = $1', [row.principal_id]);
+    if (!rows[0]) throw new ZantaraError('proposer_unknown', 'The principal who proposed this action no longer exists.', { status: 409 });
+    if (row.proposer_key_id) {
+      const key = await this.#runtime.store.query('SELECT 1 FROM api_keys WHERE id = $1 AND revoked_at IS NULL', [row.proposer_key_id]);
+      if (!key.rows.length) throw new ZantaraError('proposer_revoked', "The proposer's API key was revoked; this action can no longer run.", { status: 409 });
+    }
+    return { id: row.principal_id, role: rows[0].role, name: rows[0].display_name, keyId: row.proposer_key_id ?? undefined,
+      via: row.proposer_via && row.proposer_via !== 'system' ? row.proposer_via : 'api_key' };
+  }
+
+  /** Both the approver's and the proposer's roles must allow the handler: approving never widens what runs. */
+  #checkRoles(handler: AnyHandler, approver: Principal, proposer: Principal): void {
+    if (handler.humanOnly) throw forbidden(`${handler.key} is administrative: it never runs from a model's proposal.`);
+    if (!handler.roles.includes(approver.role)) throw forbidden(`The ${approver.role} role may not run ${handler.key}; ask the Bali Zero team to approve it.`);
+    if (!handler.roles.includes(proposer.role)) throw forbidden(`${handler.key} cannot run: the ${proposer.role} who proposed it may not call it.`);
   }
 
   /**
@@ -99,8 +144,12 @@ export class Approvals {
     if (action.status !== 'pending') throw new ZantaraError('action_already_decided', `Action ${id} was already ${action.status}.`, { status: 409, details: { status: action.status } });
     const handler = this.#runtime.registry.get(action.key);
     if (!handler) throw notFound('handler_not_found', `No handler named "${action.key}".`);
-    if (!handler.roles.includes(principal.role)) throw forbidden(`The ${principal.role} role may not run ${action.key}; ask the Bali Zero team to approve it.`);
+    const row = (await this.#runtime.store.query<Row>('SELECT * FROM pending_actions WHERE id = $1', [id])).rows[0];
+    const proposer = await this.#proposer(row);
+    this.#checkRoles(handler, principal, proposer);
     const params = editedParams ?? action.params;
+    const unsafe = inputIssues(params);
+    if (unsafe.length) throw invalidParams(unsafe);
     const parsed = handler.input.safeParse(params);
     if (!parsed.success) throw invalidParams(issuesFromZod(parsed.error.issues));
 
@@ -119,14 +168,16 @@ export class Approvals {
     let status: ActionStatus = 'executed';
     let result: unknown;
     try {
-      result = await this.#runtime.registry.call(action.key, params, { principal, requestId: `action-${id}` });
+      // As the proposer, with a model's origin: the handler's own scope checks (user_id, own memory…) apply to them.
+      result = this.#runtime.registry.redact(action.key,
+        await this.#runtime.registry.call(action.key, params, { principal: proposer, requestId: `action-${id}`, origin: 'model' }));
     } catch (error) {
       status = 'failed';
       result = ZantaraError.isInstance(error) && error.expose ? { error: error.code, message: error.message, ...error.details } : { error: 'internal_error', message: 'Internal error.' };
     }
     const { rows } = await this.#runtime.store.query<Row>(
       'UPDATE pending_actions SET status = $2, result = $3 WHERE id = $1 RETURNING *', [id, status, JSON.stringify(result ?? null)]);
-    this.#runtime.service(eventBusService).publish('action.decided', { id, key: action.key, status, decided_by: principal.id });
+    this.#runtime.service(eventBusService).publish('action.decided', { id, key: action.key, status, decided_by: principal.id }, this.#audience(action.key));
     return { ...toRecord(rows[0]), already: false };
   }
 
@@ -144,7 +195,8 @@ export class Approvals {
       if (current.status === 'rejected') return { ...current, already: true };
       throw new ZantaraError('action_already_decided', `Action ${id} is being decided or was already ${current.status}.`, { status: 409, details: { status: current.status } });
     }
-    this.#runtime.service(eventBusService).publish('action.decided', { id, key: action.key, status: 'rejected', decided_by: principal.id });
+    this.#runtime.service(eventBusService).publish('action.decided', { id, key: action.key, status: 'rejected', decided_by: principal.id },
+      this.#audience(action.key));
     return { ...toRecord(rows[0]), already: false };
   }
 

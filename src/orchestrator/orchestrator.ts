@@ -258,7 +258,7 @@ export class Orchestrator {
     const messages: ModelMessage[] = [...recent.map(toModelMessage), { role: 'user', content: message }];
 
     // 4. Tools: the top-k relevant handlers plus the pinned ones; the rest stay inactive until searched for.
-    const allowed = runtime.registry.listFor(principal).filter((h) => !NEVER_OFFERED.has(h.key));
+    const allowed = runtime.registry.listForModel(principal).filter((h) => !NEVER_OFFERED.has(h.key));
     let selected: AnyHandler[];
     try {
       selected = this.selectTools(allowed, message, { k: config.agent.tools_k, pinned: config.agent.pinned_tools });
@@ -410,7 +410,9 @@ function turnError(error: unknown): unknown {
   if (TextProtocolError.isInstance(error)) return new ZantaraError('model_output_invalid', error.message, { status: 502, cause: error, expose: true });
   const name = (error as Error)?.name;
   if (name === 'AbortError') return new ZantaraError('cancelled', 'The request was cancelled.', { status: 499, cause: error, expose: true });
-  return new ZantaraError('model_error', `The model provider failed: ${String((error as Error)?.message ?? error).slice(0, 300)}`, { status: 502, cause: error, expose: true });
+  // The provider's own text may carry keys or internals: clients get a generic message, staff read it in the trace.
+  return new ZantaraError('model_error', 'The model provider failed. Please try again later or contact the Bali Zero team.',
+    { status: 502, cause: error, expose: true });
 }
 
 export const orchestratorService = defineService('orchestrator', (runtime) => new Orchestrator(runtime));

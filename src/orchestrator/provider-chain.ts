@@ -66,7 +66,8 @@ export type ChainOptions = {
 export function allProvidersFailed(attempts: Attempt[], cause?: unknown): ZantaraError {
   const summary = attempts.map((a) => `${a.provider}: ${a.reason ?? a.outcome}`).join(', ');
   return new ZantaraError('model_unavailable', `No model provider could answer (${summary || 'none configured'}). Please try again later or contact the Bali Zero team.`,
-    { status: 503, cause, details: { attempts }, expose: true });
+    // Each attempt's provider text stays in the turn trace (staff only); the caller sees provider, model and reason.
+    { status: 503, cause, details: { attempts: attempts.map(({ error: _text, ...attempt }) => attempt) }, expose: true });
 }
 
 class FirstTokenTimeout extends Error {

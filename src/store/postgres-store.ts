@@ -43,6 +43,49 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
       }
     },
     async close() { await pool.end(); },
+    listen: (channel, onMessage, onState) => listen(options, channel, onMessage, onState),
+  };
+}
+
+// Kept between attempts so a database restart costs at most this long without notifications.
+const RELISTEN_MS = 500;
+
+function listen(options: PostgresOptions, channel: string, onMessage: (payload: string) => void,
+  onState: (connected: boolean) => void): () => Promise<void> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const retry = () => {
+    onState(false);
+    if (!stopped) timer = setTimeout(() => void connect(), RELISTEN_MS);
+  };
+  const connect = async () => {
+    const current = new pg.Client({ connectionString: options.connectionString });
+    client = current;
+    let failed = false;
+    const fail = () => {
+      if (failed) return;
+      failed = true;
+      void current.end().catch(() => undefined);
+      retry();
+    };
+    current.on('error', fail);
+    current.on('end', fail);
+    current.on('notification', (message) => { if (message.channel === channel) onMessage(message.payload ?? ''); });
+    try {
+      await current.connect();
+      await current.query(`LISTEN ${quoteIdent(channel)}`);
+      if (stopped) { await current.end(); return; }
+      onState(true);
+    } catch {
+      fail();
+    }
+  };
+  void connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await client?.end().catch(() => undefined);
   };
 }
 

@@ -15,4 +15,9 @@ export interface Store extends Queryable {
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * PostgreSQL only (replicas share it): LISTEN on `channel` on a dedicated connection that reconnects by itself.
+   * `onState` reports whether notifications can arrive; the returned function stops listening.
+   */
+  listen?(channel: string, onMessage: (payload: string) => void, onState: (connected: boolean) => void): () => Promise<void>;
 }

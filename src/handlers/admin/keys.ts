@@ -13,6 +13,8 @@ export const keysCreate = defineHandler({
   }),
   effect: 'write',
   roles: ['admin'],
+  humanOnly: true,
+  secretOutput: ['key'],
   examples: [
     { description: 'Create a staff key for the tax team', params: { role: 'staff', name: 'Tax team' } },
     { description: 'Crea una chiave client per il sito web', params: { role: 'client', name: 'Sito web' } },
@@ -32,6 +34,7 @@ export const keysList = defineHandler({
   }),
   effect: 'read',
   roles: ['admin'],
+  humanOnly: true,
   examples: [
     { description: 'List active keys', params: {} },
     { description: 'Daftar semua kunci termasuk yang dicabut', params: { include_revoked: true } },
@@ -45,12 +48,13 @@ export const keysList = defineHandler({
 export const keysRevoke = defineHandler({
   key: 'keys.revoke',
   category: 'admin',
-  description: 'Revoke an API key by id; it stops working at once on this server (within 30 seconds on other replicas).',
+  description: 'Revoke an API key by id; it stops working at once on this server and within a second on other replicas.',
   input: z.object({
     id: z.uuid().describe('The key id from keys.list'),
   }),
   effect: 'write',
   roles: ['admin'],
+  humanOnly: true,
   examples: [
     { description: 'Revoke a leaked key', params: { id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc' } },
     { description: 'Revoca una chiave', params: { id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc' } },

@@ -12,9 +12,14 @@ import { defineHandler } from '../handler.ts';
 export const REDACTED = '[redacted]';
 
 /** Names whose values are secrets whatever they contain. */
-const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASS\b|_PASS_|CREDENTIAL|PRIVATE|AUTH|COOKIE|SESSION|SIGNATURE|WEBHOOK|_JSON$/i;
-/** Values that look like secrets whatever their name: PEM blocks, JWTs, long unbroken random-looking strings. */
-const SECRET_VALUE = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, /"private_key"\s*:/, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/, /^(?=.*\d)(?=.*[A-Za-z])[\w+/=.-]{32,}$/];
+const SECRET_NAME = /KEY|SECRET|TOKEN|PASSWORD|PASSWD|PASS\b|_PASS_|CREDENTIAL|PRIVATE|AUTH|COOKIE|SESSION|SIGNATURE|WEBHOOK|HEADERS?\b|_JSON$/i;
+/**
+ * Values that look like secrets whatever their name: PEM blocks, JWTs, long random-looking strings, bearer or basic
+ * credentials, `name=value` pairs whose name is secret (e.g. OTLP headers), well-known key prefixes.
+ */
+const SECRET_VALUE = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, /"private_key"\s*:/, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/, /^(?=.*\d)(?=.*[A-Za-z])[\w+/=.-]{32,}$/,
+  /\b(bearer|basic|token)\s+[\w.~+/=-]{6,}/i, /(authori[sz]ation|api[-_]?key|token|secret|password|passwd|cookie|signature)\w*\s*[=:]/i,
+  /\beyJ[\w-]{8,}\.[\w-]{8,}/, /\b(sk|pk|rk|xox[abpr]|ghp|gho|glpat|zt|AIza)[-_][\w-]{12,}/, /\bAKIA[0-9A-Z]{16}\b/];
 /** Only variables that configure ZANTARA are shown; the rest of the environment (PATH, HOME…) is not its business. */
 const RELEVANT = /^(ZANTARA_|DATABASE_|REDIS_|META_|WHATSAPP_|INSTAGRAM_|SLACK_|DISCORD_|SMTP_|EMAIL_|MAIL_|GMAIL_|GOOGLE_|MAPS_|ANTHROPIC_|OPENAI_|GROQ_|CEREBRAS_|GEMINI_|OPENROUTER_|DEEPSEEK_|LLAMA_|OLLAMA_|LLM_|MODEL_|AI_|LOG_|OTEL_)|^(PORT|HOST|NODE_ENV)$|_BASE_URL$/;
 
@@ -24,8 +29,9 @@ const RELEVANT = /^(ZANTARA_|DATABASE_|REDIS_|META_|WHATSAPP_|INSTAGRAM_|SLACK_|
  */
 export function redactValue(name: string, value: string): string {
   if (SECRET_NAME.test(name)) return REDACTED;
-  if (SECRET_VALUE.some((pattern) => pattern.test(value))) return REDACTED;
+  // A single URL keeps what is safe to show; its credentials and secret parameters are masked.
   if (/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(value)) return redactUrl(value);
+  if (SECRET_VALUE.some((pattern) => pattern.test(value))) return REDACTED;
   // Lists that carry URLs (e.g. ZANTARA_SLACK_CHANNELS='ops=C123,standup=https://hooks.slack.com/…'): webhook URLs are secrets.
   if (/:\/\//.test(value)) return REDACTED;
   return value;
@@ -90,6 +96,7 @@ export const systemConfig = defineHandler({
   }),
   effect: 'read',
   roles: ['admin'],
+  humanOnly: true,
   examples: [
     { description: 'Which integrations are configured?', params: {} },
     { description: 'Mostra la configurazione senza le variabili', params: { include_variables: false } },

@@ -14,7 +14,7 @@ export const aiChat = defineHandler({
   }),
   effect: 'write',
   roles: ['admin', 'staff', 'client'],
-  rateClass: 'ai',
+  callsModel: true,
   examples: [
     { description: 'Ask the price of a remote worker KITAS', params: { message: 'How much is the E33G remote worker KITAS?' } },
     { description: 'Domanda di follow-up in italiano', params: { message: 'E quanto tempo ci vuole?', conversation_id: '0b6f2f5e-3c1a-4a7e-9d53-2f4b1c9e8a10' } },

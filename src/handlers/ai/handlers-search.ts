@@ -21,7 +21,7 @@ export const systemHandlersSearch = defineHandler({
     { description: 'Cerca un handler per fissare un appuntamento', params: { query: 'fissare un appuntamento in calendario', limit: 3 } },
   ],
   async run(input, ctx) {
-    const candidates = ctx.runtime.registry.listFor(ctx.principal).filter((h) => h.key !== 'system.handlers.search' && h.key !== 'ai.chat');
+    const candidates = ctx.runtime.registry.listForModel(ctx.principal).filter((h) => h.key !== 'system.handlers.search' && h.key !== 'ai.chat');
     const found = ctx.runtime.service(orchestratorService).selectTools(candidates, input.query, { k: input.limit ?? 5 }).slice(0, input.limit ?? 5);
     return {
       count: found.length,

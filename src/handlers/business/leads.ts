@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { DATE_RANGE_MESSAGE, isDateInRange } from '../../input-safety.ts';
 import { eventBusService } from '../../realtime/event-bus.ts';
 import { defineHandler } from '../handler.ts';
 
@@ -62,7 +63,7 @@ export const leadList = defineHandler({
     source: z.string().trim().min(1).max(40).optional().describe('Only leads from this source, e.g. web, whatsapp'),
     service: z.string().trim().min(1).max(100).optional().describe('Only leads interested in this service (exact entry, case-insensitive)'),
     search: z.string().trim().min(1).max(100).optional().describe('Text contained in the name, email or phone'),
-    since: z.iso.date().optional().describe('Only leads created on or after this date (YYYY-MM-DD)'),
+    since: z.iso.date().refine(isDateInRange, DATE_RANGE_MESSAGE).optional().describe('Only leads created on or after this date (YYYY-MM-DD)'),
     limit: z.number().int().min(1).max(100).default(20).describe('Page size'),
     offset: z.number().int().min(0).max(100000).default(0).describe('Leads to skip (paging)'),
   }),

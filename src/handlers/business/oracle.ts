@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATE_RANGE_MESSAGE, isDateInRange } from '../../input-safety.ts';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { defineHandler } from '../handler.ts';
 
@@ -12,7 +13,7 @@ export const oraclePredict = defineHandler({
     service: z.string().trim().min(1).max(200).describe('The service in any words or a code: "E33G", "PT PMA", "alcohol licence"'),
     urgency: z.enum(['flexible', 'normal', 'urgent']).default('normal').describe('How urgent it is for the client'),
     complexity: z.enum(['simple', 'standard', 'complex']).default('standard').describe('simple (complete documents), standard, complex (sponsors, changes, missing documents)'),
-    needed_by: z.iso.date().optional().describe('Date the client needs it by (YYYY-MM-DD)'),
+    needed_by: z.iso.date().refine(isDateInRange, DATE_RANGE_MESSAGE).optional().describe('Date the client needs it by (YYYY-MM-DD)'),
   }),
   effect: 'read',
   roles: ['admin', 'staff', 'client'],

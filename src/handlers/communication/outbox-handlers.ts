@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATE_RANGE_MESSAGE, isDateInRange } from '../../input-safety.ts';
 import { outboxService, outboxView } from '../../outbox/outbox.ts';
 import { defineHandler } from '../handler.ts';
 
@@ -12,7 +13,7 @@ export const outboxList = defineHandler({
     status: z.enum(STATUSES).optional().describe('Only messages in this status'),
     channel: z.string().max(40).optional().describe('Only this channel, e.g. whatsapp, slack, email'),
     limit: z.number().int().min(1).max(200).default(50).describe('How many messages to return'),
-    before: z.iso.datetime().optional().describe('Only messages created before this time (for paging)'),
+    before: z.iso.datetime().refine(isDateInRange, DATE_RANGE_MESSAGE).optional().describe('Only messages created before this time (for paging)'),
     include_payload: z.boolean().default(false).describe('Also return each message body'),
   }),
   effect: 'read',

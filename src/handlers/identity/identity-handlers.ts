@@ -73,6 +73,7 @@ export const identityLinkContact = defineHandler({
   }),
   effect: 'write',
   roles: ['admin', 'staff'],
+  humanOnly: true,
   examples: [
     { description: "Add the client's e-mail to their WhatsApp profile", params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'email', value: 'anna@example.com' } },
     { description: 'Collega il numero WhatsApp al cliente', params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'whatsapp', value: '+39 333 123 4567' } },
@@ -97,6 +98,7 @@ export const identityUnlinkContact = defineHandler({
   }),
   effect: 'write',
   roles: ['admin', 'staff'],
+  humanOnly: true,
   examples: [
     { description: 'Remove a wrong e-mail from a client', params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'email', value: 'wrong@example.com' } },
     { description: 'Hapus nomor WhatsApp yang salah', params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'whatsapp', value: '+62 811 000 000' } },

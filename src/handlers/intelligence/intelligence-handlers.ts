@@ -74,7 +74,7 @@ export const intelligenceSummarize = defineHandler({
   }),
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
-  rateClass: 'ai',
+  callsModel: true,
   examples: [
     { description: 'Summarise this conversation for the handover', params: { conversation_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc' } },
     { description: 'Riassumi questa email in italiano', params: { text: 'Dear team, I need to renew my E33G before 15 April. My passport expires next year…', language: 'it' } },

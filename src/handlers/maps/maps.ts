@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATE_RANGE_MESSAGE, isDateInRange } from '../../input-safety.ts';
 import { defineHandler } from '../handler.ts';
 import { ZantaraError } from '../../errors.ts';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
@@ -95,7 +96,7 @@ export const mapsDirections = defineHandler({
     destination: z.string().min(2).max(300).optional().describe('End: an address, "lat,lng", or place_id:<id>; omit with to_office'),
     to_office: z.boolean().default(false).describe('Go to the Bali Zero office (its configured address)'),
     travel_mode: z.enum(['DRIVE', 'TWO_WHEELER', 'WALK', 'BICYCLE', 'TRANSIT']).default('DRIVE').describe('DRIVE (car), TWO_WHEELER (scooter), WALK, BICYCLE or TRANSIT'),
-    departure_time: z.iso.datetime({ offset: true }).optional().describe('Leave at this time (RFC 3339), for traffic-aware estimates'),
+    departure_time: z.iso.datetime({ offset: true }).refine(isDateInRange, DATE_RANGE_MESSAGE).optional().describe('Leave at this time (RFC 3339), for traffic-aware estimates'),
     language,
     region,
   }),

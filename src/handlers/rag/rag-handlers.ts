@@ -48,6 +48,7 @@ export const ragQuery = defineHandler({
   }),
   effect: 'read',
   roles: ALL_ROLES,
+  callsModel: true,
   examples: [
     { description: 'What are the obligations of a PT PMA?', params: { question: 'What are the reporting obligations of a PT PMA?' } },
     { description: 'Come si rinnova il KITAS?', params: { question: 'Come si rinnova il KITAS?', language: 'it' } },

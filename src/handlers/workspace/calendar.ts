@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DATE_RANGE_MESSAGE, isDateInRange } from '../../input-safety.ts';
 import type { calendar_v3 } from '@googleapis/calendar';
 import { defineHandler } from '../handler.ts';
 import { ZantaraError } from '../../errors.ts';
@@ -9,7 +10,7 @@ import { asUserField, WORKSPACE_ROLES, workspaceFor } from './workspace-input.ts
 const DEFAULT_TIME_ZONE = 'Asia/Makassar';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const isoTime = (what: string) => z.iso.datetime({ offset: true }).describe(`${what}, RFC 3339 with offset, e.g. 2026-11-23T10:00:00+08:00`);
+const isoTime = (what: string) => z.iso.datetime({ offset: true }).refine(isDateInRange, DATE_RANGE_MESSAGE).describe(`${what}, RFC 3339 with offset, e.g. 2026-11-23T10:00:00+08:00`);
 const calendarId = z.string().min(1).max(254).default('primary').describe('Calendar id: primary, or a calendar/person address');
 
 function eventView(e: calendar_v3.Schema$Event) {

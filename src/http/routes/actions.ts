@@ -11,7 +11,7 @@ export const approveBody = z.object({ params: z.record(z.string(), z.unknown()).
 
 /**
  * Pending actions proposed by chat turns: list, approve (optionally with edited params; executes exactly once,
- * as the approver), reject. Owners see their own; staff and admin see everyone's.
+ * as the proposer, the approver recorded), reject. Proposers see their own; staff and admin those their role may run.
  */
 export function actionsRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   const approvals = () => runtime.service(approvalsService);

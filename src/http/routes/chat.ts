@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { invalidParams, issuesFromZod } from '../../errors.ts';
+import { inputIssues } from '../../input-safety.ts';
 import { Conversations } from '../../orchestrator/conversations.ts';
 import type { ChatEvent } from '../../orchestrator/orchestrator.ts';
 import { runChatTurn } from '../../orchestrator/run-chat-turn.ts';
@@ -32,7 +33,11 @@ function sseData(event: ChatEvent): { event: string; data: unknown } {
  */
 export function chatRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   app.post('/v1/chat', requireKey(runtime), async (c) => {
-    const parsed = chatBody.safeParse(await readJsonObject(c));
+    const body = await readJsonObject(c);
+    // NUL and lone surrogates would be answered (and billed) but never stored: refused before the turn.
+    const unsafe = inputIssues(body);
+    if (unsafe.length) throw invalidParams(unsafe, 'The message must be valid text without NUL characters.');
+    const parsed = chatBody.safeParse(body);
     if (!parsed.success) throw invalidParams(issuesFromZod(parsed.error.issues), 'The body must be {"message": string, "conversation_id"?: uuid}.');
     const principal = c.get('principal');
     await runtime.rateLimiter.consume(principal, 'ai');

@@ -7,6 +7,7 @@ import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Principal } from '../../auth/principal.ts';
 import { invalidParams, issuesFromZod } from '../../errors.ts';
+import { textProblem } from '../../input-safety.ts';
 import type { ChatTurnResult } from '../../orchestrator/chat-types.ts';
 import { orchestratorService } from '../../orchestrator/orchestrator.ts';
 import { runChatTurn } from '../../orchestrator/run-chat-turn.ts';
@@ -50,6 +51,9 @@ function turnMessage(body: ChatCompletionRequest): string {
   const text = last ? (typeof last.content === 'string' ? last.content : last.content.map((p) => p.text).join('')) : '';
   if (!text.trim())
     throw invalidParams([{ path: 'messages', message: 'model "zantara" needs a user message with text' }]);
+  // NUL and lone surrogates would be answered (and billed) but never stored: refused before the turn.
+  const problem = textProblem(text);
+  if (problem) throw invalidParams([{ path: 'messages', message: problem }]);
   return text;
 }
 

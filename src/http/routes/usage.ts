@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { z } from 'zod';
+import { isDateInRange } from '../../analytics/period.ts';
 import { invalidParams, issuesFromZod } from '../../errors.ts';
 import { USAGE_GROUPS, usageReport } from '../../orchestrator/turn-traces.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
@@ -8,8 +9,8 @@ import { requireKey } from '../auth-middleware.ts';
 
 const DAY = 86_400_000;
 export const usageQuery = z.object({
-  from: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date or date-time').optional(),
-  to: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date or date-time').optional(),
+  from: z.string().refine(isDateInRange, 'must be an ISO date or date-time between 1900 and 9999').optional(),
+  to: z.string().refine(isDateInRange, 'must be an ISO date or date-time between 1900 and 9999').optional(),
   group_by: z.enum(USAGE_GROUPS).default('provider'),
 }).strict();
 

@@ -3,6 +3,7 @@ import { inboundQueueService } from '../../channels/inbound-queue.ts';
 import { safeEqual, verifyMetaSignature } from '../../channels/meta-signature.ts';
 import { parseInstagramNotification, parseWhatsappNotification, type DeliveryStatus, type InboundMessage } from '../../channels/meta-webhook-payload.ts';
 import { ZantaraError } from '../../errors.ts';
+import { cleanText } from '../../input-safety.ts';
 import { metaConfig } from '../../integrations/meta/meta-config.ts';
 import { messagingMetricsService } from '../../outbox/outbox-metrics.ts';
 import { outboxService } from '../../outbox/outbox.ts';
@@ -64,7 +65,13 @@ async function applyStatuses(runtime: Runtime, statuses: DeliveryStatus[]): Prom
   const outbox = runtime.service(outboxService);
   for (const s of statuses) {
     if (!s.callbackData || !UUID.test(s.callbackData)) continue;
-    if (['sent', 'delivered', 'read'].includes(s.status)) await outbox.applyProviderStatus(s.callbackData, { providerMessageId: s.providerMessageId, delivered: true });
-    else if (s.status === 'failed') await outbox.applyProviderStatus(s.callbackData, { providerMessageId: s.providerMessageId, delivered: false, error: s.error });
+    // Provider text is third-party: cleaned so it can be stored, and one bad status never fails the others.
+    const providerMessageId = cleanText(s.providerMessageId);
+    try {
+      if (['sent', 'delivered', 'read'].includes(s.status)) await outbox.applyProviderStatus(s.callbackData, { providerMessageId, delivered: true });
+      else if (s.status === 'failed') await outbox.applyProviderStatus(s.callbackData, { providerMessageId, delivered: false, error: s.error && cleanText(s.error) });
+    } catch (error) {
+      runtime.logger.error({ err: error }, 'webhook delivery status could not be applied; skipped');
+    }
   }
 }
