@@ -24,7 +24,7 @@ import { tryLocalAnswer } from '../src/orchestrator/local-tier/local-tier.ts';
 import { orchestratorService } from '../src/orchestrator/orchestrator.ts';
 import { runChatTurn } from '../src/orchestrator/run-chat-turn.ts';
 import { selectTools } from '../src/orchestrator/tool-selection/select-tools.ts';
-import { createTestPglite, createTestPostgres } from '../src/store/test-stores.ts';
+import { createTestPglite, createTestPostgres } from '../src/testing/test-stores.ts';
 import { createTestRuntime } from '../src/testing/test-runtime.ts';
 import { percentile } from './bench-stats.ts';
 

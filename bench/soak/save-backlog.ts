@@ -11,7 +11,7 @@ import type { LanguageModelV4StreamPart } from '@ai-sdk/provider';
 import { resolveConfig } from '../../src/orchestrator/config.ts';
 import { orchestratorService } from '../../src/orchestrator/orchestrator.ts';
 import { runChatTurn } from '../../src/orchestrator/run-chat-turn.ts';
-import { createTestPglite } from '../../src/store/test-stores.ts';
+import { createTestPglite } from '../../src/testing/test-stores.ts';
 import { createTestRuntime } from '../../src/testing/test-runtime.ts';
 
 const turns = Number(process.env.BACKLOG_TURNS ?? 2000);
