@@ -15,14 +15,26 @@ after(() => {
 
 test('a route naming a provider without credentials: exit 1 and one line naming it', { timeout: 120_000 }, async () => {
   writeFileSync(join(dir, 'zantara.config.yaml'), 'routing: { mode: single, chain: [groq] }\n');
-  const child = guardChild(spawn(process.execPath, [new URL('../src/main.ts', import.meta.url).pathname], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ZANTARA_DATA_DIR: join(dir, 'data'), ZANTARA_CONFIG: join(dir, 'zantara.config.yaml'),
-      LOG_LEVEL: 'warn' },
-  }));
+  const child = guardChild(
+    spawn(process.execPath, [new URL('../src/main.ts', import.meta.url).pathname], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ZANTARA_DATA_DIR: join(dir, 'data'),
+        ZANTARA_CONFIG: join(dir, 'zantara.config.yaml'),
+        LOG_LEVEL: 'warn',
+      },
+    }),
+  );
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => { stdout += d; });
-  child.stderr!.on('data', (d) => { stderr += d; });
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
   const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
   assert.equal(code, 1);
   assert.doesNotMatch(stdout, /listening/);

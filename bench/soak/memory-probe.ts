@@ -7,7 +7,16 @@ if (file) {
   setInterval(() => {
     const m = process.memoryUsage();
     const mb = (x: number) => Math.round(x / 1048576);
-    appendFileSync(file, `${JSON.stringify({ t: Math.round(performance.now() / 1000), rss: mb(m.rss), heapUsed: mb(m.heapUsed), heapTotal: mb(m.heapTotal),
-      external: mb(m.external), arrayBuffers: mb(m.arrayBuffers) })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({
+        t: Math.round(performance.now() / 1000),
+        rss: mb(m.rss),
+        heapUsed: mb(m.heapUsed),
+        heapTotal: mb(m.heapTotal),
+        external: mb(m.external),
+        arrayBuffers: mb(m.arrayBuffers),
+      })}\n`,
+    );
   }, 2000).unref();
 }

@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import { soakProblems } from './soak-checks.ts';
 import { runSoak } from './soak-run.ts';
 
-test('faults, kills and restarts: no failed, lost or duplicated turn, usage equal to what clients saw', { timeout: 600_000 }, async () => {
+test('faults, kills and restarts: no failed, lost or duplicated turn, usage equal to what clients saw', {
+  timeout: 600_000,
+}, async () => {
   const result = await runSoak({ turns: 60, kills: 1, clients: 4, primaryTimeoutMs: 1000 });
   assert.deepEqual(soakProblems(result, { memory: false, latency: false }), []);
   assert.ok(result.answered >= 60 + 20, `answered ${result.answered}`);

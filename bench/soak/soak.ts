@@ -17,7 +17,28 @@ const options = {
 const result = await runSoak({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
 const problems = soakProblems(result, { memory: true, latency: true });
 const { rss, ...figures } = result;
-const rssSummary = { start: rss[0], middle: rss[Math.floor(rss.length / 2)], end: rss.at(-1), max: Math.max(...rss), samples: rss.length };
-console.log(JSON.stringify({ date: new Date().toISOString(), machine: `${cpus().length} × ${cpus()[0]?.model}`, node: process.version, options,
-  ...figures, failed: figures.failed.slice(0, 10), failedCount: figures.failed.length, rss: rssSummary, problems }, null, 2));
+const rssSummary = {
+  start: rss[0],
+  middle: rss[Math.floor(rss.length / 2)],
+  end: rss.at(-1),
+  max: Math.max(...rss),
+  samples: rss.length,
+};
+console.log(
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      machine: `${cpus().length} × ${cpus()[0]?.model}`,
+      node: process.version,
+      options,
+      ...figures,
+      failed: figures.failed.slice(0, 10),
+      failedCount: figures.failed.length,
+      rss: rssSummary,
+      problems,
+    },
+    null,
+    2,
+  ),
+);
 process.exitCode = problems.length ? 1 : 0;

@@ -17,11 +17,22 @@ import { sourcesFromRagResults } from '../rag/citations.ts';
 import { runAgentLoop, type ToolRecord } from './agent-loop.ts';
 import type { ChatTurnRequest, ChatTurnResult, PendingAction } from './chat-types.ts';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.ts';
-import { loadOrchestratorConfig, QUERY_CLASSES, timeoutsFor, type OrchestratorConfig, type QueryClass } from './config.ts';
+import {
+  loadOrchestratorConfig,
+  QUERY_CLASSES,
+  timeoutsFor,
+  type OrchestratorConfig,
+  type QueryClass,
+} from './config.ts';
 import { SUMMARY_BATCH, summarizeConversation } from './conversation-summary.ts';
 import { Conversations, type Conversation } from './conversations.ts';
 import type { Language } from './language.ts';
-import { findingsSection, noModelMessage as defaultNoModelMessage, tryLocalAnswer as defaultTryLocalAnswer, type LocalVerdict } from './local-tier/local-tier.ts';
+import {
+  findingsSection,
+  noModelMessage as defaultNoModelMessage,
+  tryLocalAnswer as defaultTryLocalAnswer,
+  type LocalVerdict,
+} from './local-tier/local-tier.ts';
 import { createOrchestratorMetrics, type OrchestratorMetrics } from './orchestrator-metrics.ts';
 import { personaPrompt } from './persona.ts';
 import { createChainModel, type Attempt, type ChainLink, type ChainOptions } from './provider-chain.ts';
@@ -81,8 +92,17 @@ type Turn = {
   overflowBefore: number;
 };
 
-type Answer = { response: string; model: string; provider: string; route: string; local: boolean; pending: PendingAction[]; handlersUsed: string[];
-  toolRecords?: ToolRecord[]; sources?: Source[] };
+type Answer = {
+  response: string;
+  model: string;
+  provider: string;
+  route: string;
+  local: boolean;
+  pending: PendingAction[];
+  handlersUsed: string[];
+  toolRecords?: ToolRecord[];
+  sources?: Source[];
+};
 
 export class Orchestrator {
   readonly #runtime: Runtime;
@@ -107,8 +127,12 @@ export class Orchestrator {
 
   #inBackground(conversationId: string, work: () => Promise<void>): void {
     const previous = this.#background.get(conversationId) ?? Promise.resolve();
-    const next: Promise<void> = previous.then(work).catch((error: unknown) => this.#runtime.logger.warn({ err: error }, 'after-turn work failed'))
-      .finally(() => { if (this.#background.get(conversationId) === next) this.#background.delete(conversationId); });
+    const next: Promise<void> = previous
+      .then(work)
+      .catch((error: unknown) => this.#runtime.logger.warn({ err: error }, 'after-turn work failed'))
+      .finally(() => {
+        if (this.#background.get(conversationId) === next) this.#background.delete(conversationId);
+      });
     this.#background.set(conversationId, next);
   }
 
@@ -142,7 +166,10 @@ export class Orchestrator {
   }
 
   get breaker(): CircuitBreaker {
-    this.#breaker ??= new CircuitBreaker(this.#runtime.clock, { failures: this.config.cooldown.failures, cooldownMs: this.config.cooldown.seconds * 1000 });
+    this.#breaker ??= new CircuitBreaker(this.#runtime.clock, {
+      failures: this.config.cooldown.failures,
+      cooldownMs: this.config.cooldown.seconds * 1000,
+    });
     return this.#breaker;
   }
 
@@ -159,8 +186,13 @@ export class Orchestrator {
     const cacheKey = `${provider}:${model}`;
     let languageModel = this.#models.get(cacheKey);
     if (!languageModel) {
-      const base = this.#options.modelFactory?.(provider, model) ?? createProviderModel(settings, model, { fetch: this.#options.fetch });
-      languageModel = settings.protocol === 'text' ? wrapLanguageModel({ model: base, middleware: textProtocolMiddleware() }) as LanguageModelV4 : base;
+      const base =
+        this.#options.modelFactory?.(provider, model) ??
+        createProviderModel(settings, model, { fetch: this.#options.fetch });
+      languageModel =
+        settings.protocol === 'text'
+          ? (wrapLanguageModel({ model: base, middleware: textProtocolMiddleware() }) as LanguageModelV4)
+          : base;
       this.#models.set(cacheKey, languageModel);
     }
     return { provider, model, languageModel, timeouts: timeoutsFor(this.config, provider) };
@@ -170,10 +202,20 @@ export class Orchestrator {
    * The chain as one model. `holdBackChars`: finite for a caller that is shown text as it streams (see
    * provider-chain.ts); by default the whole call may fall back. `onAnswering`: the provider whose stream is handed on.
    */
-  chain(entries: string[], onAttempt: (attempt: Attempt) => void,
-    options: { holdBackChars?: number; onAnswering?: ChainOptions['onAnswering'] } = {}): LanguageModelV4 {
-    return createChainModel(entries.map((e) => this.link(e)),
-      { breaker: this.breaker, holdBackChars: options.holdBackChars ?? Number.POSITIVE_INFINITY, onAttempt, onAnswering: options.onAnswering });
+  chain(
+    entries: string[],
+    onAttempt: (attempt: Attempt) => void,
+    options: { holdBackChars?: number; onAnswering?: ChainOptions['onAnswering'] } = {},
+  ): LanguageModelV4 {
+    return createChainModel(
+      entries.map((e) => this.link(e)),
+      {
+        breaker: this.breaker,
+        holdBackChars: options.holdBackChars ?? Number.POSITIVE_INFINITY,
+        onAttempt,
+        onAnswering: options.onAnswering,
+      },
+    );
   }
 
   async runTurn(principal: Principal, request: ChatTurnRequest, options: TurnOptions = {}): Promise<ChatTurnResult> {
@@ -184,11 +226,20 @@ export class Orchestrator {
       turn.trace.local = true;
       turn.trace.handlers = verdict.handlers_used.map((key) => ({ key, duration_ms: 0, outcome: 'ok' as const }));
       turn.emit({ type: 'token', text: verdict.response });
-      return this.#saveWhole(turn, { response: verdict.response, model: 'zantara-local', provider: 'local', route: 'local', local: true, pending: [],
-        handlersUsed: verdict.handlers_used });
+      return this.#saveWhole(turn, {
+        response: verdict.response,
+        model: 'zantara-local',
+        provider: 'local',
+        route: 'local',
+        local: true,
+        pending: [],
+        handlersUsed: verdict.handlers_used,
+      });
     }
     // 2. The route.
-    const decision: RouteDecision = await decideRoute(this.config, principal.id, turn.message, (m) => this.#classifyWithModel(m));
+    const decision: RouteDecision = await decideRoute(this.config, principal.id, turn.message, (m) =>
+      this.#classifyWithModel(m),
+    );
     turn.trace.route = decision.route;
     turn.trace.query_class = decision.queryClass ?? classifyQuery(turn.message);
     turn.trace.ab_arm = decision.abArm;
@@ -196,18 +247,43 @@ export class Orchestrator {
       const text = (this.#options.noModelMessage ?? defaultNoModelMessage)(verdict.language);
       turn.trace.local = true;
       turn.emit({ type: 'token', text });
-      return this.#saveWhole(turn, { response: text, model: 'zantara-local', provider: 'local', route: decision.route, local: true, pending: [], handlersUsed: [] });
+      return this.#saveWhole(turn, {
+        response: text,
+        model: 'zantara-local',
+        provider: 'local',
+        route: decision.route,
+        local: true,
+        pending: [],
+        handlersUsed: [],
+      });
     }
     // 3. The prompt and 4. the tools.
-    const prompt = await buildTurnPrompt({ runtime: this.#runtime, principal, hooks: this.#options.hooks ?? defaultTurnHooks,
-      conversations: new Conversations(this.#runtime.store, () => this.#runtime.clock.now()), conversation: turn.conversation, message: turn.message,
-      language: verdict.language, historyBudget: this.config.conversation.history_token_budget,
+    const prompt = await buildTurnPrompt({
+      runtime: this.#runtime,
+      principal,
+      hooks: this.#options.hooks ?? defaultTurnHooks,
+      conversations: new Conversations(this.#runtime.store, () => this.#runtime.clock.now()),
+      conversation: turn.conversation,
+      message: turn.message,
+      language: verdict.language,
+      historyBudget: this.config.conversation.history_token_budget,
       // What the local tier found before handing over, so the model starts from the same facts (quoted data).
-      findings: verdict.status === 'escalate' && verdict.findings ? findingsSection(verdict.findings) : undefined });
+      findings: verdict.status === 'escalate' && verdict.findings ? findingsSection(verdict.findings) : undefined,
+    });
     turn.overflowBefore = prompt.overflowBefore;
-    const tools = offerTurnTools({ runtime: this.#runtime, principal, config: this.config, selectTools: this.selectTools, message: turn.message,
-      requestId: turn.requestId, turnId: turn.id, conversationId: turn.conversation.id, signal: options.signal,
-      onHandler: (e) => turn.emit({ type: 'handler', ...e }), onPending: (action) => turn.emit({ type: 'pending_action', action }) });
+    const tools = offerTurnTools({
+      runtime: this.#runtime,
+      principal,
+      config: this.config,
+      selectTools: this.selectTools,
+      message: turn.message,
+      requestId: turn.requestId,
+      turnId: turn.id,
+      conversationId: turn.conversation.id,
+      signal: options.signal,
+      onHandler: (e) => turn.emit({ type: 'handler', ...e }),
+      onPending: (action) => turn.emit({ type: 'pending_action', action }),
+    });
     turn.trace.tools_offered = [...tools.offered];
     // 5. The agent loop on the route's chain; 6. the turn stored, then returned.
     const answer = await this.#answerWithModel(turn, decision, prompt, tools, verdict.language, options);
@@ -220,33 +296,78 @@ export class Orchestrator {
     const createdAt = runtime.clock.now();
     const message = typeof request.message === 'string' ? request.message.trim() : '';
     if (!message) throw invalidParams([{ path: 'message', message: 'A non-empty message is required.' }]);
-    if (message.length > MAX_MESSAGE_CHARS) throw invalidParams([{ path: 'message', message: `At most ${MAX_MESSAGE_CHARS} characters.` }]);
+    if (message.length > MAX_MESSAGE_CHARS)
+      throw invalidParams([{ path: 'message', message: `At most ${MAX_MESSAGE_CHARS} characters.` }]);
     const channel = request.channel ?? 'api';
-    const resume = (request.continue_recent ?? MESSAGING_CHANNELS.has(channel))
-      ? { activeSince: new Date(createdAt.getTime() - this.config.conversation.resume_hours * 3_600_000) } : undefined;
-    const conversation = await new Conversations(runtime.store, () => runtime.clock.now()).open(principal, request.conversation_id, channel, message, resume);
+    const resume =
+      (request.continue_recent ?? MESSAGING_CHANNELS.has(channel))
+        ? { activeSince: new Date(createdAt.getTime() - this.config.conversation.resume_hours * 3_600_000) }
+        : undefined;
+    const conversation = await new Conversations(runtime.store, () => runtime.clock.now()).open(
+      principal,
+      request.conversation_id,
+      channel,
+      message,
+      resume,
+    );
     // Work left over from this conversation's previous turn (hooks, summary) finishes before its history is read.
     if (!conversation.created) await this.#background.get(conversation.id);
     const id = randomUUID();
     const listener = options.onEvent;
     return {
-      id, principal, message, conversation, started, overflowBefore: 0, requestId: options.requestId ?? id,
-      newConversation: conversation.created ? { channel: conversation.channel, title: conversation.title ?? '' } : undefined,
+      id,
+      principal,
+      message,
+      conversation,
+      started,
+      overflowBefore: 0,
+      requestId: options.requestId ?? id,
+      newConversation: conversation.created
+        ? { channel: conversation.channel, title: conversation.title ?? '' }
+        : undefined,
       trace: {
-        id, conversation_id: conversation.id, principal_id: principal.id, created_at: createdAt, route: 'local', local: false,
-        attempts: [], input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, cost_usd: 0, latency_ms: 0, handlers: [], tools_offered: [],
-        outcome: 'ok', message_text: message,
+        id,
+        conversation_id: conversation.id,
+        principal_id: principal.id,
+        created_at: createdAt,
+        route: 'local',
+        local: false,
+        attempts: [],
+        input_tokens: 0,
+        cached_input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: 0,
+        latency_ms: 0,
+        handlers: [],
+        tools_offered: [],
+        outcome: 'ok',
+        message_text: message,
       },
-      emit: (event) => { try { listener?.(event); } catch { /* a broken listener does not break the turn */ } },
+      emit: (event) => {
+        try {
+          listener?.(event);
+        } catch {
+          /* a broken listener does not break the turn */
+        }
+      },
     };
   }
 
   async #localVerdict(turn: Turn): Promise<LocalVerdict> {
     try {
       // A follow-up ("and for 2 years?") is read against this conversation's earlier messages and the stored language.
-      const localContext = turn.conversation.created ? {}
-        : await new Conversations(this.#runtime.store, () => this.#runtime.clock.now()).localContext(turn.conversation, turn.principal.id);
-      return await (this.#options.tryLocalAnswer ?? defaultTryLocalAnswer)(this.#runtime, turn.principal, turn.message, localContext);
+      const localContext = turn.conversation.created
+        ? {}
+        : await new Conversations(this.#runtime.store, () => this.#runtime.clock.now()).localContext(
+            turn.conversation,
+            turn.principal.id,
+          );
+      return await (this.#options.tryLocalAnswer ?? defaultTryLocalAnswer)(
+        this.#runtime,
+        turn.principal,
+        turn.message,
+        localContext,
+      );
     } catch (error) {
       // A broken local tier must not take the chat down: the model route answers instead.
       this.#runtime.logger.error({ err: error }, 'local tier failed');
@@ -254,7 +375,14 @@ export class Orchestrator {
     }
   }
 
-  async #answerWithModel(turn: Turn, decision: RouteDecision, prompt: TurnPrompt, tools: TurnTools, language: Language, options: TurnOptions): Promise<Answer> {
+  async #answerWithModel(
+    turn: Turn,
+    decision: RouteDecision,
+    prompt: TurnPrompt,
+    tools: TurnTools,
+    language: Language,
+    options: TurnOptions,
+  ): Promise<Answer> {
     const runtime = this.#runtime;
     const config = this.config;
     const { trace } = turn;
@@ -265,7 +393,9 @@ export class Orchestrator {
       if (attempt.outcome === 'ok') current = { provider: attempt.provider, model: attempt.model };
     };
     const streaming = Boolean(options.onEvent);
-    const model = this.chain(decision.chain, onAttempt, { holdBackChars: streaming ? config.agent.stream_hold_back_chars : undefined });
+    const model = this.chain(decision.chain, onAttempt, {
+      holdBackChars: streaming ? config.agent.stream_hold_back_chars : undefined,
+    });
     let response = '';
     let toolRecords: ToolRecord[] = [];
     try {
@@ -295,9 +425,17 @@ export class Orchestrator {
       // The detail (provider, status, cause) is kept here; the caller gets a plain message (turn-error.ts).
       trace.error = String((error as Error)?.message ?? error).slice(0, 500);
       trace.latency_ms = Math.round(performance.now() - turn.started);
-      await saveTurn(runtime.store, { conversationId: turn.conversation.id, principalId: turn.principal.id, at: runtime.clock.now(),
-        messages: [{ role: 'user', content: turn.message, parts: { turn_id: turn.id } }], trace, newConversation: turn.newConversation })
-        .catch((e: unknown) => { this.#metrics.saveFailed(); runtime.logger.error({ err: e, turn_id: turn.id }, 'turn save failed'); });
+      await saveTurn(runtime.store, {
+        conversationId: turn.conversation.id,
+        principalId: turn.principal.id,
+        at: runtime.clock.now(),
+        messages: [{ role: 'user', content: turn.message, parts: { turn_id: turn.id } }],
+        trace,
+        newConversation: turn.newConversation,
+      }).catch((e: unknown) => {
+        this.#metrics.saveFailed();
+        runtime.logger.error({ err: e, turn_id: turn.id }, 'turn save failed');
+      });
       this.#metrics.turn(trace);
       throw turnError(error);
     }
@@ -306,28 +444,52 @@ export class Orchestrator {
     trace.model = current?.model;
     if (!response.trim()) {
       response = tools.pending.length
-        ? PENDING_ONLY_ANSWER[language] ?? PENDING_ONLY_ANSWER.en
-        // The local tier's hand-over message carries the team's contacts from the knowledge files, in the user's language.
-        : (this.#options.noModelMessage ?? defaultNoModelMessage)(language);
+        ? (PENDING_ONLY_ANSWER[language] ?? PENDING_ONLY_ANSWER.en)
+        : // The local tier's hand-over message carries the team's contacts from the knowledge files, in the user's language.
+          (this.#options.noModelMessage ?? defaultNoModelMessage)(language);
       turn.emit({ type: 'token', text: response });
     }
     // Document search results the model used become the answer's sources (next to those the hooks added).
     const sources = [...prompt.sources];
-    for (const source of sourcesFromRagResults(toolRecords.filter((r) => r.key.startsWith('rag.') && r.output !== undefined).map((r) => r.output))) {
+    for (const source of sourcesFromRagResults(
+      toolRecords.filter((r) => r.key.startsWith('rag.') && r.output !== undefined).map((r) => r.output),
+    )) {
       if (!sources.some((s) => s.source === source.source && s.heading === source.heading)) sources.push(source);
     }
-    const handlersUsed = [...new Set(tools.handlerTraces.filter((h) => h.outcome === 'ok' || h.outcome === 'pending_approval').map((h) => h.key))];
-    return { response, model: current?.model ?? 'unknown', provider: current?.provider ?? 'unknown', route: decision.route, local: false, sources,
-      pending: tools.pending, handlersUsed, toolRecords };
+    const handlersUsed = [
+      ...new Set(
+        tools.handlerTraces.filter((h) => h.outcome === 'ok' || h.outcome === 'pending_approval').map((h) => h.key),
+      ),
+    ];
+    return {
+      response,
+      model: current?.model ?? 'unknown',
+      provider: current?.provider ?? 'unknown',
+      route: decision.route,
+      local: false,
+      sources,
+      pending: tools.pending,
+      handlersUsed,
+      toolRecords,
+    };
   }
 
   /** A turn's question, tool messages, answer and trace (and a new conversation's row) in one statement. */
   async #saveWhole(turn: Turn, answer: Answer): Promise<ChatTurnResult> {
     turn.trace.latency_ms = Math.round(performance.now() - turn.started);
-    const messages: TurnMessage[] = [{ role: 'user', content: turn.message, parts: { turn_id: turn.id } }, ...answerMessages(turn, answer)];
+    const messages: TurnMessage[] = [
+      { role: 'user', content: turn.message, parts: { turn_id: turn.id } },
+      ...answerMessages(turn, answer),
+    ];
     try {
-      await saveTurn(this.#runtime.store, { conversationId: turn.conversation.id, principalId: turn.principal.id, at: this.#runtime.clock.now(), messages,
-        trace: turn.trace, newConversation: turn.newConversation });
+      await saveTurn(this.#runtime.store, {
+        conversationId: turn.conversation.id,
+        principalId: turn.principal.id,
+        at: this.#runtime.clock.now(),
+        messages,
+        trace: turn.trace,
+        newConversation: turn.newConversation,
+      });
     } catch (error) {
       throw this.#notSaved(turn, error);
     }
@@ -338,7 +500,10 @@ export class Orchestrator {
     this.#metrics.saveFailed();
     turn.trace.outcome = 'error';
     this.#metrics.turn(turn.trace);
-    this.#runtime.logger.error({ err: error, conversation_id: turn.conversation.id, turn_id: turn.id }, 'turn save failed: the answer was withheld');
+    this.#runtime.logger.error(
+      { err: error, conversation_id: turn.conversation.id, turn_id: turn.id },
+      'turn save failed: the answer was withheld',
+    );
     return turnNotSaved(error);
   }
 
@@ -346,14 +511,27 @@ export class Orchestrator {
     const { trace } = turn;
     this.#metrics.turn(trace);
     const result: ChatTurnResult = {
-      response: answer.response, model: answer.model, provider: answer.provider, route: answer.route, handlers_used: answer.handlersUsed,
+      response: answer.response,
+      model: answer.model,
+      provider: answer.provider,
+      route: answer.route,
+      handlers_used: answer.handlersUsed,
       pending_actions: answer.pending,
-      usage: { input_tokens: trace.input_tokens, cached_input_tokens: trace.cached_input_tokens, output_tokens: trace.output_tokens },
-      cost_usd: Math.round(trace.cost_usd * 1e8) / 1e8, conversation_id: turn.conversation.id, turn_id: turn.id, latency_ms: trace.latency_ms,
+      usage: {
+        input_tokens: trace.input_tokens,
+        cached_input_tokens: trace.cached_input_tokens,
+        output_tokens: trace.output_tokens,
+      },
+      cost_usd: Math.round(trace.cost_usd * 1e8) / 1e8,
+      conversation_id: turn.conversation.id,
+      turn_id: turn.id,
+      latency_ms: trace.latency_ms,
       local: answer.local,
     };
     if (answer.sources?.length) result.sources = answer.sources;
-    this.#inBackground(turn.conversation.id, () => this.#afterTurn(turn.principal, turn.conversation.id, turn.message, result, turn.overflowBefore));
+    this.#inBackground(turn.conversation.id, () =>
+      this.#afterTurn(turn.principal, turn.conversation.id, turn.message, result, turn.overflowBefore),
+    );
     return result;
   }
 
@@ -376,20 +554,35 @@ export class Orchestrator {
     }
   }
 
-  async #afterTurn(principal: Principal, conversationId: string, message: string, result: ChatTurnResult, overflowBefore: number): Promise<void> {
+  async #afterTurn(
+    principal: Principal,
+    conversationId: string,
+    message: string,
+    result: ChatTurnResult,
+    overflowBefore: number,
+  ): Promise<void> {
     const runtime = this.#runtime;
     for (const hook of this.#options.hooks ?? defaultTurnHooks) {
       if (!hook.afterTurn) continue;
       try {
-        await hook.afterTurn({ runtime, principal, conversationId, message, response: result.response, turnId: result.turn_id, handlersUsed: result.handlers_used });
+        await hook.afterTurn({
+          runtime,
+          principal,
+          conversationId,
+          message,
+          response: result.response,
+          turnId: result.turn_id,
+          handlersUsed: result.handlers_used,
+        });
       } catch (error) {
         runtime.logger.warn({ err: error, hook: hook.name }, 'afterTurn hook failed');
       }
     }
     // This turn added two messages to the window, so at most two more fell out of it: no need to look before 4 are due.
     if (this.config.conversation.summarize && overflowBefore + 2 >= SUMMARY_BATCH) {
-      await summarizeConversation(runtime, this.config, principal, conversationId, (chain) => this.chain(chain, () => undefined))
-        .catch((error: unknown) => runtime.logger.warn({ err: error }, 'conversation summary failed'));
+      await summarizeConversation(runtime, this.config, principal, conversationId, (chain) =>
+        this.chain(chain, () => undefined),
+      ).catch((error: unknown) => runtime.logger.warn({ err: error }, 'conversation summary failed'));
     }
   }
 }
@@ -397,9 +590,29 @@ export class Orchestrator {
 /** The tool messages and the answer of a turn, as stored. */
 function answerMessages(turn: Turn, answer: Answer): TurnMessage[] {
   return [
-    ...(answer.toolRecords ?? []).map((record): TurnMessage => ({ role: 'tool', content: JSON.stringify(record.output ?? record.error ?? null).slice(0, 20_000),
-      parts: { turn_id: turn.id, tool_call_id: record.tool_call_id, key: record.key, input: record.input, ...(record.error ? { error: record.error } : {}) } })),
-    { role: 'assistant', content: answer.response, parts: { turn_id: turn.id, model: answer.model, provider: answer.provider, pending_actions: answer.pending.map((p) => p.id) } },
+    ...(answer.toolRecords ?? []).map(
+      (record): TurnMessage => ({
+        role: 'tool',
+        content: JSON.stringify(record.output ?? record.error ?? null).slice(0, 20_000),
+        parts: {
+          turn_id: turn.id,
+          tool_call_id: record.tool_call_id,
+          key: record.key,
+          input: record.input,
+          ...(record.error ? { error: record.error } : {}),
+        },
+      }),
+    ),
+    {
+      role: 'assistant',
+      content: answer.response,
+      parts: {
+        turn_id: turn.id,
+        model: answer.model,
+        provider: answer.provider,
+        pending_actions: answer.pending.map((p) => p.id),
+      },
+    },
   ];
 }
 

@@ -8,8 +8,13 @@
  * breaker (`circuit-breaker.ts`). The chain is the only retry owner: provider clients and the AI SDK run with
  * `maxRetries: 0`. Every attempt is reported once, with its outcome, when it has one.
  */
-import { APICallError, type LanguageModelV4, type LanguageModelV4CallOptions, type LanguageModelV4StreamPart,
-  type LanguageModelV4StreamResult } from '@ai-sdk/provider';
+import {
+  APICallError,
+  type LanguageModelV4,
+  type LanguageModelV4CallOptions,
+  type LanguageModelV4StreamPart,
+  type LanguageModelV4StreamResult,
+} from '@ai-sdk/provider';
 import { ZantaraError } from '../errors.ts';
 import { TextProtocolError } from '../providers/text-protocol.ts';
 import { collectStream } from './agent-loop.ts';
@@ -49,9 +54,17 @@ export type ChainOptions = {
 /** Every provider of the chain failed (or was cut off by its breaker). */
 export function allProvidersFailed(attempts: Attempt[], cause?: unknown): ZantaraError {
   const summary = attempts.map((a) => `${a.provider}: ${a.reason ?? a.outcome}`).join(', ');
-  return new ZantaraError('model_unavailable', `No model provider could answer (${summary || 'none configured'}). Please try again later or contact the Bali Zero team.`,
+  return new ZantaraError(
+    'model_unavailable',
+    `No model provider could answer (${summary || 'none configured'}). Please try again later or contact the Bali Zero team.`,
     // Each attempt's provider text stays in the turn trace (staff only); the caller sees provider, model and reason.
-    { status: 503, cause, details: { attempts: attempts.map(({ error: _text, ...attempt }) => attempt) }, expose: true });
+    {
+      status: 503,
+      cause,
+      details: { attempts: attempts.map(({ error: _text, ...attempt }) => attempt) },
+      expose: true,
+    },
+  );
 }
 
 /** A provider took longer than its configured timeout. */
@@ -87,21 +100,31 @@ export function classifyFailure(error: unknown, streaming = false): { fallback: 
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     // A stream that breaks after a 200 surfaces as "Failed to process successful response" with status 200.
-    if (status === undefined || status < 400) return { fallback: true, reason: streaming ? 'stream_dropped' : 'connection' };
+    if (status === undefined || status < 400)
+      return { fallback: true, reason: streaming ? 'stream_dropped' : 'connection' };
     if (status === 429 || status === 408 || status >= 500) return { fallback: true, reason: `http_${status}` };
     return { fallback: false, reason: `http_${status}` };
   }
   // Once the provider has started its answer, any break of the stream is that provider's failure.
   if (streaming) return { fallback: true, reason: 'stream_dropped' };
-  const code = (error as { cause?: { code?: string }; code?: string })?.cause?.code ?? (error as { code?: string })?.code;
-  if (code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|UND_ERR_\w+)$/.test(code)) return { fallback: true, reason: 'connection' };
-  if (error instanceof TypeError && /fetch failed|network|terminated/i.test(error.message)) return { fallback: true, reason: 'connection' };
+  const code =
+    (error as { cause?: { code?: string }; code?: string })?.cause?.code ?? (error as { code?: string })?.code;
+  if (code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|UND_ERR_\w+)$/.test(code))
+    return { fallback: true, reason: 'connection' };
+  if (error instanceof TypeError && /fetch failed|network|terminated/i.test(error.message))
+    return { fallback: true, reason: 'connection' };
   return { fallback: false, reason: (error as Error)?.name ?? 'error' };
 }
 
 /** Parts that mean the provider has started answering (the first-token timeout stops, the stall timeout starts). */
 function isFirstToken(part: LanguageModelV4StreamPart): boolean {
-  return part.type === 'text-delta' || part.type === 'tool-call' || part.type === 'tool-input-start' || part.type === 'reasoning-delta' || part.type === 'finish';
+  return (
+    part.type === 'text-delta' ||
+    part.type === 'tool-call' ||
+    part.type === 'tool-input-start' ||
+    part.type === 'reasoning-delta' ||
+    part.type === 'finish'
+  );
 }
 
 function describe(error: unknown): string {
@@ -113,7 +136,9 @@ function describe(error: unknown): string {
 /** `promise`, or the error `onTimeout` makes when `ms` pass first. */
 function within<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(onTimeout()), Math.max(0, ms)); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), Math.max(0, ms));
+  });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -130,7 +155,12 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
   const { breaker } = options;
 
   /** One attempt on one provider: resolves with a stream once the caller may see it, or throws the attempt's failure. */
-  async function tryLink(link: ChainLink, callOptions: LanguageModelV4CallOptions, report: (attempt: Attempt) => void, firstTry: boolean): Promise<LinkResult> {
+  async function tryLink(
+    link: ChainLink,
+    callOptions: LanguageModelV4CallOptions,
+    report: (attempt: Attempt) => void,
+    firstTry: boolean,
+  ): Promise<LinkResult> {
     const { timeouts } = link;
     const controller = new AbortController();
     const outer = callOptions.abortSignal;
@@ -142,7 +172,12 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
       if (settled) return;
       settled = true;
       outer?.removeEventListener('abort', onOuterAbort);
-      const attempt: Attempt = { provider: link.provider, model: link.model, outcome, latency_ms: Math.round(performance.now() - started) };
+      const attempt: Attempt = {
+        provider: link.provider,
+        model: link.model,
+        outcome,
+        latency_ms: Math.round(performance.now() - started),
+      };
       if (outcome === 'ok') {
         breaker.recordSuccess(link.provider);
       } else {
@@ -169,17 +204,26 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
     let result: LanguageModelV4StreamResult;
     let connected = false;
     try {
-      result = await within(Promise.resolve(link.languageModel.doStream({ ...callOptions, abortSignal: controller.signal })), timeouts.connectMs,
-        () => new ProviderTimeout('connect_timeout', timeouts.connectMs));
+      result = await within(
+        Promise.resolve(link.languageModel.doStream({ ...callOptions, abortSignal: controller.signal })),
+        timeouts.connectMs,
+        () => new ProviderTimeout('connect_timeout', timeouts.connectMs),
+      );
       connected = true;
       reader = result.stream.getReader();
       const firstTokenBy = started + timeouts.firstTokenMs;
       let answering = false;
       let heldChars = 0;
       for (;;) {
-        const next = await within(reader.read(), answering ? timeouts.stallMs : firstTokenBy - performance.now(),
-          () => answering ? new ProviderTimeout('stall_timeout', timeouts.stallMs) : new ProviderTimeout('first_token_timeout', timeouts.firstTokenMs));
-        if (next.done) { done = true; break; }
+        const next = await within(reader.read(), answering ? timeouts.stallMs : firstTokenBy - performance.now(), () =>
+          answering
+            ? new ProviderTimeout('stall_timeout', timeouts.stallMs)
+            : new ProviderTimeout('first_token_timeout', timeouts.firstTokenMs),
+        );
+        if (next.done) {
+          done = true;
+          break;
+        }
         if (next.value.type === 'error') throw next.value.error;
         buffered.push(next.value);
         if (isFirstToken(next.value)) answering = true;
@@ -189,7 +233,10 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
     } catch (error) {
       controller.abort(error);
       reader?.cancel(error).catch(ignore);
-      if (outer?.aborted) { abandon(); return { error, fallback: false }; }
+      if (outer?.aborted) {
+        abandon();
+        return { error, fallback: false };
+      }
       // Errors before the response (HTTP status, refused connection) keep their own reason; after it, the stream broke.
       const failure = connected ? classifyFailure(error, true) : classifyFailure(error);
       // A connection that fails before any response (often a pooled keep-alive socket the server had just closed) is
@@ -201,22 +248,46 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
     options.onAnswering?.({ provider: link.provider, model: link.model });
     if (done) {
       settle('ok');
-      return { result: { ...result, stream: new ReadableStream({ start(c) { for (const part of buffered) c.enqueue(part); c.close(); } }) } };
+      return {
+        result: {
+          ...result,
+          stream: new ReadableStream({
+            start(c) {
+              for (const part of buffered) c.enqueue(part);
+              c.close();
+            },
+          }),
+        },
+      };
     }
 
     const open = reader;
     const stream = new ReadableStream<LanguageModelV4StreamPart>({
-      start(c) { for (const part of buffered) c.enqueue(part); },
+      start(c) {
+        for (const part of buffered) c.enqueue(part);
+      },
       async pull(c) {
         try {
-          const next = await within(open.read(), timeouts.stallMs, () => new ProviderTimeout('stall_timeout', timeouts.stallMs));
-          if (next.done) { settle('ok'); c.close(); return; }
+          const next = await within(
+            open.read(),
+            timeouts.stallMs,
+            () => new ProviderTimeout('stall_timeout', timeouts.stallMs),
+          );
+          if (next.done) {
+            settle('ok');
+            c.close();
+            return;
+          }
           if (next.value.type === 'error') throw next.value.error;
           c.enqueue(next.value);
         } catch (error) {
           controller.abort(error);
           open.cancel(error).catch(ignore);
-          if (outer?.aborted) { abandon(); c.error(error); return; }
+          if (outer?.aborted) {
+            abandon();
+            c.error(error);
+            return;
+          }
           settle('failed', error, true);
           const reason = error instanceof ProviderTimeout ? error.reason : classifyFailure(error, true).reason;
           c.enqueue({ type: 'error', error: new StreamInterrupted(link.provider, reason, error) });
@@ -235,10 +306,17 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
       if (settled) return;
       settled = true;
       outer?.removeEventListener('abort', onOuterAbort);
-      const attempt: Attempt = { provider: link.provider, model: link.model, outcome: 'failed', latency_ms: Math.round(performance.now() - started),
-        reason: failure.reason, error: describe(error) };
-      if (again) { /* not counted yet: the same call tries this provider once more */ }
-      else if (failure.fallback) breaker.recordFailure(link.provider);
+      const attempt: Attempt = {
+        provider: link.provider,
+        model: link.model,
+        outcome: 'failed',
+        latency_ms: Math.round(performance.now() - started),
+        reason: failure.reason,
+        error: describe(error),
+      };
+      if (again) {
+        /* not counted yet: the same call tries this provider once more */
+      } else if (failure.fallback) breaker.recordFailure(link.provider);
       else breaker.release(link.provider);
       report(attempt);
     }
@@ -246,17 +324,27 @@ export function createChainModel(links: ChainLink[], options: ChainOptions): Lan
 
   async function stream(callOptions: LanguageModelV4CallOptions): Promise<LanguageModelV4StreamResult> {
     const attempts: Attempt[] = [];
-    const report = (attempt: Attempt) => { attempts.push(attempt); options.onAttempt(attempt); };
+    const report = (attempt: Attempt) => {
+      attempts.push(attempt);
+      options.onAttempt(attempt);
+    };
     const admitted = links.map((l) => breaker.admit(l.provider));
     const lastResort = !admitted.some(Boolean);
     let lastError: unknown;
     for (const [i, link] of links.entries()) {
       if (!admitted[i] && !lastResort) {
-        report({ provider: link.provider, model: link.model, outcome: 'skipped_cooldown', latency_ms: 0, reason: 'cooldown' });
+        report({
+          provider: link.provider,
+          model: link.model,
+          outcome: 'skipped_cooldown',
+          latency_ms: 0,
+          reason: 'cooldown',
+        });
         continue;
       }
       let outcome = await tryLink(link, callOptions, report, true);
-      if ('again' in outcome && outcome.again && !callOptions.abortSignal?.aborted) outcome = await tryLink(link, callOptions, report, false);
+      if ('again' in outcome && outcome.again && !callOptions.abortSignal?.aborted)
+        outcome = await tryLink(link, callOptions, report, false);
       if ('result' in outcome || !outcome.fallback) {
         // Providers admitted for this call but not reached give their probe back.
         for (const [j, later] of links.entries()) if (j > i && admitted[j]) breaker.release(later.provider);

@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { fixedClock } from '../runtime/clock.ts';
 import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
-import { startFakeModelServer, type FakeModelServer, type ScriptedReply } from '../testing/fake-model-servers/fake-model-server.ts';
+import {
+  startFakeModelServer,
+  type FakeModelServer,
+  type ScriptedReply,
+} from '../testing/fake-model-servers/fake-model-server.ts';
 import { createOrchestratorTestRuntime } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
 import { createTestRuntime } from '../testing/test-runtime.ts';
 import type { ChatTurnResult } from './chat-types.ts';
@@ -41,7 +45,12 @@ const STALL = 1000;
 const config: OrchestratorConfigFile = {
   routing: { mode: 'single', chain: ['llama', 'openrouter'] },
   providers: { llama: { timeouts: { stall_ms: STALL } } },
-  agent: { connect_timeout_ms: GENEROUS, first_token_timeout_ms: GENEROUS, stall_timeout_ms: GENEROUS, stream_hold_back_chars: 24 },
+  agent: {
+    connect_timeout_ms: GENEROUS,
+    first_token_timeout_ms: GENEROUS,
+    stall_timeout_ms: GENEROUS,
+    stream_hold_back_chars: 24,
+  },
   cooldown: { failures: 1, seconds: 60 },
   prices: { 'fake-llama': { input: 1, output: 2 }, 'fake-router': { input: 3, output: 6 } },
 };
@@ -50,15 +59,24 @@ const LONG = 'The primary provider had started to answer this question ok.';
 const BACKUP = 'Answer from the backup.';
 
 async function setup(clock = fixedClock('2026-11-22T02:00:00Z'), file = config) {
-  const rt = await createOrchestratorTestRuntime({ store, clock, config: file, env: {
-    LLAMA_BASE_URL: primary.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test',
-    OPENROUTER_API_KEY: 'test', OPENROUTER_BASE_URL: backup.baseURL, OPENROUTER_MODEL: 'fake-router',
-  } });
+  const rt = await createOrchestratorTestRuntime({
+    store,
+    clock,
+    config: file,
+    env: {
+      LLAMA_BASE_URL: primary.baseURL,
+      LLAMA_MODEL: 'fake-llama',
+      LLAMA_API_KEY: 'test',
+      OPENROUTER_API_KEY: 'test',
+      OPENROUTER_BASE_URL: backup.baseURL,
+      OPENROUTER_MODEL: 'fake-router',
+    },
+  });
   const { key } = await rt.key('client');
   const staff = await rt.key('staff');
   const json = async (message: string) => {
     const res = await rt.request('/v1/chat', { key, body: { message } });
-    return { status: res.status, body: await res.json() as ChatTurnResult & { error?: string; message?: string } };
+    return { status: res.status, body: (await res.json()) as ChatTurnResult & { error?: string; message?: string } };
   };
   const sse = async (message: string) => {
     const res = await rt.request('/v1/chat', { key, body: { message }, headers: { accept: 'text/event-stream' } });
@@ -66,8 +84,13 @@ async function setup(clock = fixedClock('2026-11-22T02:00:00Z'), file = config) 
   };
   const attempts = async (turnId?: string) => {
     const { rows } = turnId
-      ? await rt.store.query<{ attempts: Array<Record<string, unknown>> }>('SELECT attempts FROM turn_traces WHERE id = $1', [turnId])
-      : await rt.store.query<{ attempts: Array<Record<string, unknown>> }>('SELECT attempts FROM turn_traces ORDER BY created_at DESC LIMIT 1');
+      ? await rt.store.query<{ attempts: Array<Record<string, unknown>> }>(
+          'SELECT attempts FROM turn_traces WHERE id = $1',
+          [turnId],
+        )
+      : await rt.store.query<{ attempts: Array<Record<string, unknown>> }>(
+          'SELECT attempts FROM turn_traces ORDER BY created_at DESC LIMIT 1',
+        );
     return rows[0].attempts.map((a) => [a.provider, a.outcome, a.reason ?? null]);
   };
   const metrics = async () => (await rt.request('/metrics', { key: staff.key })).text();
@@ -79,9 +102,19 @@ describe('a JSON caller falls back on every fault before the answer is complete'
   const faults: Array<[string, ScriptedReply, string, Record<string, number>]> = [
     ['a reset connection (tried once more first)', { reset: true }, 'connection', {}],
     ['a hang before the headers', { text: 'never', delayMs: 600_000 }, 'connect_timeout', { connect_ms: SHORT }],
-    ['a hang before the first token', { text: 'never', fault: { kind: 'hang_before_first_token' } }, 'first_token_timeout', { first_token_ms: SHORT }],
+    [
+      'a hang before the first token',
+      { text: 'never', fault: { kind: 'hang_before_first_token' } },
+      'first_token_timeout',
+      { first_token_ms: SHORT },
+    ],
     ['a drop after three tokens', { text: LONG, fault: { kind: 'drop_after', chunks: 3 } }, 'stream_dropped', {}],
-    ['a stall after three tokens', { text: LONG, fault: { kind: 'stall_after', chunks: 3 } }, 'stall_timeout', { stall_ms: STALL }],
+    [
+      'a stall after three tokens',
+      { text: LONG, fault: { kind: 'stall_after', chunks: 3 } },
+      'stall_timeout',
+      { stall_ms: STALL },
+    ],
   ];
   for (const [label, reply, reason, timeouts] of faults) {
     test(label, async () => {
@@ -94,40 +127,68 @@ describe('a JSON caller falls back on every fault before the answer is complete'
         assert.equal(status, 200);
         assert.equal(body.response, BACKUP);
         assert.equal(body.provider, 'openrouter');
-        assert.deepEqual(await attempts(body.turn_id), [...(reset ? [['llama', 'failed', reason]] : []), ['llama', 'failed', reason], ['openrouter', 'ok', null]]);
-        assert.match(await metrics(), new RegExp(`zantara_provider_attempts_total\\{provider="llama",outcome="failed",reason="${reason}"\\} ${reset ? 2 : 1}`));
+        assert.deepEqual(await attempts(body.turn_id), [
+          ...(reset ? [['llama', 'failed', reason]] : []),
+          ['llama', 'failed', reason],
+          ['openrouter', 'ok', null],
+        ]);
+        assert.match(
+          await metrics(),
+          new RegExp(
+            `zantara_provider_attempts_total\\{provider="llama",outcome="failed",reason="${reason}"\\} ${reset ? 2 : 1}`,
+          ),
+        );
         // The failure counts for the breaker: the next turn skips the primary.
         backup.enqueue({ text: 'second' });
         const second = await json('Again');
         assert.equal(second.body.provider, 'openrouter');
         assert.deepEqual((await attempts(second.body.turn_id))[0], ['llama', 'skipped_cooldown', 'cooldown']);
         assert.equal(primary.requests.length, reset ? 2 : 1);
-      } finally { await rt.close(); }
+      } finally {
+        await rt.close();
+      }
     });
   }
 });
 
 describe('a streaming caller', () => {
-  test('a drop before the held-back characters were shown falls back; the caller sees only the backup\'s answer', async () => {
+  test("a drop before the held-back characters were shown falls back; the caller sees only the backup's answer", async () => {
     const { rt, sse, attempts } = await setup();
     try {
       primary.enqueue({ text: LONG, fault: { kind: 'drop_after', chunks: 2 } });
       backup.enqueue({ text: BACKUP });
       const events = await sse('Hello');
       assert.equal(events.at(-1)?.event, 'done');
-      assert.equal(events.filter((e) => e.event === 'token').map((e) => (e.data as { text: string }).text).join(''), BACKUP);
-      assert.deepEqual(await attempts(), [['llama', 'failed', 'stream_dropped'], ['openrouter', 'ok', null]]);
-    } finally { await rt.close(); }
+      assert.equal(
+        events
+          .filter((e) => e.event === 'token')
+          .map((e) => (e.data as { text: string }).text)
+          .join(''),
+        BACKUP,
+      );
+      assert.deepEqual(await attempts(), [
+        ['llama', 'failed', 'stream_dropped'],
+        ['openrouter', 'ok', null],
+      ]);
+    } finally {
+      await rt.close();
+    }
   });
 
-  for (const [label, fault, reason] of [['drops', 'drop_after', 'stream_dropped'], ['stalls', 'stall_after', 'stall_timeout']] as const) {
+  for (const [label, fault, reason] of [
+    ['drops', 'drop_after', 'stream_dropped'],
+    ['stalls', 'stall_after', 'stall_timeout'],
+  ] as const) {
     test(`a stream that ${label} after tokens were shown ends with a plain error event offering a retry, recorded as failed`, async () => {
       const { rt, sse, attempts, metrics } = await setup();
       try {
         primary.enqueue({ text: LONG, fault: { kind: fault, chunks: 6 } });
         backup.enqueue({ text: BACKUP });
         const events = await sse('Hello');
-        const tokens = events.filter((e) => e.event === 'token').map((e) => (e.data as { text: string }).text).join('');
+        const tokens = events
+          .filter((e) => e.event === 'token')
+          .map((e) => (e.data as { text: string }).text)
+          .join('');
         assert.equal(tokens, LONG.slice(0, 36));
         const last = events.at(-1)!;
         assert.equal(last.event, 'error');
@@ -137,12 +198,19 @@ describe('a streaming caller', () => {
         assert.doesNotMatch(error.message, /llama|terminated|fake/i, 'no provider detail reaches the caller');
         assert.equal(backup.requests.length, 0, 'no fallback once the caller has seen tokens');
         assert.deepEqual(await attempts(), [['llama', 'failed', reason]]);
-        const trace = (await rt.store.query<{ outcome: string; error: string }>('SELECT outcome, error FROM turn_traces')).rows[0];
+        const trace = (
+          await rt.store.query<{ outcome: string; error: string }>('SELECT outcome, error FROM turn_traces')
+        ).rows[0];
         assert.equal(trace.outcome, 'error');
         assert.match(trace.error, new RegExp(`llama: ${reason}`));
-        assert.match(await metrics(), new RegExp(`zantara_provider_attempts_total\\{provider="llama",outcome="failed",reason="${reason}"\\} 1`));
+        assert.match(
+          await metrics(),
+          new RegExp(`zantara_provider_attempts_total\\{provider="llama",outcome="failed",reason="${reason}"\\} 1`),
+        );
         assert.match(await metrics(), /zantara_provider_circuit_state\{provider="llama",state="open"\} 1/);
-      } finally { await rt.close(); }
+      } finally {
+        await rt.close();
+      }
     });
   }
 });
@@ -153,10 +221,15 @@ test('a connection reset once is tried again on the same provider, and does not 
     primary.enqueue({ reset: true }, { text: 'primary after all' });
     const { body } = await json('Hello');
     assert.equal(body.provider, 'llama');
-    assert.deepEqual(await attempts(body.turn_id), [['llama', 'failed', 'connection'], ['llama', 'ok', null]]);
-    const ready = await (await rt.request('/ready')).json() as { orchestrator: { circuits: Record<string, string> } };
+    assert.deepEqual(await attempts(body.turn_id), [
+      ['llama', 'failed', 'connection'],
+      ['llama', 'ok', null],
+    ]);
+    const ready = (await (await rt.request('/ready')).json()) as { orchestrator: { circuits: Record<string, string> } };
     assert.deepEqual(ready.orchestrator.circuits, {});
-  } finally { await rt.close(); }
+  } finally {
+    await rt.close();
+  }
 });
 
 describe('circuit breaking that recovers', () => {
@@ -167,10 +240,10 @@ describe('circuit breaking that recovers', () => {
       primary.enqueue({ status: 500 });
       backup.setDefault({ text: BACKUP });
       await json('first');
-      let ready = await (await rt.request('/ready')).json() as { orchestrator: { circuits: Record<string, string> } };
+      let ready = (await (await rt.request('/ready')).json()) as { orchestrator: { circuits: Record<string, string> } };
       assert.deepEqual(ready.orchestrator.circuits, { llama: 'open' });
       clock.advance(61_000);
-      ready = await (await rt.request('/ready')).json() as { orchestrator: { circuits: Record<string, string> } };
+      ready = (await (await rt.request('/ready')).json()) as { orchestrator: { circuits: Record<string, string> } };
       assert.deepEqual(ready.orchestrator.circuits, { llama: 'half_open' });
       assert.match(await metrics(), /zantara_provider_circuit_state\{provider="llama",state="half_open"\} 1/);
       // The probe is slow: while it runs, a second turn does not go to the half-open provider.
@@ -181,10 +254,12 @@ describe('circuit breaking that recovers', () => {
       assert.equal(other.body.provider, 'openrouter');
       assert.equal((await probe).body.provider, 'llama');
       assert.equal(primary.requests.length, 2, 'one failure, then exactly one probe');
-      ready = await (await rt.request('/ready')).json() as { orchestrator: { circuits: Record<string, string> } };
+      ready = (await (await rt.request('/ready')).json()) as { orchestrator: { circuits: Record<string, string> } };
       assert.deepEqual(ready.orchestrator.circuits, {});
       assert.doesNotMatch(await metrics(), /zantara_provider_circuit_state\{/);
-    } finally { await rt.close(); }
+    } finally {
+      await rt.close();
+    }
   });
 
   test('a failed probe opens the circuit for another cooldown', async () => {
@@ -198,29 +273,48 @@ describe('circuit breaking that recovers', () => {
       assert.equal(primary.requests.length, 2);
       await json('still open');
       assert.equal(primary.requests.length, 2);
-      const ready = await (await rt.request('/ready')).json() as { orchestrator: { circuits: Record<string, string> } };
+      const ready = (await (await rt.request('/ready')).json()) as {
+        orchestrator: { circuits: Record<string, string> };
+      };
       assert.deepEqual(ready.orchestrator.circuits, { llama: 'open' });
-    } finally { await rt.close(); }
+    } finally {
+      await rt.close();
+    }
   });
 });
 
 describe('a broken orchestrator config', () => {
   test('/ready says so (503) instead of ready; the first chat would have been a 500', async () => {
-    const rt = await createTestRuntime({ store, env: { GROQ_API_KEY: '', ZANTARA_CONFIG: '/nonexistent/zantara.config.yaml' } });
+    const rt = await createTestRuntime({
+      store,
+      env: { GROQ_API_KEY: '', ZANTARA_CONFIG: '/nonexistent/zantara.config.yaml' },
+    });
     try {
       const res = await rt.request('/ready');
       assert.equal(res.status, 503);
-      const body = await res.json() as { error: string; message: string };
+      const body = (await res.json()) as { error: string; message: string };
       assert.equal(body.error, 'not_ready');
-      assert.match(body.message, /orchestrator config is broken: ZANTARA_CONFIG points to \/nonexistent\/zantara.config.yaml, which does not exist/);
-    } finally { await rt.close(); }
+      assert.match(
+        body.message,
+        /orchestrator config is broken: ZANTARA_CONFIG points to \/nonexistent\/zantara.config.yaml, which does not exist/,
+      );
+    } finally {
+      await rt.close();
+    }
   });
 });
 
 function parseSse(text: string): Array<{ event: string; data: unknown }> {
-  return text.split('\n\n').filter((block) => block.trim()).map((block) => {
-    const event = block.match(/^event: (.*)$/m)?.[1] ?? 'message';
-    const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
-    return { event, data: JSON.parse(data) };
-  });
+  return text
+    .split('\n\n')
+    .filter((block) => block.trim())
+    .map((block) => {
+      const event = block.match(/^event: (.*)$/m)?.[1] ?? 'message';
+      const data = block
+        .split('\n')
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n');
+      return { event, data: JSON.parse(data) };
+    });
 }

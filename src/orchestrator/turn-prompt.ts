@@ -10,10 +10,18 @@ import type { Source, TurnHook } from './turn-hooks.ts';
 
 export type TurnPrompt = { sections: string[]; sources: Source[]; messages: ModelMessage[]; overflowBefore: number };
 
-export async function buildTurnPrompt(input: { runtime: Runtime; principal: Principal; hooks: TurnHook[]; conversations: Conversations;
-  conversation: Conversation & { created: boolean }; message: string; language: string; historyBudget: number;
+export async function buildTurnPrompt(input: {
+  runtime: Runtime;
+  principal: Principal;
+  hooks: TurnHook[];
+  conversations: Conversations;
+  conversation: Conversation & { created: boolean };
+  message: string;
+  language: string;
+  historyBudget: number;
   /** The local tier's findings, as a prompt section, when it handed over. */
-  findings?: string }): Promise<TurnPrompt> {
+  findings?: string;
+}): Promise<TurnPrompt> {
   const { runtime, principal, conversation, message } = input;
   const sections: string[] = [];
   const sources: Source[] = [];
@@ -21,8 +29,13 @@ export async function buildTurnPrompt(input: { runtime: Runtime; principal: Prin
     if (!hook.beforeTurn) continue;
     try {
       // A hook may also return `sources` (document passages it put in the prompt); they are passed on to the result.
-      const added = await hook.beforeTurn({ runtime, principal, conversationId: conversation.id, message, language: input.language }) as
-        { system?: string; sources?: Source[] } | undefined;
+      const added = (await hook.beforeTurn({
+        runtime,
+        principal,
+        conversationId: conversation.id,
+        message,
+        language: input.language,
+      })) as { system?: string; sources?: Source[] } | undefined;
       if (added?.system) sections.push(added.system);
       if (Array.isArray(added?.sources)) sources.push(...added.sources);
     } catch (error) {
@@ -32,8 +45,15 @@ export async function buildTurnPrompt(input: { runtime: Runtime; principal: Prin
   if (conversation.summary) sections.push(`Summary of the earlier conversation:\n${conversation.summary}`);
   if (input.findings) sections.push(input.findings);
   // A new conversation has no history: no query needed.
-  const { recent, overflow } = conversation.created ? { recent: [], overflow: [] } : await input.conversations.window(conversation, input.historyBudget);
-  return { sections, sources, messages: [...recent.map(toModelMessage), { role: 'user', content: message }], overflowBefore: overflow.length };
+  const { recent, overflow } = conversation.created
+    ? { recent: [], overflow: [] }
+    : await input.conversations.window(conversation, input.historyBudget);
+  return {
+    sections,
+    sources,
+    messages: [...recent.map(toModelMessage), { role: 'user', content: message }],
+    overflowBefore: overflow.length,
+  };
 }
 
 function toModelMessage(m: StoredMessage): ModelMessage {

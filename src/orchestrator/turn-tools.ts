@@ -24,14 +24,27 @@ export type TurnTools = {
   handlerTraces: HandlerTrace[];
 };
 
-export function offerTurnTools(input: { runtime: Runtime; principal: Principal; config: OrchestratorConfig; selectTools: typeof SelectTools;
-  message: string; requestId: string; turnId: string; conversationId: string; signal?: AbortSignal;
-  onHandler(event: ToolEvent): void; onPending(action: PendingAction): void }): TurnTools {
+export function offerTurnTools(input: {
+  runtime: Runtime;
+  principal: Principal;
+  config: OrchestratorConfig;
+  selectTools: typeof SelectTools;
+  message: string;
+  requestId: string;
+  turnId: string;
+  conversationId: string;
+  signal?: AbortSignal;
+  onHandler(event: ToolEvent): void;
+  onPending(action: PendingAction): void;
+}): TurnTools {
   const { runtime, principal, config } = input;
   const allowed = runtime.registry.listForModel(principal).filter((h) => !NEVER_OFFERED.has(h.key));
   let selected: AnyHandler[];
   try {
-    selected = input.selectTools(allowed, input.message, { k: config.agent.tools_k, pinned: config.agent.pinned_tools });
+    selected = input.selectTools(allowed, input.message, {
+      k: config.agent.tools_k,
+      pinned: config.agent.pinned_tools,
+    });
   } catch (error) {
     runtime.logger.error({ err: error }, 'tool selection failed; offering the pinned handlers only');
     selected = allowed.filter((h) => config.agent.pinned_tools.includes(h.key));
@@ -40,11 +53,22 @@ export function offerTurnTools(input: { runtime: Runtime; principal: Principal; 
   const pending: PendingAction[] = [];
   const handlerTraces: HandlerTrace[] = [];
   const tools = buildAgentTools({
-    runtime, principal, requestId: input.requestId, handlers: allowed, offered, autoApprove: config.approvals.auto_approve,
-    approvalExpiryMs: config.approvals.expiry_minutes * 60_000, turnId: input.turnId, conversationId: input.conversationId, signal: input.signal,
+    runtime,
+    principal,
+    requestId: input.requestId,
+    handlers: allowed,
+    offered,
+    autoApprove: config.approvals.auto_approve,
+    approvalExpiryMs: config.approvals.expiry_minutes * 60_000,
+    turnId: input.turnId,
+    conversationId: input.conversationId,
+    signal: input.signal,
     onEvent: input.onHandler,
     onTrace: (t) => handlerTraces.push(t),
-    onPending: (action) => { pending.push(action); input.onPending(action); },
+    onPending: (action) => {
+      pending.push(action);
+      input.onPending(action);
+    },
   });
   return { tools, offered, activeTools: () => activeToolNames(offered, allowed), pending, handlerTraces };
 }
