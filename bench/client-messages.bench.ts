@@ -12,7 +12,7 @@ import { loadKnowledge } from '../src/knowledge/load-knowledge.ts';
 import { outOfScopeCases, runClientEval } from '../src/testing/client-eval.ts';
 import { tryLocalAnswer } from '../src/orchestrator/local-tier/local-tier.ts';
 import { CLIENT_CASES_PATH, CLIENT_HOLDOUT_2_PATH, CLIENT_HOLDOUT_PATH, loadEvalCases } from '../src/testing/eval-figures.ts';
-import { createTestPglite } from '../src/store/test-stores.ts';
+import { createTestPglite } from '../src/testing/test-stores.ts';
 import { createTestRuntime } from '../src/testing/test-runtime.ts';
 import { percentile } from './bench-stats.ts';
 

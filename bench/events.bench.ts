@@ -11,7 +11,7 @@ import { eventBusService } from '../src/realtime/event-bus.ts';
 import { eventFeedService } from '../src/realtime/event-feed.ts';
 import { redisFanoutService } from '../src/realtime/redis-fanout.ts';
 import { SseReader } from '../src/realtime/sse-reader.ts';
-import { createTestPglite } from '../src/store/test-stores.ts';
+import { createTestPglite } from '../src/testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../src/testing/test-runtime.ts';
 import { percentile } from './bench-stats.ts';
 

@@ -11,7 +11,7 @@ import { loadKnowledge } from '../src/knowledge/load-knowledge.ts';
 import { fileURLToPath } from 'node:url';
 import { amountsIn, loadEvalCases, missingFigures, resolveFigure, unexplainedAmounts } from '../src/testing/eval-figures.ts';
 import { tryLocalAnswer, type LocalVerdict } from '../src/orchestrator/local-tier/local-tier.ts';
-import { createTestPglite } from '../src/store/test-stores.ts';
+import { createTestPglite } from '../src/testing/test-stores.ts';
 import { createTestRuntime } from '../src/testing/test-runtime.ts';
 import { percentile } from './bench-stats.ts';
 

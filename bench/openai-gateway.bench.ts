@@ -13,7 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import pg from 'pg';
-import { TEST_DATABASE_URL } from '../src/store/test-stores.ts';
+import { TEST_DATABASE_URL } from '../src/testing/test-stores.ts';
 import { startFakeModelServer } from '../src/testing/fake-model-servers/fake-model-server.ts';
 import { percentile } from './bench-stats.ts';
 import { BENCH_ADMIN_KEY, cpuNanos, launch, stop, zantaraEnv } from './server-process.ts';

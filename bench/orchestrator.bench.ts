@@ -6,8 +6,8 @@
  * in-memory PGlite, compared in the same run — alternating, so drift hits both — with a bare AI SDK `generateText`
  * given ALL the principal's tools whose `execute` calls the same handler through the same registry.
  * Overhead = turn time − bare time, per interleaved pair. The turn's time is what its caller waits for (`runChatTurn`
- * resolving with the answer); the work the turn does after answering (storing messages and trace, after-turn hooks) is
- * waited for between the turn and the bare call — outside both timings, so it does not slow the bare call — and
+ * resolving with the answer; the turn is stored before it answers); the work the turn does after answering (after-turn
+ * hooks) is waited for between the turn and the bare call — outside both timings, so it does not slow the bare call — and
  * reported on its own row. The main pairs call the turn as a JSON caller does (no onEvent); a second set of pairs
  * calls it as a streaming caller does (onEvent: every text delta is delivered as it arrives). Options (env): BENCH_ITERATIONS (default 400), BENCH_WARMUP (100),
  * BENCH_STORE=postgres to run the same turn on PostgreSQL (TEST_DATABASE_URL, a schema of its own) instead of PGlite;
@@ -24,7 +24,7 @@ import { tryLocalAnswer } from '../src/orchestrator/local-tier/local-tier.ts';
 import { orchestratorService } from '../src/orchestrator/orchestrator.ts';
 import { runChatTurn } from '../src/orchestrator/run-chat-turn.ts';
 import { selectTools } from '../src/orchestrator/tool-selection/select-tools.ts';
-import { createTestPglite, createTestPostgres } from '../src/store/test-stores.ts';
+import { createTestPglite, createTestPostgres } from '../src/testing/test-stores.ts';
 import { createTestRuntime } from '../src/testing/test-runtime.ts';
 import { percentile } from './bench-stats.ts';
 
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     const a = performance.now() - t0;
     inStore.push(storeMs);
     queriesPerTurn.push(storeQueries);
-    // The turn's work after its answer (save, hooks): finished before the bare call starts, timed on its own.
+    // The turn's work after its answer (after-turn hooks): finished before the bare call starts, timed on its own.
     storeMs = 0;
     storeQueries = 0;
     t0 = performance.now();
@@ -207,7 +207,7 @@ async function main(): Promise<void> {
   console.log(`| ratio turn / bare (p50) | ${(percentile(o, 50) / percentile(b, 50)).toFixed(2)}× | | |`);
   console.log(`| of which: time inside the store (${storeName}; ${mean(queriesPerTurn)} queries or transactions per turn before the answer) | ${ms(percentile(st, 50))} | ${ms(percentile(st, 99))} | |`);
   console.log(`| overhead without the store's time (turn − store − bare) | ${ms(percentile(ws, 50))} | ${ms(percentile(ws, 99))} | |`);
-  console.log(`| not in the turn's time: work after the answer (save, after-turn hooks), until idle | ${ms(percentile(aa, 50))} | ${ms(percentile(aa, 99))} | |`);
+  console.log(`| not in the turn's time: work after the answer (after-turn hooks), until idle | ${ms(percentile(aa, 50))} | ${ms(percentile(aa, 99))} | |`);
   console.log(`| … of which inside the store (${mean(afterAnswerQueries)} queries or transactions per turn) | ${ms(percentile(aas, 50))} | ${ms(percentile(aas, 99))} | |`);
   console.log(`| ZANTARA turn, caller streaming (onEvent: SSE, CLI), ${iterations} more pairs | ${ms(percentile(os, 50))} | ${ms(percentile(os, 99))} | |`);
   console.log(`| overhead with a streaming caller (turn − bare generateText, per pair) | ${ms(percentile(ds, 50))} | ${ms(percentile(ds, 99))} | |`);

@@ -8,9 +8,13 @@ export const BENCH_ADMIN_KEY = `zt_bench_${'x'.repeat(40)}`;
 /** The /call every HTTP benchmark sends: a pricing question whose answer is about 2.7 KB. */
 export const PRICING_CALL = JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'kitas', specific_service: 'working kitas' } });
 
-/** Environment for `src/main.ts` under load: its own data dir, the bench key, access lines on, no rate limit in the way. */
+/**
+ * Environment for `src/main.ts` under load: its own data dir, the bench key, access lines on (BENCH_LOG_LEVEL=warn
+ * turns them off, to see what they cost), no rate limit in the way.
+ */
 export function zantaraEnv(dataDir: string): Record<string, string> {
-  return { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: 'info', ZANTARA_RATE_LIMITS: 'read=100000000/60' };
+  return { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    ZANTARA_RATE_LIMITS: 'read=100000000/60' };
 }
 
 /**

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The CLI entry point: Node 22.18+ / 24 runs the TypeScript sources directly (type stripping).
-import { runCli } from '../src/cli/main.ts';
+// The CLI entry point: checks the Node version first (plain JavaScript), then runs the TypeScript sources directly.
+import './require-node.js';
 
+const { runCli } = await import('../src/cli/main.ts');
 runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),

@@ -2,8 +2,8 @@
  * `npm start`: opens the store (PGlite in ./data, or PostgreSQL via DATABASE_URL), makes sure an admin key
  * exists, and serves the HTTP API on PORT (default 8080).
  */
-// First: keeps nextTick's inline caches from being spoiled by the store's start-up (see the module).
-import './runtime/tick-object-anchor.ts';
+// First: an older Node that can run TypeScript stops here with one line naming the Node it needs.
+import '../bin/require-node.js';
 import { z } from 'zod';
 import { bootstrapAdmin, saveAdminKey } from './identity/bootstrap-admin.ts';
 import { cleanEnv, parseEnv } from './config/env.ts';
@@ -11,6 +11,7 @@ import { ZantaraError } from './errors.ts';
 import { startServer } from './http/server.ts';
 import { createZantara } from './composition/zantara.ts';
 import { backgroundTasks } from './composition/background-tasks.ts';
+import { loadOrchestratorConfig } from './orchestrator/config.ts';
 import { startBackgroundTasks } from './runtime/background.ts';
 
 const serverEnv = z.object({
@@ -21,6 +22,8 @@ const serverEnv = z.object({
 async function main(): Promise<void> {
   const env = cleanEnv(process.env);
   const { PORT, HOST } = parseEnv(serverEnv, env);
+  // A missing or broken ZANTARA_CONFIG, or a route naming a provider without credentials, stops the start.
+  loadOrchestratorConfig(env);
   const runtime = await createZantara({ env });
   const admin = await bootstrapAdmin(runtime);
   // Saved at once, so a start that fails later does not lose the only copy of the key.
@@ -45,7 +48,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (ZantaraError.isInstance(error)) console.error(`zantara: ${error.message}`);
+  // A start-up mistake is one line (several problems of one kind joined with "; "); only a bug shows its stack.
+  if (ZantaraError.isInstance(error)) console.error(`zantara: ${error.message.replace(/:\n\s*/, ': ').replace(/\n\s*/g, '; ')}`);
   else console.error(error);
   process.exit(1);
 });

@@ -5,7 +5,7 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestPglite } from '../store/test-stores.ts';
+import { createTestPglite } from '../testing/test-stores.ts';
 import { createTestRuntime } from '../testing/test-runtime.ts';
 import { eventBusService, type ZantaraEvent } from '../realtime/event-bus.ts';
 import { metaSignature, whatsappTextWebhook } from '../testing/fake-meta/fake-meta-server.ts';

@@ -16,19 +16,3 @@ export async function withCliRuntime<T>(env: Env, fn: (runtime: Runtime) => Prom
     await runtime.close();
   }
 }
-
-/** Parses `--name value` and `--flag` options; the rest are positional. */
-export function parseArgs(args: string[]): { positional: string[]; options: Record<string, string | true> } {
-  const positional: string[] = [];
-  const options: Record<string, string | true> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg.startsWith('--')) {
-      const [name, inline] = arg.slice(2).split('=', 2);
-      if (inline !== undefined) options[name] = inline;
-      else if (i + 1 < args.length && !args[i + 1].startsWith('--')) options[name] = args[++i];
-      else options[name] = true;
-    } else positional.push(arg);
-  }
-  return { positional, options };
-}

@@ -5,7 +5,7 @@ import { defineHandler } from './handler.ts';
 import { lintHandler } from './lint-handler.ts';
 import { deepFreeze, isKeptResult, PureResults } from './pure-results.ts';
 import { handlers as businessHandlers } from './business/index.ts';
-import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
 
 // A pure test handler that counts its runs, and the same handler without the flag.

@@ -1,5 +1,5 @@
 import { after, before, describe, it } from 'node:test';
-import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
 import assert from 'node:assert/strict';
 import { z } from 'zod';

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
 import { ZantaraError } from '../errors.ts';
-import { accessLogger } from '../telemetry/access-log.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { definePort } from '../runtime/service.ts';
 import type { AppEnv } from './app-env.ts';
 import { sendError } from './envelope.ts';
-import { checkDeclaredLength } from './request-body.ts';
+import { MAX_BODY_BYTES, tooLarge } from './request-body.ts';
 import { corsMiddleware } from './cors.ts';
 
 export { MAX_BODY_BYTES } from './request-body.ts';
@@ -24,30 +23,18 @@ export const httpRoutes = definePort<readonly RouteModule[]>('HTTP route list');
  */
 export function createApp(runtime: Runtime): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  // The access line carries only the fields below (no headers, no bodies, no secrets); see access-log.ts.
-  const accessLog = accessLogger(runtime.logger);
-
+  // An incoming x-request-id is kept when it is a plain token (letters, digits, _ - =, ≤ 255), else a new UUID.
+  app.use(requestId());
   app.use(async (c, next) => {
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
-    c.set('requestId', requestId);
-    // On Node the header goes straight onto the outgoing response (no web Headers object per request);
-    // elsewhere (app.request in tests, other runtimes) through Hono.
-    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
-    if (outgoing) outgoing.setHeader('x-request-id', requestId);
-    else c.header('x-request-id', requestId);
     const started = performance.now();
-    try {
-      checkDeclaredLength(c);
-      await next();
-    } catch (error) {
-      c.res = sendError(c, error); // a declared length over the limit, refused before routing
-    }
+    await next();
     const route = c.req.routePath ?? 'unmatched';
     runtime.metrics.httpRequests.inc({ route, status: String(c.res.status) });
-    accessLog({ requestId, method: c.req.method, route, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10,
-      principal: c.get('principal')?.id });
+    // The access line carries only these fields: never a header, a body or a key.
+    runtime.logger.info({ requestId: c.get('requestId'), method: c.req.method, route, status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10, principal: c.get('principal')?.id }, 'request');
   });
+  app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => sendError(c, tooLarge()) }));
 
   const cors = corsMiddleware(runtime.env);
   if (cors) app.use(cors);

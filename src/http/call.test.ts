@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { defineHandler, type AnyHandler } from '../handlers/handler.ts';
 import { handlers as adminHandlers } from '../handlers/admin/index.ts';
-import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
 import { MAX_BODY_BYTES } from './app.ts';
 

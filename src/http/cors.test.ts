@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { createApp } from './app.ts';
-import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
 
 let store: TestStore;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Knowledge, knowledgeEnv } from '../knowledge/knowledge-service.ts';
 import { formatImportSummary, runKbliImport } from '../cli/commands/kb-import-kbli.ts';
-import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
 import { handlers } from '../handlers/business/index.ts';
 import { countKbliCodes, getKbliCode } from './kbli-table.ts';

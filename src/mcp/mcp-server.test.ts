@@ -13,7 +13,7 @@ import { startServer } from '../http/server.ts';
 import { DEFAULT_KNOWLEDGE_DIR } from '../knowledge/load-knowledge.ts';
 import { ragService } from '../rag/rag-index.ts';
 import { createRuntime } from '../runtime/runtime.ts';
-import { createTestPglite, postgresReachable, TEST_DATABASE_URL, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, postgresReachable, TEST_DATABASE_URL, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
 
 type ToolText = {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
 import { startFakeModelServer, type FakeModelServer } from '../testing/fake-model-servers/fake-model-server.ts';
 import { escalate, offerAll } from '../testing/fake-model-servers/orchestrator-test-kit.ts';

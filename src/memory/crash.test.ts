@@ -1,4 +1,4 @@
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { createPgliteStore } from '../store/pglite-store.ts';
 import { migrate } from '../store/migrate.ts';
 import { guardChild, killGuardedChildren } from '../testing/child-guard.ts';
+import { createTestPglite } from '../testing/test-stores.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'zantara-crash-'));
+// The writer opens a clone of the migrated template, so the kill lands mid-write, not mid-initdb.
+before(async () => { await (await createTestPglite(dataDir)).close(); });
 
 describe('crash safety (PGlite data directory, SIGKILL mid-stream)', { timeout: 180_000 }, () => {
   it('after a kill, every acknowledged fact and document is there and the store opens cleanly', async () => {

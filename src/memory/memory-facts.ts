@@ -8,7 +8,6 @@ import { parseEnv } from '../config/env.ts';
 import { ZantaraError } from '../errors.ts';
 import { defineService } from '../runtime/service.ts';
 import type { Queryable, Store } from '../store/store.ts';
-import { pendingTurnSaves } from '../store/pending-turn-saves.ts';
 import { coverageFor, requireQueryWords, tsqueryFor } from '../rag/search-query.ts';
 
 export const FACT_TYPES = ['profile', 'preference', 'permit', 'case', 'contact', 'document', 'note'] as const;
@@ -222,8 +221,6 @@ export class MemoryFacts {
    * actions (those still pending expire). Tables of other areas that do not exist yet are reported, not failed on.
    */
   async forget(subjectId: string): Promise<ForgetReport> {
-    // A chat turn answered a moment ago may still be being stored: it must not put back what this removes.
-    await pendingTurnSaves(this.#store).settled(subjectId);
     const forgotten = await this.#store.transaction(async (tx) => {
       const present = async (table: string) => (await tx.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [table])).rows[0].t !== null;
       const report: ForgetReport = { facts: 0, conversations: 0, conversation_messages: 0, turn_traces_text_cleared: 0, pending_actions_cleared: 0, not_present: [] };

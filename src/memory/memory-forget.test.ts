@@ -1,7 +1,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createTestStores, type TestStore } from '../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../testing/test-stores.ts';
 import type { Store } from '../store/store.ts';
 import { MemoryFacts } from './memory-facts.ts';
 

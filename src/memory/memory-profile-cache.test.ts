@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { fixedClock } from '../runtime/clock.ts';
-import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime } from '../testing/test-runtime.ts';
 import { MemoryFacts, memoryService } from './memory-facts.ts';
 

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { ROLES } from '../auth/principal.ts';
 import { parseEnv, type Env } from '../config/env.ts';
 import { ZantaraError } from '../errors.ts';
+import type { ProviderTimeouts } from './provider-chain.ts';
 import { PROVIDER_NAMES, providersFromEnv, type ProviderName, type ProviderSettings } from '../providers/providers.ts';
 
 export const QUERY_CLASSES = ['google_workspace', 'business_logic', 'communication', 'knowledge'] as const;
@@ -19,6 +20,8 @@ export type QueryClass = (typeof QUERY_CLASSES)[number];
 /** A chain entry: `provider` (its default model) or `provider:model-id`. */
 const chainEntry = z.string().regex(new RegExp(`^(${PROVIDER_NAMES.join('|')})(:.+)?$`), `must be a provider (${PROVIDER_NAMES.join(', ')}) optionally followed by :model`);
 const chain = z.array(chainEntry).min(1, 'a chain needs at least one provider');
+
+const timeoutMs = z.number().int().min(50).max(600_000);
 
 const price = z.object({
   input: z.number().nonnegative().describe('USD per million input tokens'),
@@ -40,10 +43,21 @@ const routing = z.discriminatedUnion('mode', [
   }).strict(),
 ]);
 
+const AGENT_DEFAULTS = {
+  max_steps: 6, tools_k: 8, pinned_tools: ['system.handlers.search'], tool_concurrency: 4,
+  connect_timeout_ms: 5_000, first_token_timeout_ms: 8_000, stall_timeout_ms: 10_000, stream_hold_back_chars: 24, max_output_tokens: 2048,
+};
+
 export const orchestratorConfigSchema = z.object({
   providers: z.partialRecord(z.enum(PROVIDER_NAMES), z.object({
     model: z.string().min(1).optional(),
     protocol: z.enum(['native', 'text']).optional(),
+    /** This provider's own timeouts; each one left out is the agent-wide value. */
+    timeouts: z.object({
+      connect_ms: timeoutMs.optional(),
+      first_token_ms: timeoutMs.optional(),
+      stall_ms: timeoutMs.optional(),
+    }).strict().optional(),
   }).strict()).optional(),
   prices: z.record(z.string(), price).default({}),
   routing: routing.optional(),
@@ -52,9 +66,16 @@ export const orchestratorConfigSchema = z.object({
     tools_k: z.number().int().min(1).max(64).default(8),
     pinned_tools: z.array(z.string()).default(['system.handlers.search']),
     tool_concurrency: z.number().int().min(1).max(32).default(4),
-    first_token_timeout_ms: z.number().int().min(50).default(20_000),
+    /** Until the provider answers the request with its headers. */
+    connect_timeout_ms: timeoutMs.default(AGENT_DEFAULTS.connect_timeout_ms),
+    /** From the request until the first token (the whole answer, for a caller that waits for all of it). */
+    first_token_timeout_ms: timeoutMs.default(AGENT_DEFAULTS.first_token_timeout_ms),
+    /** The longest silence between two parts of a stream once it has started. */
+    stall_timeout_ms: timeoutMs.default(AGENT_DEFAULTS.stall_timeout_ms),
+    /** Characters a streaming caller's answer is held back, so a provider that breaks early still falls back. */
+    stream_hold_back_chars: z.number().int().min(0).max(10_000).default(AGENT_DEFAULTS.stream_hold_back_chars),
     max_output_tokens: z.number().int().min(16).default(2048),
-  }).strict().default({ max_steps: 6, tools_k: 8, pinned_tools: ['system.handlers.search'], tool_concurrency: 4, first_token_timeout_ms: 20_000, max_output_tokens: 2048 }),
+  }).strict().default(AGENT_DEFAULTS),
   cooldown: z.object({
     failures: z.number().int().min(1).default(2),
     seconds: z.number().min(0).default(60),
@@ -126,6 +147,16 @@ export function loadOrchestratorConfig(env: Env, cwd = process.cwd()): Orchestra
     throw new ZantaraError('invalid_config', `Invalid orchestrator config (${path}): not valid YAML: ${(error as Error).message}`, { status: 500, expose: true });
   }
   return resolveConfig(raw, env, path);
+}
+
+/** A provider's timeouts: its own from `providers.<name>.timeouts`, else the agent-wide ones. */
+export function timeoutsFor(config: Pick<OrchestratorConfig, 'providers' | 'agent'>, provider: string): ProviderTimeouts {
+  const own = config.providers?.[provider as ProviderName]?.timeouts;
+  return {
+    connectMs: own?.connect_ms ?? config.agent.connect_timeout_ms,
+    firstTokenMs: own?.first_token_ms ?? config.agent.first_token_timeout_ms,
+    stallMs: own?.stall_ms ?? config.agent.stall_timeout_ms,
+  };
 }
 
 export function chainsOf(policy: OrchestratorConfig['routing']): string[][] {

@@ -2,14 +2,12 @@
  * Conversations and their messages, per principal. A principal can only read or continue its own
  * conversations: someone else's id is answered exactly like an unknown one (404), so ids leak nothing.
  * The model sees a window of recent messages within a token budget plus a rolling summary of older ones.
- * A turn is stored just after its answer is returned: every read of a principal's conversations here first waits
- * for that principal's turns still being saved in this process (`pending-turn-saves.ts`).
+ * A turn's messages are stored before its answer is returned (see `saveTurn` in turn-traces.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/principal.ts';
 import { notFound } from '../errors.ts';
 import type { Queryable } from '../store/store.ts';
-import { pendingTurnSaves } from '../store/pending-turn-saves.ts';
 
 export type Conversation = { id: string; principal_id: string; channel: string; title: string | null; summary: string | null; summarized_through: number };
 export type StoredMessage = { id: number; role: 'user' | 'assistant' | 'tool'; content: string; parts: unknown; created_at: string };
@@ -38,7 +36,6 @@ export class Conversations {
       return { ...found, created: false };
     }
     if (resume) {
-      await pendingTurnSaves(this.#db).settled(principal.id, { channel });
       const { rows } = await this.#db.query<Conversation>(
         `SELECT id, principal_id, channel, title, summary, summarized_through::int AS summarized_through FROM conversations
          WHERE principal_id = $1 AND channel = $2 AND updated_at >= $3 ORDER BY updated_at DESC LIMIT 1`,
@@ -54,7 +51,6 @@ export class Conversations {
   /** @throws ZantaraError conversation_not_found (404) for unknown ids and for other principals' conversations. */
   async get(principal: Principal, id: string): Promise<Conversation> {
     const valid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-    if (valid) await pendingTurnSaves(this.#db).settled(principal.id, { conversationId: id });
     const rows = valid ? (await this.#db.query<Conversation>(
       'SELECT id, principal_id, channel, title, summary, summarized_through::int AS summarized_through FROM conversations WHERE id = $1 AND principal_id = $2',
       [id, principal.id])).rows : [];
@@ -108,7 +104,6 @@ export class Conversations {
 
   /** The principal's conversations, most recently active first. */
   async list(principal: Principal, limit = 50): Promise<Array<{ id: string; channel: string; title: string | null; created_at: string; updated_at: string }>> {
-    await pendingTurnSaves(this.#db).settled(principal.id);
     const { rows } = await this.#db.query<{ id: string; channel: string; title: string | null; created_at: Date | string; updated_at: Date | string }>(
       'SELECT id, channel, title, created_at, updated_at FROM conversations WHERE principal_id = $1 ORDER BY updated_at DESC LIMIT $2', [principal.id, limit]);
     return rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString(), updated_at: new Date(r.updated_at).toISOString() }));

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
 import { turnHooks } from './turn-hook-list.ts';
 import { extractFacts, extractFactsLocally, parseDate } from '../memory/fact-extractor.ts';

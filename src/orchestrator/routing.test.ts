@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer } from '../testing/fake-model-servers/fake-model-server.ts';
-import { createOrchestratorTestRuntime, settled } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
+import { createOrchestratorTestRuntime } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
 import type { ChatTurnResult } from '../runtime/chat-turn.ts';
 import { loadOrchestratorConfig, resolveConfig } from './config.ts';
 import { classifyQuery, pickArm } from './routing.ts';
@@ -140,7 +140,6 @@ describe('routing modes end to end', () => {
       const comms = await ask(rt, key, 'Kirim pesan WhatsApp ke Ana');
       assert.equal(comms.route, 'classify:communication');
       assert.equal(comms.provider, 'google');
-      await settled(rt); // the turn is stored just after its answer
       const trace = (await rt.store.query('SELECT query_class FROM turn_traces WHERE id = $1', [comms.turn_id])).rows[0];
       assert.equal(trace.query_class, 'communication');
     } finally { await rt.close(); }
@@ -170,7 +169,6 @@ describe('routing modes end to end', () => {
           const result = await ask(rt, key, 'Hello');
           assert.equal(result.route, `ab:${expected}`);
           assert.equal(result.provider, expected === 'llama' ? 'llama' : 'google');
-          await settled(rt); // the turn is stored just after its answer
           const trace = (await rt.store.query('SELECT ab_arm FROM turn_traces WHERE id = $1', [result.turn_id])).rows[0];
           assert.equal(trace.ab_arm, expected);
         }

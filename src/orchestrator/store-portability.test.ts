@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { fixedClock } from '../runtime/clock.ts';
-import { createTestStores, type TestStore } from '../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../testing/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer } from '../testing/fake-model-servers/fake-model-server.ts';
 import { createOrchestratorTestRuntime } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
 import type { ChatTurnResult } from '../runtime/chat-turn.ts';

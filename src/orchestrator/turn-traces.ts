@@ -3,7 +3,7 @@
  * attempts, tokens, cost from the price table, handlers with duration and outcome). Usage reports sum them.
  */
 import type { Queryable } from '../store/store.ts';
-import { pendingTurnSaves } from '../store/pending-turn-saves.ts';
+import { pendingTurnSaves } from './pending-turn-saves.ts';
 import type { Attempt } from './provider-chain.ts';
 
 export type HandlerTrace = { key: string; duration_ms: number; outcome: 'ok' | 'error' | 'pending_approval' | 'refused'; error_code?: string; action_id?: string };
@@ -60,8 +60,8 @@ function traceValues(t: TurnTrace): unknown[] {
 export type TurnMessage = { role: 'user' | 'assistant' | 'tool'; content: string; parts?: unknown };
 
 /**
- * Saves a finished turn in one statement: a new conversation's row, its messages (in order), the conversation's
- * `updated_at`, and its trace. One round trip; the orchestrator runs it just after the answer is returned.
+ * Saves a turn in one statement (so one transaction): a new conversation's row, its messages (in order), the
+ * conversation's `updated_at`, and its trace. The orchestrator runs it before the answer is returned to its caller.
  */
 export async function saveTurn(db: Queryable, input: { conversationId: string; principalId: string; at: Date; messages: TurnMessage[]; trace: TurnTrace;
   /** A conversation started by this turn: inserted in the same statement. */
@@ -95,7 +95,7 @@ export type UsageGroup = (typeof USAGE_GROUPS)[number];
 export type UsageRow = { key: string; turns: number; local_turns: number; errors: number; input_tokens: number; cached_input_tokens: number;
   output_tokens: number; cost_usd: number; avg_latency_ms: number };
 
-/** Sums traces in [from, to) grouped by provider, model, route or UTC day (turns this process is still saving included). */
+/** Sums traces in [from, to) grouped by provider, model, route or UTC day (gateway rows still being written included). */
 export async function usageReport(db: Queryable, from: Date, to: Date, groupBy: UsageGroup): Promise<UsageRow[]> {
   await pendingTurnSaves(db).allSettled();
   const keyExpr = {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { generateText, jsonSchema, stepCountIs, tool } from 'ai';
 import { createProviderModel, providersFromEnv, type ProviderName } from '../providers/providers.ts';
-import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer, type WireFormat } from '../testing/fake-model-servers/fake-model-server.ts';
 import { createOrchestratorTestRuntime } from '../testing/fake-model-servers/orchestrator-test-kit.ts';
 import type { ChatTurnResult } from '../runtime/chat-turn.ts';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgliteStore } from '../store/pglite-store.ts';
 import { migrate } from '../store/migrate.ts';
-import { createTestPostgres, TEST_DATABASE_URL } from '../store/test-stores.ts';
+import { createTestPglite, createTestPostgres, TEST_DATABASE_URL } from '../testing/test-stores.ts';
 import type { Store } from '../store/store.ts';
 import { createTestRuntime } from '../testing/test-runtime.ts';
 import { FakeSlackServer } from '../testing/fake-slack/fake-slack-server.ts';
@@ -57,6 +57,7 @@ type StoreTarget = { name: string; env: Record<string, string>; open(): Promise<
 
 async function pgliteTarget(): Promise<StoreTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'zantara-outbox-crash-'));
+  await (await createTestPglite(dir)).close(); // starts as a clone of the migrated template: no initdb in the test
   return {
     name: 'pglite (data directory, one process at a time)',
     env: { ZANTARA_DATA_DIR: dir },

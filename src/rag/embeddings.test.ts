@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestStores, type TestStore } from '../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime } from '../testing/test-runtime.ts';
 import { embedderFromEnv } from './embeddings.ts';
 import { fakeEmbedding } from '../testing/fake-embeddings.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { createTestStores, type TestStore } from '../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime } from '../testing/test-runtime.ts';
 import { indexKnowledge, ragService } from './rag-index.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestStores, type TestStore } from '../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../testing/test-stores.ts';
 import type { Queryable, Store } from '../store/store.ts';
 import { RagIndex } from './rag-index.ts';
 import { makePdf } from './test-pdf.ts';

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { eventBusService } from './event-bus.ts';
 import { redisFanoutService } from './redis-fanout.ts';
 import { SseReader } from './sse-reader.ts';
-import { createTestPglite, type TestStore } from '../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -18,6 +18,7 @@ export function lockDataDir(dir: string): { release(): void } {
       const release = () => {
         if (released) return;
         released = true;
+        process.off('exit', release); // a process that opens many stores in turn (the CLI's tests) keeps no stale listener
         try { rmSync(path); } catch { /* already gone */ }
       };
       process.once('exit', release);

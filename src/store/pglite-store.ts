@@ -4,15 +4,19 @@ import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import type { Queryable, Row, Store } from './store.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 
+/** A PGlite store can also write its whole data directory as a tarball (the test template). */
+export type PgliteStore = Store & { dumpDataDir(): Promise<Uint8Array> };
+
 /**
  * The embedded store: real PostgreSQL (with pgvector and unaccent) in WebAssembly.
  * `dataDir` undefined means in memory (tests); a directory is locked against a second process.
+ * `loadDataDir` starts from a tarball of a data directory (`dumpDataDir`) instead of an empty database.
  */
-export async function createPgliteStore(dataDir?: string): Promise<Store> {
+export async function createPgliteStore(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<PgliteStore> {
   const lock = dataDir ? lockDataDir(dataDir) : undefined;
   let db: PGlite;
   try {
-    db = new PGlite({ dataDir, extensions: { vector, unaccent } });
+    db = new PGlite({ dataDir, loadDataDir: options.loadDataDir, extensions: { vector, unaccent } });
     await db.waitReady;
     await db.exec('CREATE EXTENSION IF NOT EXISTS vector; CREATE EXTENSION IF NOT EXISTS unaccent;');
   } catch (error) {
@@ -36,5 +40,6 @@ export async function createPgliteStore(dataDir?: string): Promise<Store> {
     async close() {
       try { await db.close(); } finally { lock?.release(); }
     },
+    async dumpDataDir() { return new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer()); },
   };
 }

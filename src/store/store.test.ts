@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { createTestStores, type TestStore } from './test-stores.ts';
+import { createTestStores, type TestStore } from '../testing/test-stores.ts';
 import { migrate } from './migrate.ts';
 import { createPgliteStore } from './pglite-store.ts';
 

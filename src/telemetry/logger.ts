@@ -1,18 +1,19 @@
 import { pino, type Logger } from 'pino';
-import type { Env } from '../config/env.ts';
-import { BatchedDestination } from './batched-destination.ts';
+import { z } from 'zod';
+import { parseEnv, type Env } from '../config/env.ts';
 
 export type { Logger };
 
 /**
  * JSON logs to stdout; LOG_LEVEL sets the level (default info, `silent` in tests unless set).
- * Lines are gathered for up to 10 ms (or 64 KiB) and written together in one synchronous write (see
- * batched-destination.ts); what is still gathered is written when the process exits.
+ * pino's own asynchronous destination: lines that come while a write is in flight are written together after it,
+ * and pino writes what is still waiting when the process exits.
  */
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const loggerEnv = z.object({ LOG_LEVEL: z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` }).optional() });
+
 export function createLogger(env: Env): Logger {
-  const level = env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info');
-  const destination = level === 'silent' ? undefined : new BatchedDestination(pino.destination({ dest: 1, sync: true }));
-  if (destination) process.once('exit', () => { try { destination.flushSync(); } catch { /* stdout already closed */ } });
+  const level = parseEnv(loggerEnv, env).LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info');
   return pino({ level, redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.api_key', '*.key_hash'], censor: '[redacted]' } },
-    destination ?? pino.destination({ dest: 1, sync: true }));
+    pino.destination({ dest: 1, sync: level === 'silent' }));
 }

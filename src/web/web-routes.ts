@@ -169,7 +169,7 @@ export function webRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   app.delete('/web/session', async (c) => {
     // A live session was CSRF-checked by the middleware; a dead one (expired, key revoked) is only forgotten.
     const cookie = getCookie(c, SESSION_COOKIE);
-    if (cookie && identities.get(c.req.raw)?.principal.via === 'web_session') await sessions().close(cookie);
+    if (cookie && identities.get(c.req.raw)?.principal.via === 'web_session') await sessions().signOut(cookie);
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secure(c), sameSite: 'Strict', httpOnly: true });
     return c.json({ ok: true, signed_in: false });
   });

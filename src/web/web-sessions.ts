@@ -104,7 +104,8 @@ export class WebSessions {
     };
   }
 
-  async close(cookie: string): Promise<void> {
+  /** Ends one browser session (sign-out); not named `close`, which the runtime calls at shutdown. */
+  async signOut(cookie: string): Promise<void> {
     await this.#runtime.store.query('DELETE FROM web_sessions WHERE id_hash = $1', [hash('sha256', cookie, 'hex')]);
   }
 

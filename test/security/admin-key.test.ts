@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { apiKeysService, hashKey } from '../../src/identity/api-keys.ts';
 import { bootstrapAdmin } from '../../src/identity/bootstrap-admin.ts';
-import { createTestStores } from '../../src/store/test-stores.ts';
+import { createTestStores } from '../../src/testing/test-stores.ts';
 import { guardChild, killGuardedChildren } from '../../src/testing/child-guard.ts';
 import { createTestRuntime } from '../../src/testing/test-runtime.ts';
 

@@ -13,7 +13,7 @@ import { defineHandler, type AnyHandler } from '../../src/handlers/handler.ts';
 import { handlers as memoryHandlers } from '../../src/handlers/memory/index.ts';
 import { resolveConfig } from '../../src/orchestrator/config.ts';
 import { orchestratorService } from '../../src/orchestrator/orchestrator.ts';
-import { createTestStores, type TestStore } from '../../src/store/test-stores.ts';
+import { createTestStores, type TestStore } from '../../src/testing/test-stores.ts';
 import { escalate, offerAll } from '../../src/testing/fake-model-servers/orchestrator-test-kit.ts';
 import { startFakeModelServer, type FakeModelServer } from '../../src/testing/fake-model-servers/fake-model-server.ts';
 import { createTestRuntime, type TestRuntime } from '../../src/testing/test-runtime.ts';

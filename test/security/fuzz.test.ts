@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { createTestPglite, createTestPostgres, createTestStores, type TestStore } from '../../src/store/test-stores.ts';
+import { createTestPglite, createTestPostgres, createTestStores, type TestStore } from '../../src/testing/test-stores.ts';
 import { metaSignature, whatsappTextWebhook } from '../../src/testing/fake-meta/fake-meta-server.ts';
 import { createTestRuntime, type TestRuntime } from '../../src/testing/test-runtime.ts';
 

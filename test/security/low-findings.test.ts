@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { resolveConfig } from '../../src/orchestrator/config.ts';
 import { orchestratorService } from '../../src/orchestrator/orchestrator.ts';
-import { createTestStores, type TestStore } from '../../src/store/test-stores.ts';
+import { createTestStores, type TestStore } from '../../src/testing/test-stores.ts';
 import { metaSignature, whatsappTextWebhook } from '../../src/testing/fake-meta/fake-meta-server.ts';
 import { escalate, offerAll } from '../../src/testing/fake-model-servers/orchestrator-test-kit.ts';
 import { startFakeModelServer, type FakeModelServer } from '../../src/testing/fake-model-servers/fake-model-server.ts';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { catalog } from '../../src/composition/handlers.ts';
 import { rateClassOf } from '../../src/handlers/registry.ts';
-import { createTestStores, type TestStore } from '../../src/store/test-stores.ts';
+import { createTestStores, type TestStore } from '../../src/testing/test-stores.ts';
 import { createTestRuntime } from '../../src/testing/test-runtime.ts';
 
 let stores: TestStore[];

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { apiKeysService } from '../../src/identity/api-keys.ts';
 import { fixedClock } from '../../src/runtime/clock.ts';
 import { createPostgresStore } from '../../src/store/postgres-store.ts';
-import { createTestPglite, createTestPostgres, TEST_DATABASE_URL } from '../../src/store/test-stores.ts';
+import { createTestPglite, createTestPostgres, TEST_DATABASE_URL } from '../../src/testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../src/testing/test-runtime.ts';
 import type { Store } from '../../src/store/store.ts';
 

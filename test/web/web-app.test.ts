@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { orchestratorService } from '../../src/orchestrator/orchestrator.ts';
-import { createTestPglite, type TestStore } from '../../src/store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../../src/testing/test-stores.ts';
 import type { FakeModelServer } from '../../src/testing/fake-model-servers/index.ts';
 import {
   FAKE_PRICE,

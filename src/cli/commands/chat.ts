@@ -1,9 +1,10 @@
 /**
  * `zantara chat`: talk to ZANTARA from a terminal — against a running server (`--url`, `--key`; answers stream
- * token by token over SSE) or in-process on the local store. One-shot with `--message`, otherwise interactive:
- * `/approve ID`, `/reject ID`, `/new` (new conversation), `/quit`.
+ * token by token over SSE) or in-process on the local store. One-shot with `--message`, otherwise interactive with
+ * the commands in CHAT_HELP.
  */
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { apiKeysService } from '../../identity/api-keys.ts';
 import { SYSTEM_PRINCIPAL, type Principal } from '../../auth/principal.ts';
 import { ZantaraError } from '../../errors.ts';
@@ -12,8 +13,9 @@ import type { ChatTurnResult } from '../../runtime/chat-turn.ts';
 import type { ChatEvent } from '../../orchestrator/orchestrator.ts';
 import { runChatTurn } from '../../orchestrator/run-chat-turn.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
-import type { Command, CommandIo } from '../command.ts';
-import { parseArgs, withCliRuntime } from '../cli-runtime.ts';
+import { cliFetch } from '../cli-fetch.ts';
+import { str, type Command, type CommandIo } from '../command.ts';
+import { withCliRuntime } from '../cli-runtime.ts';
 
 /** One way to talk to ZANTARA: over HTTP or in-process. */
 type ChatClient = {
@@ -26,7 +28,7 @@ function httpClient(url: string, key: string): ChatClient {
   const headers = { 'content-type': 'application/json', 'x-api-key': key };
   return {
     async send(message, conversationId, onToken) {
-      const res = await fetch(`${base}/v1/chat`, { method: 'POST', headers: { ...headers, accept: 'text/event-stream' },
+      const res = await cliFetch(`${base}/v1/chat`, { method: 'POST', headers: { ...headers, accept: 'text/event-stream' },
         body: JSON.stringify({ message, ...(conversationId ? { conversation_id: conversationId } : {}) }) });
       if (!res.ok || !res.body) {
         const body = await res.json().catch(() => ({})) as { message?: string };
@@ -54,7 +56,7 @@ function httpClient(url: string, key: string): ChatClient {
       return result;
     },
     async decide(id, decision) {
-      const res = await fetch(`${base}/v1/actions/${encodeURIComponent(id)}/${decision}`, { method: 'POST', headers, body: '{}' });
+      const res = await cliFetch(`${base}/v1/actions/${encodeURIComponent(id)}/${decision}`, { method: 'POST', headers, body: '{}' });
       const body = await res.json() as { action?: { status: string; result?: unknown }; message?: string };
       if (!res.ok || !body.action) throw new ZantaraError('action_failed', `${res.status}: ${body.message ?? 'failed'}`, { status: res.status, expose: true });
       return body.action;
@@ -77,6 +79,16 @@ function localClient(runtime: Runtime, principal: Principal): ChatClient {
   };
 }
 
+/** What `/help` prints inside a chat. */
+export const CHAT_HELP = `Inside the chat:
+  /approve ID   run an action ZANTARA proposed (its id is in the ⏳ line)
+  /reject ID    refuse it
+  /new          start a new conversation
+  /help         this list
+  /quit         leave (also Ctrl-D)
+Anything else is a message to ZANTARA.
+`;
+
 function footer(result: ChatTurnResult): string {
   const pending = result.pending_actions.map((p) => `\n  ⏳ pending ${p.id}: ${p.summary}\n     /approve ${p.id}   or   /reject ${p.id}`).join('');
   const used = result.handlers_used.length ? ` · handlers ${result.handlers_used.join(', ')}` : '';
@@ -86,8 +98,10 @@ function footer(result: ChatTurnResult): string {
 async function converse(client: ChatClient, io: CommandIo, options: { message?: string; conversation?: string }): Promise<number> {
   let conversationId = options.conversation;
   const turn = async (message: string) => {
-    io.out('zantara> ');
-    const result = await client.send(message, conversationId, (text) => io.out(text));
+    let prompted = false;
+    const prompt = () => { if (!prompted) { prompted = true; io.out('zantara> '); } };
+    const result = await client.send(message, conversationId, (text) => { prompt(); io.out(text); });
+    prompt();
     conversationId = result.conversation_id;
     io.out(`\n${footer(result)}`);
   };
@@ -96,24 +110,32 @@ async function converse(client: ChatClient, io: CommandIo, options: { message?: 
     io.out(`  conversation ${conversationId}\n`);
     return 0;
   }
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: io.isTTY });
-  io.out('ZANTARA chat — type a message; /approve ID, /reject ID, /new, /quit.\n');
+  const output = new Writable({ write(chunk, _encoding, done) { io.out(String(chunk)); done(); } });
+  const rl = createInterface({ input: io.input ?? process.stdin, output, terminal: io.isTTY });
+  io.out('ZANTARA chat — type a message; /help lists the commands.\n');
+  rl.setPrompt('you> ');
   try {
-    for (;;) {
-      let line: string;
-      try { line = (await rl.question('you> ')).trim(); } catch { break; }
-      if (!line) continue;
+    // The line iterator keeps lines that arrive while a turn runs (a pasted or piped script loses none).
+    rl.prompt();
+    for await (const raw of rl) {
+      const line = raw.trim();
       if (line === '/quit' || line === '/exit') break;
-      if (line === '/new') { conversationId = undefined; io.out('(new conversation)\n'); continue; }
       const decision = line.match(/^\/(approve|reject)\s+(\S+)$/);
-      try {
-        if (decision) {
-          const action = await client.decide(decision[2], decision[1] as 'approve' | 'reject');
-          io.out(`  action ${decision[2]}: ${action.status}${action.result ? ` ${JSON.stringify(action.result)}` : ''}\n`);
-        } else await turn(line);
-      } catch (error) {
-        io.err(`  ! ${ZantaraError.isInstance(error) && error.expose ? error.message : String((error as Error).message ?? error)}\n`);
+      if (!line) { /* nothing to do */ }
+      else if (line === '/new') { conversationId = undefined; io.out('(new conversation)\n'); }
+      else if (line === '/help' || line === '/?') io.out(CHAT_HELP);
+      else if (!decision && line.startsWith('/')) io.err(`  ! unknown command ${line.split(/\s/)[0]}; /help lists them\n`);
+      else {
+        try {
+          if (decision) {
+            const action = await client.decide(decision[2], decision[1] as 'approve' | 'reject');
+            io.out(`  action ${decision[2]}: ${action.status}${action.result ? ` ${JSON.stringify(action.result)}` : ''}\n`);
+          } else await turn(line);
+        } catch (error) {
+          io.err(`  ! ${ZantaraError.isInstance(error) && error.expose ? error.message : String((error as Error).message ?? error)}\n`);
+        }
       }
+      rl.prompt();
     }
   } finally {
     rl.close();
@@ -123,11 +145,14 @@ async function converse(client: ChatClient, io: CommandIo, options: { message?: 
 
 export const chatCommand: Command = {
   name: 'chat',
-  usage: 'chat [--url URL --key KEY] [--message TEXT] [--conversation ID]',
-  summary: 'Chat with ZANTARA (a running server, or in-process)',
-  async run(args, io) {
-    const { options } = parseArgs(args);
-    const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
+  summary: 'Chat with ZANTARA (a running server, or in-process on the local store)',
+  options: {
+    url: { type: 'string', value: 'URL', description: 'A running server (or ZANTARA_URL); without it, in-process' },
+    key: { type: 'string', value: 'KEY', description: 'Your API key (or ZANTARA_API_KEY); required with --url' },
+    message: { type: 'string', short: 'm', value: 'TEXT', description: 'Send one message and exit' },
+    conversation: { type: 'string', value: 'ID', description: 'Continue this conversation' },
+  },
+  async run({ values: options }, io) {
     const url = str(options.url) ?? io.env.ZANTARA_URL;
     const key = str(options.key) ?? io.env.ZANTARA_API_KEY;
     const conversation = str(options.conversation);

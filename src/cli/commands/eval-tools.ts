@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ZantaraError } from '../../errors.ts';
-import type { Command } from '../command.ts';
-import { parseArgs } from '../cli-runtime.ts';
+import { str, type Command } from '../command.ts';
 import { evaluateSelection, parseCases } from '../../orchestrator/tool-selection/selection-eval.ts';
 import { documentFromJsonTool, type JsonTool } from '../../orchestrator/tool-selection/tool-documents.ts';
 
@@ -13,17 +12,22 @@ import { documentFromJsonTool, type JsonTool } from '../../orchestrator/tool-sel
  */
 export const evalToolsCommand: Command = {
   name: 'eval tools',
-  usage: 'eval tools --tools FILE --cases FILE [--k N] [--misses]',
   summary: 'Measure tool-selection recall@1/@5/@k on a tool catalogue and JSONL cases',
-  async run(args, io) {
-    const { options } = parseArgs(args);
-    if (typeof options.tools !== 'string' || typeof options.cases !== 'string') {
+  options: {
+    tools: { type: 'string', value: 'FILE', description: 'JSON array of {name, description, parameters} (OpenAI tools too)' },
+    cases: { type: 'string', value: 'FILE', description: 'JSONL, one {query, expected: [names]} per line' },
+    k: { type: 'string', value: 'N', description: 'Tools offered per query (default 8)' },
+    misses: { type: 'boolean', description: 'List the cases whose expected tool was not offered' },
+  },
+  async run({ values }, io) {
+    const options = { tools: str(values.tools), cases: str(values.cases), k: str(values.k), misses: values.misses === true };
+    if (!options.tools || !options.cases) {
       throw new ZantaraError('usage', 'Usage: zantara eval tools --tools tools.json --cases cases.jsonl [--k 8] [--misses]');
     }
     const k = options.k === undefined ? 8 : Number(options.k);
     if (!Number.isInteger(k) || k < 1) throw new ZantaraError('usage', '--k must be a positive integer');
     const tools = parseTools(await readText(options.tools), options.tools);
-    let cases;
+    let cases: ReturnType<typeof parseCases>;
     try { cases = parseCases(await readText(options.cases)); } catch (error) { throw new ZantaraError('usage', `${options.cases}: ${(error as Error).message}`); }
     const report = evaluateSelection(tools.map(documentFromJsonTool), cases, k);
     const skipped = cases.length - report.cases;

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { startServer } from '../../http/server.ts';
 import { eventBusService } from '../../realtime/event-bus.ts';
 import { eventFeedService } from '../../realtime/event-feed.ts';
-import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { runCli } from '../main.ts';
 

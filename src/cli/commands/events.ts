@@ -1,7 +1,7 @@
 import { ZantaraError } from '../../errors.ts';
 import { SseReader } from '../../realtime/sse-reader.ts';
-import type { Command, CommandIo } from '../command.ts';
-import { parseArgs } from '../cli-runtime.ts';
+import { cliFetch } from '../cli-fetch.ts';
+import { str, type Command, type CommandIo } from '../command.ts';
 
 /** One line per event: time, type, then the event's data as JSON. */
 function line(event: { type: string; data: any }): string {
@@ -22,7 +22,7 @@ export async function followEvents(io: CommandIo, options: { url: string; key: s
     try {
       const headers: Record<string, string> = { 'x-api-key': options.key, accept: 'text/event-stream' };
       if (lastId) headers['last-event-id'] = lastId;
-      const res = await fetch(target, { headers, signal: options.signal });
+      const res = await cliFetch(target, { headers, signal: options.signal });
       if (res.status === 401 || res.status === 403 || res.status === 400) {
         const body = await res.json().catch(() => ({})) as { message?: string };
         io.err(`events: ${res.status} ${body.message ?? ''}\n`);
@@ -50,11 +50,14 @@ export async function followEvents(io: CommandIo, options: { url: string; key: s
 
 export const eventsCommand: Command = {
   name: 'events',
-  usage: 'events [--url URL --key KEY] [--types lead.*,outbox.status] [--count N]',
   summary: 'Follow the live staff event feed of a running server',
-  async run(args, io) {
-    const { options } = parseArgs(args);
-    const str = (v: string | true | undefined) => (typeof v === 'string' ? v : undefined);
+  options: {
+    url: { type: 'string', value: 'URL', description: 'The server (or ZANTARA_URL)' },
+    key: { type: 'string', value: 'KEY', description: 'A staff or admin API key (or ZANTARA_API_KEY)' },
+    types: { type: 'string', value: 'TYPES', description: 'Event types, comma-separated, * allowed (lead.*,outbox.status)' },
+    count: { type: 'string', value: 'N', description: 'Stop after N events' },
+  },
+  async run({ values: options }, io) {
     const url = str(options.url) ?? io.env.ZANTARA_URL;
     const key = str(options.key) ?? io.env.ZANTARA_API_KEY;
     if (!url || !key) throw new ZantaraError('usage', '--url URL and --key KEY (or ZANTARA_URL and ZANTARA_API_KEY) are required');

@@ -1,29 +1,21 @@
-import cliProgress from 'cli-progress';
 import { ZantaraError } from '../../errors.ts';
 import { ragService, type IngestSummary } from '../../rag/rag-index.ts';
 import type { Command, CommandIo } from '../command.ts';
-import { parseArgs, withCliRuntime } from '../cli-runtime.ts';
+import { withCliRuntime } from '../cli-runtime.ts';
+import { progressBar } from '../progress.ts';
 
 export const kbIngest: Command = {
   name: 'kb ingest',
-  usage: 'kb ingest PATH...',
   summary: 'Index documents (Markdown, text, HTML, PDF, YAML) for search',
-  async run(args, io) {
-    const { positional } = parseArgs(args);
+  args: 'PATH...',
+  async run({ positionals: positional }, io) {
     if (positional.length === 0) throw new ZantaraError('usage', 'Usage: zantara kb ingest PATH... (files or folders)');
     return withCliRuntime(io.env, async (rt) => {
       const index = rt.service(ragService);
       io.out(`Vector search: ${index.vectorStatus().note}\n`);
-      const bar = io.isTTY ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} files  {file}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
-      let started = false;
-      const summary = await index.ingestPaths(positional, {
-        onFile(done, total, path) {
-          if (!bar) return;
-          if (!started) { bar.start(total, 0, { file: '' }); started = true; }
-          bar.update(done, { file: path.length > 50 ? '…' + path.slice(-49) : path });
-        },
-      });
-      bar?.stop();
+      const bar = progressBar(io, 'Ingest', 'files');
+      const summary = await index.ingestPaths(positional, { onFile: (done, total, path) => bar.update(done, total, path) })
+        .finally(() => bar.stop());
       printSummary(summary, io);
       return summary.errors.length ? 1 : 0;
     });

@@ -1,14 +1,13 @@
 import { ZantaraError } from '../../errors.ts';
 import { ragService } from '../../rag/rag-index.ts';
 import type { Command } from '../command.ts';
-import { parseArgs, withCliRuntime } from '../cli-runtime.ts';
+import { withCliRuntime } from '../cli-runtime.ts';
 
 export const kbRemove: Command = {
   name: 'kb remove',
-  usage: 'kb remove PATH...',
   summary: 'Drop indexed documents (a file, or everything under a folder)',
-  async run(args, io) {
-    const { positional } = parseArgs(args);
+  args: 'PATH...',
+  async run({ positionals: positional }, io) {
     if (positional.length === 0) throw new ZantaraError('usage', 'Usage: zantara kb remove PATH... (as given to kb ingest)');
     const result = await withCliRuntime(io.env, (rt) => rt.service(ragService).remove(positional));
     for (const source of result.removed) io.out(`removed ${source}\n`);

@@ -3,27 +3,20 @@
  * It acts as the owner of the API key in `--key` or `ZANTARA_API_KEY` (required: no key, no server), on the same
  * store as the server. Logs go to stderr: stdout carries only the protocol.
  */
-import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { pino } from 'pino';
 import { apiKeysService } from '../../identity/api-keys.ts';
 import { ZantaraError } from '../../errors.ts';
 import { createMcpServer } from '../../mcp/mcp-server.ts';
 import { openCliRuntime } from '../cli-runtime.ts';
-import type { Command } from '../command.ts';
+import { str, type Command } from '../command.ts';
 
 export const mcpCommand: Command = {
   name: 'mcp',
-  usage: 'mcp [--key KEY]',
   summary: "Serve MCP over stdio as the key's owner (key also from ZANTARA_API_KEY)",
-  async run(args, io) {
-    let key: string | undefined;
-    try {
-      key =
-        parseArgs({ args, options: { key: { type: 'string' } }, strict: true }).values.key ?? io.env.ZANTARA_API_KEY;
-    } catch (error) {
-      throw new ZantaraError('usage', `${(error as Error).message}\nUsage: zantara mcp [--key KEY]`);
-    }
+  options: { key: { type: 'string', value: 'KEY', description: 'The API key to act as (or ZANTARA_API_KEY)' } },
+  async run({ values }, io) {
+    const key = str(values.key) ?? io.env.ZANTARA_API_KEY;
     if (!key)
       throw new ZantaraError(
         'usage',

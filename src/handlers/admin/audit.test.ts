@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixedClock } from '../../runtime/clock.ts';
-import { createTestStores, type TestStore } from '../../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 
 const stores = await createTestStores();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existingTables } from '../../analytics/store-tables.ts';
 import { fixedClock } from '../../runtime/clock.ts';
-import { createTestStores, type TestStore } from '../../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 
 // "Now" is 2026-03-20 12:00 WITA. The default dashboard period is 2026-03-14 00:00 to now (WITA).

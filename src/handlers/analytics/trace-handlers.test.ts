@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { fixedClock } from '../../runtime/clock.ts';
-import { createTestStores, type TestStore } from '../../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime } from '../../testing/test-runtime.ts';
 import { handlers } from './index.ts';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { loadKnowledge } from '../../knowledge/load-knowledge.ts';
 import { fixedClock } from '../../runtime/clock.ts';
 import { eventBusService, type ZantaraEvent } from '../../realtime/event-bus.ts';
-import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { handlers } from './index.ts';
 import { handlers as adminHandlers } from '../admin/index.ts';

@@ -1,7 +1,7 @@
 /** lead.save / lead.list on both stores (PGlite, and PostgreSQL when reachable): the SQL must work on both. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestStores, type TestStore } from '../../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { handlers } from './index.ts';
 

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { startFakeGoogle, type FakeGoogle } from '../../testing/fake-google/fake-google.ts';
 import { FakeSmtpServer } from '../../testing/fake-smtp/fake-smtp-server.ts';

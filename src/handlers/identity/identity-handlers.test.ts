@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ensureClientForContact } from '../../identity/client-contacts.ts';
 import { eventBusService, type ZantaraEvent } from '../../realtime/event-bus.ts';
-import { createTestStores, type TestStore } from '../../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { existingTables } from '../../analytics/store-tables.ts';
 

@@ -6,7 +6,7 @@ import { existingTables } from '../../analytics/store-tables.ts';
 import { ensureClientForContact } from '../../identity/client-contacts.ts';
 import { summaryModelService } from '../../intelligence/summarizer.ts';
 import { fixedClock } from '../../runtime/clock.ts';
-import { createTestStores, type TestStore } from '../../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 
 // 2026-03-20 01:00 UTC is 09:00 on 20 March in Bali.

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestStores, type TestStore } from '../../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { MAX_FACT_CHARS } from '../../memory/memory-facts.ts';
 

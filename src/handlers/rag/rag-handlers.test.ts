@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestStores, type TestStore } from '../../store/test-stores.ts';
+import { createTestStores, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { RagIndex, ragReadiness } from '../../rag/rag-index.ts';
 import { ragAnswerModelService } from '../../rag/grounded-answer.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { startServer } from '../server.ts';
-import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer } from '../../testing/fake-model-servers/fake-model-server.ts';
 import { createOrchestratorTestRuntime, settled } from '../../testing/fake-model-servers/orchestrator-test-kit.ts';
 import type { TestRuntime } from '../../testing/test-runtime.ts';

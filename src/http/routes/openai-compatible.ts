@@ -90,7 +90,7 @@ export function openAiRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
       const body = parsed.data;
       if (body.model === ZANTARA_MODEL) return await zantaraCompletion(c, runtime, principal, body);
       // The model name is checked before the rate limit, so a typo does not cost the caller a request.
-      const call = startGatewayCall(runtime, principal, body.model);
+      const call = startGatewayCall(runtime, principal, body.model, body.stream === true);
       await runtime.rateLimiter.consume(principal, 'ai');
       const options = toCallOptions(body, c.req.raw.signal);
       if (!body.stream) return c.json(await generateCompletion(call, options));

@@ -10,7 +10,7 @@ import type { Principal } from '../../auth/principal.ts';
 import { notFound } from '../../errors.ts';
 import { chainsOf, type OrchestratorConfig } from '../../orchestrator/config.ts';
 import { orchestratorService } from '../../orchestrator/orchestrator.ts';
-import { pendingTurnSaves } from '../../store/pending-turn-saves.ts';
+import { pendingTurnSaves } from '../../orchestrator/pending-turn-saves.ts';
 import type { Attempt } from '../../orchestrator/provider-chain.ts';
 import { costUsd, priceFor, saveTraces, type TurnTrace } from '../../orchestrator/turn-traces.ts';
 import { PROVIDER_NAMES, type ProviderName } from '../../providers/providers.ts';
@@ -109,17 +109,18 @@ function ledgerBatch(runtime: Runtime): { add(trace: TurnTrace): void } {
   return batcher;
 }
 
-export function startGatewayCall(runtime: Runtime, principal: Principal, modelName: string): GatewayCall {
+export function startGatewayCall(runtime: Runtime, principal: Principal, modelName: string, stream = false): GatewayCall {
   const orchestrator = runtime.service(orchestratorService);
   const config = orchestrator.config;
   const target = gatewayTarget(config, modelName);
   const started = performance.now();
   const attempts: Attempt[] = [];
   let current: { provider: string; model: string } | undefined;
+  // A streamed call is shown to its caller after the chain's held-back characters; a JSON one may fall back throughout.
   const model = orchestrator.chain(target.entries, (attempt) => {
     attempts.push(attempt);
     if (attempt.outcome === 'ok') current = { provider: attempt.provider, model: attempt.model };
-  });
+  }, { holdBackChars: stream ? config.agent.stream_hold_back_chars : undefined, onAnswering: (answering) => { current = answering; } });
   return {
     model,
     target,

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { createApp } from '../app.ts';
-import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { documentedResponse } from './openapi.ts';
 

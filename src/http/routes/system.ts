@@ -5,19 +5,29 @@ import { requireKey } from '../auth-middleware.ts';
 import { version } from '../../version.ts';
 import { ragReadiness } from '../../rag/rag-index.ts';
 import { handlerRegistry } from '../../handlers/registry.ts';
+import { orchestratorService } from '../../orchestrator/orchestrator.ts';
 
-/** /health (no auth), /ready (checks the database), /v1/handlers, /metrics (staff). */
+/**
+ * /health (no auth), /ready (the database and the orchestrator's config; providers whose circuit is open or
+ * half-open are listed, the service stays ready while the route has a fallback), /v1/handlers, /metrics (staff).
+ */
 export function systemRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   app.get('/health', (c) => c.json({ status: 'ok', version }));
 
   app.get('/ready', async (c) => {
     const started = performance.now();
+    const orchestrator = runtime.service(orchestratorService);
+    const configProblem = orchestrator.configProblem();
+    if (configProblem) {
+      return c.json({ ok: false, error: 'not_ready', message: `The orchestrator config is broken: ${configProblem}`, request_id: c.get('requestId') }, 503);
+    }
     try {
       await runtime.store.query('SELECT 1');
       return c.json({
         status: 'ready', version,
         store: { kind: runtime.store.kind, ok: true, latency_ms: Math.round(performance.now() - started), pgvector: runtime.store.hasVector },
         vector_search: ragReadiness(runtime).vector_search,
+        orchestrator: { config: 'ok', circuits: orchestrator.circuitStates() },
       });
     } catch (error) {
       runtime.logger.error({ err: error }, 'readiness check failed');

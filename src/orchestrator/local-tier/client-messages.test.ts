@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { Principal } from '../../auth/principal.ts';
 import { outOfScopeMessages } from '../../../evals/out-of-scope-templates.ts';
 import { loadKnowledge, type KnowledgeData } from '../../knowledge/load-knowledge.ts';
-import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { outOfScopeCases, runClientEval } from '../../testing/client-eval.ts';
 import { CLIENT_CASES_PATH, CLIENT_HOLDOUT_2_PATH, CLIENT_HOLDOUT_PATH, loadEvalCases, resolveFigure } from '../../testing/eval-figures.ts';

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Principal } from '../../auth/principal.ts';
 import { loadKnowledge, type KnowledgeData } from '../../knowledge/load-knowledge.ts';
-import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { evaluationCatalogue, loadPlannedCatalogue } from '../tool-selection/eval-catalogue.ts';
 import { evaluateSelection } from '../tool-selection/selection-eval.ts';

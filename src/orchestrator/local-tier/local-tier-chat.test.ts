@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { ChatTurnResult } from '../../runtime/chat-turn.ts';
 import { Knowledge, knowledgeEnv } from '../../knowledge/knowledge-service.ts';
 import { parseEnv } from '../../config/env.ts';
-import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { startFakeModelServer, type FakeModelServer } from '../../testing/fake-model-servers/fake-model-server.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { amountsIn } from '../../testing/eval-figures.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Principal } from '../../auth/principal.ts';
 import { Knowledge, knowledgeEnv } from '../../knowledge/knowledge-service.ts';
 import { parseEnv } from '../../config/env.ts';
-import { createTestPglite, type TestStore } from '../../store/test-stores.ts';
+import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { detectLanguage } from '../../text/language.ts';
 import { amountsIn } from '../../testing/eval-figures.ts';

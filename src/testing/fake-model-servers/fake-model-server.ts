@@ -16,10 +16,19 @@ export type WireFormat = 'openai' | 'anthropic' | 'gemini';
 export type ScriptedToolCall = { name: string; args: Record<string, unknown>; id?: string };
 export type ScriptedUsage = { input?: number; output?: number; cached?: number };
 
+/**
+ * Faults of a streamed reply (OpenAI format): `hang_before_first_token` sends the headers and then nothing;
+ * `drop_after` sends `chunks` text chunks and then resets the connection; `stall_after` sends `chunks` and then
+ * nothing more. A hanging reply hangs until the client goes away (or the server closes).
+ */
+export type StreamFault = { kind: 'hang_before_first_token' } | { kind: 'drop_after'; chunks: number } | { kind: 'stall_after'; chunks: number };
+
 export type ScriptedReply =
-  | { text: string; usage?: ScriptedUsage; delayMs?: number }
+  | { text: string; usage?: ScriptedUsage; delayMs?: number; fault?: StreamFault }
   | { toolCalls: ScriptedToolCall[]; text?: string; usage?: ScriptedUsage; delayMs?: number }
-  | { status: number; message?: string; delayMs?: number };
+  | { status: number; message?: string; delayMs?: number }
+  /** The connection is reset before any response. */
+  | { reset: true; delayMs?: number };
 
 export type RecordedRequest = { method: string; path: string; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown>; stream: boolean };
 
@@ -65,6 +74,7 @@ export async function startFakeModelServer(format: WireFormat): Promise<FakeMode
       ?? { status: 500, message: 'fake model server: no scripted reply left' };
     if (reply.delayMs) await sleepUnlessClosed(reply.delayMs, res);
     if (res.destroyed) return;
+    if ('reset' in reply) { req.socket.destroy(); return; }
     if ('status' in reply) return sendError(res, reply.status, reply.message ?? `scripted ${reply.status}`);
     counter++;
     const id = `fake-${counter}`;
@@ -72,7 +82,8 @@ export async function startFakeModelServer(format: WireFormat): Promise<FakeMode
     const text = reply.text ?? '';
     const usage = { input: reply.usage?.input ?? 10, output: reply.usage?.output ?? 5, cached: reply.usage?.cached ?? 0 };
     const model = String(body.model ?? path.match(/models\/([^:]+)/)?.[1] ?? 'fake-model');
-    if (format === 'openai') return stream ? openaiStream(res, id, model, text, calls, usage) : openaiJson(res, id, model, text, calls, usage);
+    const fault = 'fault' in reply ? reply.fault : undefined;
+    if (format === 'openai') return stream ? openaiStream(res, id, model, text, calls, usage, fault) : openaiJson(res, id, model, text, calls, usage);
     if (format === 'anthropic') return stream ? anthropicStream(res, id, model, text, calls, usage) : anthropicJson(res, id, model, text, calls, usage);
     return stream ? geminiStream(res, text, calls, usage) : geminiJson(res, text, calls, usage);
   }
@@ -134,12 +145,20 @@ function openaiJson(res: ServerResponse, id: string, model: string, text: string
     choices: [{ index: 0, message, finish_reason: calls.length ? 'tool_calls' : 'stop' }], usage: openaiUsage(usage) }));
 }
 
-function openaiStream(res: ServerResponse, id: string, model: string, text: string, calls: Call[], usage: Usage): void {
+function openaiStream(res: ServerResponse, id: string, model: string, text: string, calls: Call[], usage: Usage, fault?: StreamFault): void {
   const send = sse(res);
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
     send({ id, object: 'chat.completion.chunk', created: 1700000000, model, choices: [{ index: 0, delta, finish_reason: finish }] });
   chunk({ role: 'assistant', content: '' });
-  for (const piece of pieces(text)) chunk({ content: piece });
+  if (fault?.kind === 'hang_before_first_token') return;
+  for (const [i, piece] of pieces(text).entries()) {
+    if (fault && i === fault.chunks) {
+      // The chunks already written reach the client first; then the connection ends in the middle of the body.
+      if (fault.kind === 'drop_after') setTimeout(() => res.socket?.destroy(), 50);
+      return;
+    }
+    chunk({ content: piece });
+  }
   calls.forEach((c, index) => {
     const args = JSON.stringify(c.args);
     const half = Math.floor(args.length / 2);

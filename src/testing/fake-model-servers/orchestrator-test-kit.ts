@@ -151,7 +151,7 @@ export async function createOrchestratorTestRuntime(options: {
   return Object.assign(rt, { log });
 }
 
-/** Waits until every answered turn is stored (turns are saved just after their answer is returned). */
+/** Waits until every turn's after-answer work (hooks, summary) has finished; turns themselves are stored before they answer. */
 export function settled(rt: Pick<TestRuntime, 'service'>): Promise<void> {
   return rt.service(orchestratorService).idle();
 }

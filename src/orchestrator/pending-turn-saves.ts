@@ -1,12 +1,11 @@
 /**
- * Turns that were answered but are not stored yet. The orchestrator returns a turn's answer first and writes its
- * messages and trace right after (`saveTurn`); everything in this process that reads a principal's conversations
- * (the next turn, the conversation routes, `memory.forget`) first waits for that principal's pending saves, so it
- * never sees a conversation without its last turn — or, for forget, has a late save put back what it removed.
+ * Trace writes that are still on their way to the store: the OpenAI-compatible gateway writes its ledger rows in
+ * batches after its answers went out, and registers each batch here; usage reports wait for them (`usageReport`), so a
+ * report never misses a call that was already answered. Chat turns do not need it: they are stored before they answer.
  *
- * The register is per store object: the conversation routes build `Conversations` from the store alone.
+ * The register is per store object.
  */
-import type { Queryable } from './store.ts';
+import type { Queryable } from '../store/store.ts';
 
 type PendingSave = { principalId: string; conversationId: string; channel: string };
 

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fixedClock } from '../runtime/clock.ts';
+import { CircuitBreaker } from './circuit-breaker.ts';
+
+test('closed → open after the failures → half-open with one probe → closed on success, open again on failure', () => {
+  const clock = fixedClock('2026-12-01T00:00:00Z');
+  const breaker = new CircuitBreaker(clock, { failures: 2, cooldownMs: 10_000 });
+  assert.equal(breaker.admit('llama'), true);
+  breaker.recordFailure('llama');
+  assert.equal(breaker.state('llama'), 'closed', 'one failure of two');
+  breaker.recordFailure('llama');
+  assert.equal(breaker.state('llama'), 'open');
+  assert.equal(breaker.admit('llama'), false);
+  clock.advance(10_000);
+  assert.equal(breaker.state('llama'), 'half_open');
+  assert.equal(breaker.admit('llama'), true, 'the probe');
+  assert.equal(breaker.admit('llama'), false, 'only one probe at a time');
+  breaker.recordFailure('llama');
+  assert.equal(breaker.state('llama'), 'open', 'a failed probe opens the circuit again at once');
+  clock.advance(10_000);
+  assert.equal(breaker.admit('llama'), true);
+  breaker.release('llama');
+  assert.equal(breaker.admit('llama'), true, 'a probe given back can be taken again');
+  breaker.recordSuccess('llama');
+  assert.equal(breaker.state('llama'), 'closed');
+  assert.deepEqual(breaker.states(), {});
+  assert.equal(breaker.admit('llama'), true);
+  assert.equal(breaker.admit('llama'), true);
+});
