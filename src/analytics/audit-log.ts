@@ -58,12 +58,10 @@ export async function listAuditEntries(
      WHERE ${where.join(' AND ')} ORDER BY a.at DESC, a.id DESC LIMIT $${params.length}`,
     params,
   );
-  const entries = rows
-    .slice(0, filter.limit)
-    .map((r) => ({
-      ...r,
-      at: new Date(r.at).toISOString(),
-      principal_name: r.principal_id ? r.principal_name : 'system',
-    }));
+  const entries = rows.slice(0, filter.limit).map((r) => ({
+    ...r,
+    at: new Date(r.at).toISOString(),
+    principal_name: r.principal_id ? r.principal_name : 'system',
+  }));
   return { entries, next_cursor: rows.length > filter.limit ? entries[entries.length - 1].id : null };
 }

@@ -147,14 +147,6 @@ export const kbliEntryOutput = z.object({
   last_verified: z.string().nullable(),
 });
 
-const requirementNoteOutput = z.object({
-  id: z.string(),
-  text: z.string(),
-  verify: z.boolean(),
-  verify_note: verifyNote,
-  ...dated,
-});
-
 export const memberOutput = z.object({
   id: z.string(),
   name: z.string(),
