@@ -16,7 +16,28 @@ export function prng(seed: number): () => number {
   };
 }
 
-const SYLLABLES = ['ka', 'ti', 'sa', 'lo', 'mi', 'ra', 'pe', 'nu', 'ba', 'li', 'zo', 'ge', 'ta', 'vi', 'do', 'ku', 'se', 'ma', 'ne', 'ri'];
+const SYLLABLES = [
+  'ka',
+  'ti',
+  'sa',
+  'lo',
+  'mi',
+  'ra',
+  'pe',
+  'nu',
+  'ba',
+  'li',
+  'zo',
+  'ge',
+  'ta',
+  'vi',
+  'do',
+  'ku',
+  'se',
+  'ma',
+  'ne',
+  'ri',
+];
 
 /**
  * `size` distinct made-up words of 3–4 syllables, and a word picker skewed like text after stopword removal
@@ -24,7 +45,12 @@ const SYLLABLES = ['ka', 'ti', 'sa', 'lo', 'mi', 'ra', 'pe', 'nu', 'ba', 'li', '
  */
 export function syntheticVocabulary(rand: () => number, size: number): { vocabulary: string[]; word: () => string } {
   const words = new Set<string>();
-  while (words.size < size) words.add(Array.from({ length: 3 + Math.floor(rand() * 2) }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join(''));
+  while (words.size < size)
+    words.add(
+      Array.from({ length: 3 + Math.floor(rand() * 2) }, () => SYLLABLES[Math.floor(rand() * SYLLABLES.length)]).join(
+        '',
+      ),
+    );
   const vocabulary = [...words];
   return { vocabulary, word: () => vocabulary[Math.floor(vocabulary.length * rand() ** 2)] };
 }

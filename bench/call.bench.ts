@@ -23,7 +23,12 @@ type Load = { rps: number; p50: number; p99: number; failed: number };
 
 async function load(url: string, options: Partial<autocannon.Options> = {}): Promise<Load> {
   const result = await autocannon({ url, connections: concurrency, duration: seconds, ...options });
-  return { rps: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99, failed: result.errors + result.non2xx };
+  return {
+    rps: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failed: result.errors + result.non2xx,
+  };
 }
 
 function rssMiB(pid: number): number {
@@ -31,7 +36,8 @@ function rssMiB(pid: number): number {
 }
 
 async function readyMs(url: string, t0: number): Promise<number> {
-  while ((await fetch(`${url}/ready`).catch(() => undefined))?.status !== 200) await new Promise((r) => setTimeout(r, 5));
+  while ((await fetch(`${url}/ready`).catch(() => undefined))?.status !== 200)
+    await new Promise((r) => setTimeout(r, 5));
   return performance.now() - t0;
 }
 
@@ -43,20 +49,40 @@ async function main(): Promise<void> {
   await new Promise((r) => setTimeout(r, 2000));
   const firstRss = rssMiB(zantara.child.pid!);
   const baseDir = baselineTree ? mkdtempSync(join(tmpdir(), 'zantara-bench-base-')) : undefined;
-  const base = baselineTree ? await launch(join(baselineTree, 'src/main.ts'), zantaraEnv(baseDir!), `${logFile}.base`) : undefined;
+  const base = baselineTree
+    ? await launch(join(baselineTree, 'src/main.ts'), zantaraEnv(baseDir!), `${logFile}.base`)
+    : undefined;
   const baseReady = base ? await readyMs(base.url, base.t0) : undefined;
   if (base) await new Promise((r) => setTimeout(r, 2000));
   const baseRss = base ? rssMiB(base.child.pid!) : undefined;
   const hello = await launch(join(root, 'bench/hello-server.ts'), {}, `${logFile}.hello`);
-  const call = { method: 'POST' as const, headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body };
+  const call = {
+    method: 'POST' as const,
+    headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
+    body,
+  };
   const check = await fetch(`${zantara.url}/call`, call);
   if (check.status !== 200) throw new Error(`pricing call failed: ${check.status} ${await check.text()}`);
 
   // The same question repeated is answered from a pure handler's kept result; 4096 distinct questions (more than the
   // 256 it keeps) make the handler run on every call.
-  const bases = ['working kitas', 'KITAS lavoro', 'kitas kerja', 'E23 working', 'retirement kitas', 'investor kitas', 'PT PMA', 'NPWP'];
-  const distinct = Array.from({ length: 4096 }, (_, i) => ({ ...call,
-    body: JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'all', specific_service: `${bases[i % bases.length]} ${i}` } }) }));
+  const bases = [
+    'working kitas',
+    'KITAS lavoro',
+    'kitas kerja',
+    'E23 working',
+    'retirement kitas',
+    'investor kitas',
+    'PT PMA',
+    'NPWP',
+  ];
+  const distinct = Array.from({ length: 4096 }, (_, i) => ({
+    ...call,
+    body: JSON.stringify({
+      key: 'bali.zero.pricing',
+      params: { service_type: 'all', specific_service: `${bases[i % bases.length]} ${i}` },
+    }),
+  }));
   const runs: Record<'hello' | 'call' | 'distinct' | 'base', Load[]> = { hello: [], call: [], distinct: [], base: [] };
   await load(`${hello.url}/`, { duration: 1 }); // warm-up
   await load(`${zantara.url}/call`, { ...call, duration: 1 });
@@ -81,8 +107,9 @@ async function main(): Promise<void> {
   for (const f of [logFile, `${logFile}.hello`, `${logFile}.restart`, `${logFile}.base`]) rmSync(f, { force: true });
 
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const row = (name: string, rs: Load[]) => `| ${name} | ${median(rs.map((r) => r.rps)).toFixed(0)} | ${median(rs.map((r) => r.p50))} | `
-    + `${median(rs.map((r) => r.p99))} | ${rs.reduce((n, r) => n + r.failed, 0)} |`;
+  const row = (name: string, rs: Load[]) =>
+    `| ${name} | ${median(rs.map((r) => r.rps)).toFixed(0)} | ${median(rs.map((r) => r.p50))} | ` +
+    `${median(rs.map((r) => r.p99))} | ${rs.reduce((n, r) => n + r.failed, 0)} |`;
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${new Date().toISOString()}`);
   console.log(`load: autocannon, ${concurrency} connections, ${rounds} alternating rounds of ${seconds} s (medians)`);
   console.log('| server | req/s | p50 ms | p99 ms | failed |\n|---|---|---|---|---|');
@@ -92,12 +119,19 @@ async function main(): Promise<void> {
   if (base) console.log(row(`baseline tree ${baselineTree}: POST /call, one question repeated`, runs.base));
   const ratio = (rs: Load[]) => (median(rs.map((r) => r.rps)) / median(runs.hello.map((r) => r.rps))).toFixed(2);
   console.log(`ratio to hello-world: ${ratio(runs.call)} repeated, ${ratio(runs.distinct)} distinct`);
-  console.log(`start to ready (spawn → /ready 200, PGlite): first start ${firstReady.toFixed(0)} ms, restart ${restartReady.toFixed(0)} ms`);
+  console.log(
+    `start to ready (spawn → /ready 200, PGlite): first start ${firstReady.toFixed(0)} ms, restart ${restartReady.toFixed(0)} ms`,
+  );
   console.log(`idle RSS 2 s after ready: first start ${firstRss.toFixed(0)} MiB, restart ${restartRss.toFixed(0)} MiB`);
   if (base) {
     const perBase = median(runs.call.map((r) => r.rps)) / median(runs.base.map((r) => r.rps));
-    console.log(`baseline tree: first start to ready ${baseReady!.toFixed(0)} ms, idle RSS ${baseRss!.toFixed(0)} MiB; /call req/s this ÷ baseline ${perBase.toFixed(2)}`);
+    console.log(
+      `baseline tree: first start to ready ${baseReady!.toFixed(0)} ms, idle RSS ${baseRss!.toFixed(0)} MiB; /call req/s this ÷ baseline ${perBase.toFixed(2)}`,
+    );
   }
 }
 
-main().catch((error) => { console.error(error); process.exit(1); });
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -11,7 +11,12 @@ import { outOfScopeMessages } from '../evals/out-of-scope-templates.ts';
 import { loadKnowledge } from '../src/knowledge/load-knowledge.ts';
 import { outOfScopeCases, runClientEval } from '../src/testing/client-eval.ts';
 import { tryLocalAnswer } from '../src/orchestrator/local-tier/local-tier.ts';
-import { CLIENT_CASES_PATH, CLIENT_HOLDOUT_2_PATH, CLIENT_HOLDOUT_PATH, loadEvalCases } from '../src/testing/eval-figures.ts';
+import {
+  CLIENT_CASES_PATH,
+  CLIENT_HOLDOUT_2_PATH,
+  CLIENT_HOLDOUT_PATH,
+  loadEvalCases,
+} from '../src/testing/eval-figures.ts';
 import { createTestPglite } from '../src/testing/test-stores.ts';
 import { createTestRuntime } from '../src/testing/test-runtime.ts';
 import { percentile } from './bench-stats.ts';
@@ -22,14 +27,25 @@ const list = process.argv.includes('--list');
 async function main(): Promise<void> {
   const kb = loadKnowledge();
   const store = await createTestPglite();
-  const rt = await createTestRuntime({ store, env: { LOG_LEVEL: 'warn', ZANTARA_RATE_LIMITS: 'read=100000000/60,write=100000000/60,send=100000000/60' } });
+  const rt = await createTestRuntime({
+    store,
+    env: { LOG_LEVEL: 'warn', ZANTARA_RATE_LIMITS: 'read=100000000/60,write=100000000/60,send=100000000/60' },
+  });
   const { principal } = await rt.key('client');
   // Time inside handlers (knowledge service, KBLI table, deadlines), to report the tier's own time beside the total.
   const handlerMs = { value: 0 };
-  const call = rt.registry.call.bind(rt.registry) as (key: string, params: unknown, options: CallOptions) => Promise<unknown>;
+  const call = rt.registry.call.bind(rt.registry) as (
+    key: string,
+    params: unknown,
+    options: CallOptions,
+  ) => Promise<unknown>;
   rt.registry.call = (async (key: string, params: unknown, options: CallOptions) => {
     const t0 = performance.now();
-    try { return await call(key, params, options); } finally { handlerMs.value += performance.now() - t0; }
+    try {
+      return await call(key, params, options);
+    } finally {
+      handlerMs.value += performance.now() - t0;
+    }
   }) as Registry['call'];
   // Start-up (fastText's model, the typo vocabulary, the handlers' indexes) is paid once per process, not per answer.
   await tryLocalAnswer(rt, principal, 'how much is the E33G?');
@@ -40,18 +56,33 @@ async function main(): Promise<void> {
     ['out-of-scope templates (tuning)', outOfScopeCases(outOfScopeMessages('tuning')), 1],
     ['out-of-scope templates (held-out)', outOfScopeCases(outOfScopeMessages('holdout')), 1],
   ] as const;
-  console.log(`# Local tier on client messages — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), `
-    + `load average ${loadavg()[0].toFixed(1)}\n`);
-  console.log('| set | messages | wrong answers | answerable answered right | wrong language | out of scope answered | p50 / p99 ms per local answer | own p50 / p99 ms | CPU p50 / p99 ms |');
+  console.log(
+    `# Local tier on client messages — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ` +
+      `load average ${loadavg()[0].toFixed(1)}\n`,
+  );
+  console.log(
+    '| set | messages | wrong answers | answerable answered right | wrong language | out of scope answered | p50 / p99 ms per local answer | own p50 / p99 ms | CPU p50 / p99 ms |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   const details: string[] = [];
   for (const [name, cases, n] of sets) {
     const r = await runClientEval(rt, principal, [...cases], kb, n, handlerMs);
     const oos = cases.filter((c) => c.category === 'out_of_scope').length;
-    const right = r.answerable ? `${r.answeredRight}/${r.answerable} (${((100 * r.answeredRight) / r.answerable).toFixed(1)}%)` : '–';
-    const ms = (xs: number[]) => (xs.length ? `${percentile(xs, 50).toFixed(2)} / ${percentile(xs, 99).toFixed(2)}` : '–');
-    console.log(`| ${name} | ${r.cases} | ${r.wrong.length} | ${right} | ${r.wrongLanguage.length} | ${r.outOfScopeAnswered.length}/${oos} | ${ms(r.answerMs)} | ${ms(r.ownMs)} | ${ms(r.cpuMs)} |`);
-    if (list) details.push(`\n## ${name}`, ...r.wrong.map((w) => `WRONG ${w}`), ...r.wrongLanguage.map((w) => `LANG ${w}`), ...r.handedOver.map((h) => `HANDOVER ${h}`));
+    const right = r.answerable
+      ? `${r.answeredRight}/${r.answerable} (${((100 * r.answeredRight) / r.answerable).toFixed(1)}%)`
+      : '–';
+    const ms = (xs: number[]) =>
+      xs.length ? `${percentile(xs, 50).toFixed(2)} / ${percentile(xs, 99).toFixed(2)}` : '–';
+    console.log(
+      `| ${name} | ${r.cases} | ${r.wrong.length} | ${right} | ${r.wrongLanguage.length} | ${r.outOfScopeAnswered.length}/${oos} | ${ms(r.answerMs)} | ${ms(r.ownMs)} | ${ms(r.cpuMs)} |`,
+    );
+    if (list)
+      details.push(
+        `\n## ${name}`,
+        ...r.wrong.map((w) => `WRONG ${w}`),
+        ...r.wrongLanguage.map((w) => `LANG ${w}`),
+        ...r.handedOver.map((h) => `HANDOVER ${h}`),
+      );
   }
   if (list) console.log(details.join('\n'));
   await rt.close();

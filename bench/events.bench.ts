@@ -19,16 +19,19 @@ const clients = Number(process.env.BENCH_CLIENTS ?? 50);
 const events = Number(process.env.BENCH_EVENTS ?? 2000);
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-
 async function run(label: string, publisher: TestRuntime, consoles: TestRuntime): Promise<void> {
   const server = await startServer(consoles, { port: 0, hostname: '127.0.0.1' });
   const { key } = await consoles.key('staff');
   const latencies: number[] = [];
-  const readers = await Promise.all(Array.from({ length: clients }, async () => {
-    const reader = new SseReader(await fetch(`${server.url}/v1/events?types=bench.*`, { headers: { 'x-api-key': key } }));
-    await reader.nextEvent();
-    return reader;
-  }));
+  const readers = await Promise.all(
+    Array.from({ length: clients }, async () => {
+      const reader = new SseReader(
+        await fetch(`${server.url}/v1/events?types=bench.*`, { headers: { 'x-api-key': key } }),
+      );
+      await reader.nextEvent();
+      return reader;
+    }),
+  );
   while (consoles.service(eventFeedService).connections().length < clients) await new Promise((r) => setTimeout(r, 5));
   const done = readers.map(async (reader) => {
     for (let i = 0; i < events; i++) {
@@ -45,8 +48,10 @@ async function run(label: string, publisher: TestRuntime, consoles: TestRuntime)
   await Promise.all(done);
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  console.log(`${label}: ${clients} consoles × ${events} events in ${seconds.toFixed(2)} s = ${Math.round((clients * events) / seconds)} deliveries/s; `
-    + `publish→receive p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+  console.log(
+    `${label}: ${clients} consoles × ${events} events in ${seconds.toFixed(2)} s = ${Math.round((clients * events) / seconds)} deliveries/s; ` +
+      `publish→receive p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+  );
   await Promise.all(readers.map((r) => r.cancel()));
   await server.close();
 }
@@ -56,7 +61,11 @@ const single = await createTestRuntime({ store });
 await run('one server', single, single);
 await single.close();
 
-const env = { REDIS_URL: redisUrl, ZANTARA_EVENTS_CHANNEL: `zantara:bench:${randomUUID()}`, ZANTARA_EVENTS_BUFFER: String(events + 10) };
+const env = {
+  REDIS_URL: redisUrl,
+  ZANTARA_EVENTS_CHANNEL: `zantara:bench:${randomUUID()}`,
+  ZANTARA_EVENTS_BUFFER: String(events + 10),
+};
 const a = await createTestRuntime({ store, env });
 const b = await createTestRuntime({ store, env });
 try {

@@ -9,7 +9,13 @@ import type { CallOptions, Registry } from '../src/handlers/registry.ts';
 import { cpus } from 'node:os';
 import { loadKnowledge } from '../src/knowledge/load-knowledge.ts';
 import { fileURLToPath } from 'node:url';
-import { amountsIn, loadEvalCases, missingFigures, resolveFigure, unexplainedAmounts } from '../src/testing/eval-figures.ts';
+import {
+  amountsIn,
+  loadEvalCases,
+  missingFigures,
+  resolveFigure,
+  unexplainedAmounts,
+} from '../src/testing/eval-figures.ts';
 import { tryLocalAnswer, type LocalVerdict } from '../src/orchestrator/local-tier/local-tier.ts';
 import { createTestPglite } from '../src/testing/test-stores.ts';
 import { createTestRuntime } from '../src/testing/test-runtime.ts';
@@ -17,20 +23,30 @@ import { percentile } from './bench-stats.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 20);
 
-
 async function main(): Promise<void> {
   const cases = loadEvalCases();
   const kb = loadKnowledge();
   const store = await createTestPglite();
-  const rt = await createTestRuntime({ store, env: { LOG_LEVEL: 'warn', ZANTARA_RATE_LIMITS: 'read=100000000/60,write=100000000/60,send=100000000/60' } });
+  const rt = await createTestRuntime({
+    store,
+    env: { LOG_LEVEL: 'warn', ZANTARA_RATE_LIMITS: 'read=100000000/60,write=100000000/60,send=100000000/60' },
+  });
   const { principal } = await rt.key('client');
 
   // Time spent inside handlers (knowledge service, KBLI table on PGlite), to separate it from the tier's own work.
   let handlerMs = 0;
-  const call = rt.registry.call.bind(rt.registry) as (key: string, params: unknown, options: CallOptions) => Promise<unknown>;
+  const call = rt.registry.call.bind(rt.registry) as (
+    key: string,
+    params: unknown,
+    options: CallOptions,
+  ) => Promise<unknown>;
   rt.registry.call = (async (key: string, params: unknown, options: CallOptions) => {
     const t0 = performance.now();
-    try { return await call(key, params, options); } finally { handlerMs += performance.now() - t0; }
+    try {
+      return await call(key, params, options);
+    } finally {
+      handlerMs += performance.now() - t0;
+    }
   }) as Registry['call'];
 
   const verdicts = new Map<string, LocalVerdict>();
@@ -60,32 +76,54 @@ async function main(): Promise<void> {
   const escalated: string[] = [];
   for (const c of knowledge) {
     const v = verdicts.get(c.id)!;
-    if (v.status !== 'answered') { escalated.push(`${c.id} (${v.reason}) ${c.query}`); continue; }
+    if (v.status !== 'answered') {
+      escalated.push(`${c.id} (${v.reason}) ${c.query}`);
+      continue;
+    }
     answered++;
-    const missing = missingFigures(v.response, c.figures.map((f) => resolveFigure(f, kb, c.language)));
+    const missing = missingFigures(
+      v.response,
+      c.figures.map((f) => resolveFigure(f, kb, c.language)),
+    );
     const unexplained = unexplainedAmounts(v.response, kb);
     const priceOnRequestWithAmount = c.contact_for_quote && amountsIn(v.response).length > 0;
-    if (missing.length || unexplained.length || priceOnRequestWithAmount) wrong.push(`${c.id} missing [${missing}] unexplained [${unexplained}]`);
+    if (missing.length || unexplained.length || priceOnRequestWithAmount)
+      wrong.push(`${c.id} missing [${missing}] unexplained [${unexplained}]`);
     else answeredRight++;
   }
   const outOfScope = cases.filter((c) => c.category === 'out_of_scope');
   const oosAnswered = outOfScope.filter((c) => verdicts.get(c.id)!.status === 'answered');
-  const oosAsOutOfScope = outOfScope.filter((c) => { const v = verdicts.get(c.id)!; return v.status === 'escalate' && v.reason === 'out_of_scope'; });
+  const oosAsOutOfScope = outOfScope.filter((c) => {
+    const v = verdicts.get(c.id)!;
+    return v.status === 'escalate' && v.reason === 'out_of_scope';
+  });
   const actions = cases.filter((c) => c.category === 'action');
   const actionsAnswered = actions.filter((c) => verdicts.get(c.id)!.status === 'answered');
 
   const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}%`;
-  console.log(`# Local tier — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
-  console.log(`Evaluation set: ${cases.length} queries (${knowledge.length} knowledge, ${actions.length} actions, ${outOfScope.length} out of scope), EN/IT/ID\n`);
+  console.log(
+    `# Local tier — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`,
+  );
+  console.log(
+    `Evaluation set: ${cases.length} queries (${knowledge.length} knowledge, ${actions.length} actions, ${outOfScope.length} out of scope), EN/IT/ID\n`,
+  );
   console.log('| metric | value | target |');
   console.log('|---|---|---|');
-  console.log(`| knowledge queries answered locally | ${answered}/${knowledge.length} (${pct(answered, knowledge.length)}) | ≥ 70% |`);
+  console.log(
+    `| knowledge queries answered locally | ${answered}/${knowledge.length} (${pct(answered, knowledge.length)}) | ≥ 70% |`,
+  );
   console.log(`| … of which with every expected figure right | ${answeredRight}/${answered} | all |`);
-  console.log(`| answered locally with every figure right, share of knowledge queries | ${pct(answeredRight, knowledge.length)} | ≥ 70% |`);
+  console.log(
+    `| answered locally with every figure right, share of knowledge queries | ${pct(answeredRight, knowledge.length)} | ≥ 70% |`,
+  );
   console.log(`| out-of-scope queries answered with facts | ${oosAnswered.length}/${outOfScope.length} | 0 |`);
-  console.log(`| out-of-scope queries escalated as out_of_scope | ${oosAsOutOfScope.length}/${outOfScope.length} | all |`);
+  console.log(
+    `| out-of-scope queries escalated as out_of_scope | ${oosAsOutOfScope.length}/${outOfScope.length} | all |`,
+  );
   console.log(`| action queries answered locally | ${actionsAnswered.length}/${actions.length} | 0 |`);
-  console.log(`| tryLocalAnswer latency p50 (all ${cases.length} queries × ${rounds} rounds) | ${percentile(timings, 50).toFixed(3)} ms | |`);
+  console.log(
+    `| tryLocalAnswer latency p50 (all ${cases.length} queries × ${rounds} rounds) | ${percentile(timings, 50).toFixed(3)} ms | |`,
+  );
   console.log(`| tryLocalAnswer latency p99 | ${percentile(timings, 99).toFixed(3)} ms | ≤ 5 ms |`);
   console.log(`| tryLocalAnswer latency max | ${timings[timings.length - 1].toFixed(3)} ms | |`);
   console.log(`| local tier's own time p50 (without the handlers' time) | ${percentile(own, 50).toFixed(3)} ms | |`);
@@ -114,7 +152,10 @@ async function main(): Promise<void> {
       const v = await tryLocalAnswer(rt, principal, c.query);
       if (v.status === 'answered') {
         answeredHere++;
-        const missing = missingFigures(v.response, c.figures.map((f) => resolveFigure(f, kb, c.language)));
+        const missing = missingFigures(
+          v.response,
+          c.figures.map((f) => resolveFigure(f, kb, c.language)),
+        );
         const unexplained = unexplainedAmounts(v.response, kb);
         if (!missing.length && !unexplained.length) right++;
         else notes.push(`${c.id} "${c.query}": missing [${missing}] unexplained [${unexplained}]`);
@@ -125,7 +166,9 @@ async function main(): Promise<void> {
         else if (category !== 'knowledge') notes.push(`${c.id} "${c.query}" escalated as ${v.reason}`);
       }
     }
-    console.log(`| ${category} (${list.length}) | ${answeredHere} | ${category === 'knowledge' ? right : '–'} | ${category === 'knowledge' ? '–' : expectedEscalation} |`);
+    console.log(
+      `| ${category} (${list.length}) | ${answeredHere} | ${category === 'knowledge' ? right : '–'} | ${category === 'knowledge' ? '–' : expectedEscalation} |`,
+    );
   }
   if (notes.length) console.log(`\n${notes.join('\n')}`);
   await rt.close();

@@ -34,8 +34,12 @@ const warmup = Number(process.env.BENCH_WARMUP ?? 100);
 const MESSAGE = "We're moving to Bali with the kids next year; roughly what would the permits cost us?";
 const TOOL = toolNameForKey('bali.zero.pricing');
 const TOOL_INPUT = JSON.stringify({ service_type: 'kitas', specific_service: 'dependent kitas' });
-const ANSWER = 'For a family, the dependent KITAS is the usual route; see the prices above (last verified on the price list date).';
-const usage = { inputTokens: { total: 100, noCache: 100, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 20, text: 20, reasoning: 0 } };
+const ANSWER =
+  'For a family, the dependent KITAS is the usual route; see the prices above (last verified on the price list date).';
+const usage = {
+  inputTokens: { total: 100, noCache: 100, cacheRead: 0, cacheWrite: 0 },
+  outputTokens: { total: 20, text: 20, reasoning: 0 },
+};
 
 /** First call: a tool call; once a tool result is in the prompt: the answer. Zero latency. */
 const hasToolResult = (options: LanguageModelV4CallOptions) => options.prompt.some((m) => m.role === 'tool');
@@ -46,15 +50,41 @@ function mockModel(): MockLanguageModelV4 {
     modelId: 'zero-latency',
     doStream: async (options) => {
       const parts: LanguageModelV4StreamPart[] = hasToolResult(options)
-        ? [{ type: 'stream-start', warnings: [] }, { type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', delta: ANSWER },
-            { type: 'text-end', id: 't' }, { type: 'finish', usage, finishReason: { unified: 'stop', raw: 'stop' } }]
-        : [{ type: 'stream-start', warnings: [] }, { type: 'tool-call', toolCallId: 'call-1', toolName: TOOL, input: TOOL_INPUT },
-            { type: 'finish', usage, finishReason: { unified: 'tool-calls', raw: 'tool_calls' } }];
-      return { stream: new ReadableStream({ start(controller) { for (const p of parts) controller.enqueue(p); controller.close(); } }) };
+        ? [
+            { type: 'stream-start', warnings: [] },
+            { type: 'text-start', id: 't' },
+            { type: 'text-delta', id: 't', delta: ANSWER },
+            { type: 'text-end', id: 't' },
+            { type: 'finish', usage, finishReason: { unified: 'stop', raw: 'stop' } },
+          ]
+        : [
+            { type: 'stream-start', warnings: [] },
+            { type: 'tool-call', toolCallId: 'call-1', toolName: TOOL, input: TOOL_INPUT },
+            { type: 'finish', usage, finishReason: { unified: 'tool-calls', raw: 'tool_calls' } },
+          ];
+      return {
+        stream: new ReadableStream({
+          start(controller) {
+            for (const p of parts) controller.enqueue(p);
+            controller.close();
+          },
+        }),
+      };
     },
-    doGenerate: async (options) => (hasToolResult(options)
-      ? { content: [{ type: 'text', text: ANSWER }], finishReason: { unified: 'stop', raw: 'stop' }, usage, warnings: [] }
-      : { content: [{ type: 'tool-call', toolCallId: 'call-1', toolName: TOOL, input: TOOL_INPUT }], finishReason: { unified: 'tool-calls', raw: 'tool_calls' }, usage, warnings: [] }),
+    doGenerate: async (options) =>
+      hasToolResult(options)
+        ? {
+            content: [{ type: 'text', text: ANSWER }],
+            finishReason: { unified: 'stop', raw: 'stop' },
+            usage,
+            warnings: [],
+          }
+        : {
+            content: [{ type: 'tool-call', toolCallId: 'call-1', toolName: TOOL, input: TOOL_INPUT }],
+            finishReason: { unified: 'tool-calls', raw: 'tool_calls' },
+            usage,
+            warnings: [],
+          },
   });
 }
 
@@ -65,20 +95,36 @@ async function main(): Promise<void> {
   const store = onPostgres ? await createTestPostgres() : await createTestPglite();
   if (!store) throw new Error('BENCH_STORE=postgres but no PostgreSQL is reachable at TEST_DATABASE_URL');
   const storeName = onPostgres ? 'PostgreSQL' : 'PGlite';
-  const env = { ...(process.env.ZANTARA_MEMORY_PROFILE_CACHE_SECONDS ? { ZANTARA_MEMORY_PROFILE_CACHE_SECONDS: process.env.ZANTARA_MEMORY_PROFILE_CACHE_SECONDS } : {}),
-    LOG_LEVEL: 'warn', LLAMA_BASE_URL: 'http://127.0.0.1:9/v1', ZANTARA_RATE_LIMITS: 'read=100000000/60,write=100000000/60,send=100000000/60,ai=100000000/60' };
+  const env = {
+    ...(process.env.ZANTARA_MEMORY_PROFILE_CACHE_SECONDS
+      ? { ZANTARA_MEMORY_PROFILE_CACHE_SECONDS: process.env.ZANTARA_MEMORY_PROFILE_CACHE_SECONDS }
+      : {}),
+    LOG_LEVEL: 'warn',
+    LLAMA_BASE_URL: 'http://127.0.0.1:9/v1',
+    ZANTARA_RATE_LIMITS: 'read=100000000/60,write=100000000/60,send=100000000/60,ai=100000000/60',
+  };
   // Time inside the store during a turn (conversation, messages, trace, memory profile): the embedded database's share.
   let storeMs = 0;
   let storeQueries = 0;
   const query = store.query.bind(store);
   store.query = (async (...args: Parameters<typeof query>) => {
     const t0 = performance.now();
-    try { return await query(...args); } finally { storeMs += performance.now() - t0; storeQueries++; }
+    try {
+      return await query(...args);
+    } finally {
+      storeMs += performance.now() - t0;
+      storeQueries++;
+    }
   }) as typeof store.query;
   const transaction = store.transaction.bind(store);
   store.transaction = (async (...args: Parameters<typeof transaction>) => {
     const t0 = performance.now();
-    try { return await transaction(...args); } finally { storeMs += performance.now() - t0; storeQueries++; }
+    try {
+      return await transaction(...args);
+    } finally {
+      storeMs += performance.now() - t0;
+      storeQueries++;
+    }
   }) as typeof store.transaction;
   const rt = await createTestRuntime({ store, env });
   const { principal } = await rt.key('client');
@@ -91,11 +137,16 @@ async function main(): Promise<void> {
 
   // The bare baseline: every tool the principal may use, executed through the same registry.
   const allowed = rt.registry.listFor(principal).filter((h) => h.key !== 'ai.chat');
-  const allTools: ToolSet = Object.fromEntries(allowed.map((h) => [toolNameForKey(h.key), tool({
-    description: h.description,
-    inputSchema: jsonSchema<Record<string, unknown>>(rt.registry.paramsSchema(h.key) as JSONSchema7),
-    execute: (input: Record<string, unknown>) => rt.registry.call(h.key, input, { principal }),
-  })]));
+  const allTools: ToolSet = Object.fromEntries(
+    allowed.map((h) => [
+      toolNameForKey(h.key),
+      tool({
+        description: h.description,
+        inputSchema: jsonSchema<Record<string, unknown>>(rt.registry.paramsSchema(h.key) as JSONSchema7),
+        execute: (input: Record<string, unknown>) => rt.registry.call(h.key, input, { principal }),
+      }),
+    ]),
+  );
   const bare = () => generateText({ model, tools: allTools, prompt: MESSAGE, stopWhen: stepCountIs(5), maxRetries: 0 });
   // For attribution only: the SDK's streaming path (which the turn uses), consumed part by part.
   const bareStream = async () => {
@@ -106,13 +157,20 @@ async function main(): Promise<void> {
   // Sanity: both do the same two steps.
   const check = await runChatTurn(rt, principal, { message: MESSAGE });
   if (check.local || !check.handlers_used.includes('bali.zero.pricing') || !check.response.includes(ANSWER)) {
-    throw new Error(`the turn did not run the two steps: ${JSON.stringify({ local: check.local, handlers: check.handlers_used, response: check.response.slice(0, 200) })}`);
+    throw new Error(
+      `the turn did not run the two steps: ${JSON.stringify({ local: check.local, handlers: check.handlers_used, response: check.response.slice(0, 200) })}`,
+    );
   }
   const bareCheck = await bare();
-  if (bareCheck.steps.length !== 2 || bareCheck.text !== ANSWER) throw new Error('the bare call did not run the two steps');
+  if (bareCheck.steps.length !== 2 || bareCheck.text !== ANSWER)
+    throw new Error('the bare call did not run the two steps');
 
   await orchestrator.idle();
-  for (let i = 0; i < warmup; i++) { await runChatTurn(rt, principal, { message: MESSAGE }); await orchestrator.idle(); await bare(); }
+  for (let i = 0; i < warmup; i++) {
+    await runChatTurn(rt, principal, { message: MESSAGE });
+    await orchestrator.idle();
+    await bare();
+  }
   const ours: number[] = [];
   const base: number[] = [];
   const overhead: number[] = [];
@@ -141,15 +199,24 @@ async function main(): Promise<void> {
     t0 = performance.now();
     await bare();
     const b = performance.now() - t0;
-    ours.push(a); base.push(b); overhead.push(a - b); withoutStore.push(a - inStore[inStore.length - 1] - b);
+    ours.push(a);
+    base.push(b);
+    overhead.push(a - b);
+    withoutStore.push(a - inStore[inStore.length - 1] - b);
   }
 
   // The same pairs with a caller that streams (onEvent: SSE, the CLI), receiving the text deltas.
   const oursStreaming: number[] = [];
   const overheadStreaming: number[] = [];
   let tokens = 0;
-  const onEvent = (event: { type: string }) => { if (event.type === 'token') tokens++; };
-  for (let i = 0; i < warmup; i++) { await runChatTurn(rt, principal, { message: MESSAGE }, { onEvent }); await orchestrator.idle(); await bare(); }
+  const onEvent = (event: { type: string }) => {
+    if (event.type === 'token') tokens++;
+  };
+  for (let i = 0; i < warmup; i++) {
+    await runChatTurn(rt, principal, { message: MESSAGE }, { onEvent });
+    await orchestrator.idle();
+    await bare();
+  }
   for (let i = 0; i < iterations; i++) {
     let t0 = performance.now();
     await runChatTurn(rt, principal, { message: MESSAGE }, { onEvent });
@@ -158,7 +225,8 @@ async function main(): Promise<void> {
     t0 = performance.now();
     await bare();
     const b = performance.now() - t0;
-    oursStreaming.push(a); overheadStreaming.push(a - b);
+    oursStreaming.push(a);
+    overheadStreaming.push(a - b);
   }
   if (tokens === 0) throw new Error('the streaming caller received no token events');
 
@@ -193,25 +261,54 @@ async function main(): Promise<void> {
   const aas = sortedCopy(afterAnswerStore);
   const mean = (list: number[]) => (list.reduce((x, y) => x + y, 0) / list.length).toFixed(1);
   const ms = (x: number) => `${x.toFixed(3)} ms`;
-  console.log(`# Orchestrator overhead — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
-  console.log(`Two-step turn (tool call to bali.zero.pricing, then the answer), zero-latency mock model, ${onPostgres ? 'PostgreSQL (TEST_DATABASE_URL, loopback)' : 'in-memory PGlite'}; ${iterations} interleaved pairs after ${warmup} warm-up pairs.`);
-  console.log(`Tools: the turn offers its selection (k = 8 + pinned system.handlers.search); the bare call gets all ${allowed.length} tools of the principal.`);
+  console.log(
+    `# Orchestrator overhead — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`,
+  );
+  console.log(
+    `Two-step turn (tool call to bali.zero.pricing, then the answer), zero-latency mock model, ${onPostgres ? 'PostgreSQL (TEST_DATABASE_URL, loopback)' : 'in-memory PGlite'}; ${iterations} interleaved pairs after ${warmup} warm-up pairs.`,
+  );
+  console.log(
+    `Tools: the turn offers its selection (k = 8 + pinned system.handlers.search); the bare call gets all ${allowed.length} tools of the principal.`,
+  );
   const cacheSeconds = env.ZANTARA_MEMORY_PROFILE_CACHE_SECONDS ?? '30 (default)';
-  console.log(`Memory profile cache: ZANTARA_MEMORY_PROFILE_CACHE_SECONDS=${cacheSeconds} — ${Number.parseFloat(cacheSeconds) === 0
-    ? 'the profile is read on every turn' : "the same principal's turns, milliseconds apart, reuse one read while it lasts"}.\n`);
+  console.log(
+    `Memory profile cache: ZANTARA_MEMORY_PROFILE_CACHE_SECONDS=${cacheSeconds} — ${
+      Number.parseFloat(cacheSeconds) === 0
+        ? 'the profile is read on every turn'
+        : "the same principal's turns, milliseconds apart, reuse one read while it lasts"
+    }.\n`,
+  );
   console.log('| measure | p50 | p99 | target |');
   console.log('|---|---|---|---|');
-  console.log(`| ZANTARA turn (runChatTurn, caller not streaming: JSON /v1/chat, /call, channels) | ${ms(percentile(o, 50))} | ${ms(percentile(o, 99))} | |`);
+  console.log(
+    `| ZANTARA turn (runChatTurn, caller not streaming: JSON /v1/chat, /call, channels) | ${ms(percentile(o, 50))} | ${ms(percentile(o, 99))} | |`,
+  );
   console.log(`| bare AI SDK generateText, all tools | ${ms(percentile(b, 50))} | ${ms(percentile(b, 99))} | |`);
-  console.log(`| overhead (turn − bare, per pair) | ${ms(percentile(d, 50))} | ${ms(percentile(d, 99))} | p50 ≤ 2 ms, p99 ≤ 10 ms |`);
+  console.log(
+    `| overhead (turn − bare, per pair) | ${ms(percentile(d, 50))} | ${ms(percentile(d, 99))} | p50 ≤ 2 ms, p99 ≤ 10 ms |`,
+  );
   console.log(`| ratio turn / bare (p50) | ${(percentile(o, 50) / percentile(b, 50)).toFixed(2)}× | | |`);
-  console.log(`| of which: time inside the store (${storeName}; ${mean(queriesPerTurn)} queries or transactions per turn before the answer) | ${ms(percentile(st, 50))} | ${ms(percentile(st, 99))} | |`);
-  console.log(`| overhead without the store's time (turn − store − bare) | ${ms(percentile(ws, 50))} | ${ms(percentile(ws, 99))} | |`);
-  console.log(`| not in the turn's time: work after the answer (after-turn hooks), until idle | ${ms(percentile(aa, 50))} | ${ms(percentile(aa, 99))} | |`);
-  console.log(`| … of which inside the store (${mean(afterAnswerQueries)} queries or transactions per turn) | ${ms(percentile(aas, 50))} | ${ms(percentile(aas, 99))} | |`);
-  console.log(`| ZANTARA turn, caller streaming (onEvent: SSE, CLI), ${iterations} more pairs | ${ms(percentile(os, 50))} | ${ms(percentile(os, 99))} | |`);
-  console.log(`| overhead with a streaming caller (turn − bare generateText, per pair) | ${ms(percentile(ds, 50))} | ${ms(percentile(ds, 99))} | |`);
-  console.log(`| for comparison: bare AI SDK streamText, all tools (the SDK's streaming path; the turn no longer uses it) | ${ms(percentile(bs, 50))} | ${ms(percentile(bs, 99))} | |`);
+  console.log(
+    `| of which: time inside the store (${storeName}; ${mean(queriesPerTurn)} queries or transactions per turn before the answer) | ${ms(percentile(st, 50))} | ${ms(percentile(st, 99))} | |`,
+  );
+  console.log(
+    `| overhead without the store's time (turn − store − bare) | ${ms(percentile(ws, 50))} | ${ms(percentile(ws, 99))} | |`,
+  );
+  console.log(
+    `| not in the turn's time: work after the answer (after-turn hooks), until idle | ${ms(percentile(aa, 50))} | ${ms(percentile(aa, 99))} | |`,
+  );
+  console.log(
+    `| … of which inside the store (${mean(afterAnswerQueries)} queries or transactions per turn) | ${ms(percentile(aas, 50))} | ${ms(percentile(aas, 99))} | |`,
+  );
+  console.log(
+    `| ZANTARA turn, caller streaming (onEvent: SSE, CLI), ${iterations} more pairs | ${ms(percentile(os, 50))} | ${ms(percentile(os, 99))} | |`,
+  );
+  console.log(
+    `| overhead with a streaming caller (turn − bare generateText, per pair) | ${ms(percentile(ds, 50))} | ${ms(percentile(ds, 99))} | |`,
+  );
+  console.log(
+    `| for comparison: bare AI SDK streamText, all tools (the SDK's streaming path; the turn no longer uses it) | ${ms(percentile(bs, 50))} | ${ms(percentile(bs, 99))} | |`,
+  );
   console.log(`| of which: local tier attempt (escalates) | ${ms(percentile(l, 50))} | ${ms(percentile(l, 99))} | |`);
   console.log(`| of which: tool selection | ${ms(percentile(s, 50))} | ${ms(percentile(s, 99))} | |`);
   await rt.close();

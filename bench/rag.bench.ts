@@ -15,10 +15,15 @@ import type { ParsedDocument } from '../src/rag/document-parsers.ts';
 import { queryWords } from '../src/rag/search-query.ts';
 import { percentile, prng, syntheticVocabulary } from './bench-stats.ts';
 
-const { values: opts } = parseArgs({ options: {
-  chunks: { type: 'string', default: '10000' }, dim: { type: 'string', default: '384' }, queries: { type: 'string', default: '200' },
-  'no-vector': { type: 'boolean', default: false }, 'vector-only': { type: 'boolean', default: false },
-} });
+const { values: opts } = parseArgs({
+  options: {
+    chunks: { type: 'string', default: '10000' },
+    dim: { type: 'string', default: '384' },
+    queries: { type: 'string', default: '200' },
+    'no-vector': { type: 'boolean', default: false },
+    'vector-only': { type: 'boolean', default: false },
+  },
+});
 const CHUNKS = Number(opts.chunks);
 const DIM = Number(opts.dim);
 const QUERIES = Number(opts.queries);
@@ -30,7 +35,10 @@ const { vocabulary, word } = syntheticVocabulary(rand, 8000);
 const sentence = (n: number) => Array.from({ length: n }, word).join(' ') + '.';
 
 function document(i: number): ParsedDocument {
-  const sections = Array.from({ length: CHUNKS_PER_DOC }, (_, s) => ({ headings: [`Section ${s} ${word()}`], body: `${sentence(40)} ${sentence(40)}` }));
+  const sections = Array.from({ length: CHUNKS_PER_DOC }, (_, s) => ({
+    headings: [`Section ${s} ${word()}`],
+    body: `${sentence(40)} ${sentence(40)}`,
+  }));
   return { title: `Guide ${i} ${word()} ${word()}`, format: 'markdown', sections };
 }
 
@@ -45,30 +53,55 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
 async function main(): Promise<void> {
   // Two query sets: "mixed" words drawn like the text (often a frequent word that matches half the chunks), and
   // "selective" words from the rarer half of the vocabulary (what names, codes and topics look like).
-  const queries = Array.from({ length: QUERIES }, () => Array.from({ length: 2 + Math.floor(rand() * 3) }, word).join(' '));
+  const queries = Array.from({ length: QUERIES }, () =>
+    Array.from({ length: 2 + Math.floor(rand() * 3) }, word).join(' '),
+  );
   const rareWord = () => vocabulary[Math.floor(vocabulary.length * (0.5 + rand() / 2))];
-  const selective = Array.from({ length: QUERIES }, () => Array.from({ length: 2 + Math.floor(rand() * 2) }, rareWord).join(' '));
+  const selective = Array.from({ length: QUERIES }, () =>
+    Array.from({ length: 2 + Math.floor(rand() * 2) }, rareWord).join(' '),
+  );
   const lines: string[] = [];
-  const report = (line: string) => { lines.push(line); console.log(line); };
-  report(`rag bench — ${new Date().toISOString()} — node ${process.version} — ${cpus()[0]?.model} ×${cpus().length} — ${CHUNKS} chunks, ${QUERIES} queries, k=${K}`);
+  const report = (line: string) => {
+    lines.push(line);
+    console.log(line);
+  };
+  report(
+    `rag bench — ${new Date().toISOString()} — node ${process.version} — ${cpus()[0]?.model} ×${cpus().length} — ${CHUNKS} chunks, ${QUERIES} queries, k=${K}`,
+  );
 
   const docs = CHUNKS / CHUNKS_PER_DOC;
   if (!opts['vector-only']) await fullText(queries, selective, report, docs);
   if (!opts['no-vector']) await hybrid(queries, report, docs);
 }
 
-async function fullText(queries: string[], selective: string[], report: (line: string) => void, docs: number): Promise<void> {
+async function fullText(
+  queries: string[],
+  selective: string[],
+  report: (line: string) => void,
+  docs: number,
+): Promise<void> {
   const store = await createPgliteStore();
   await migrate(store);
   const index = new RagIndex(store);
   const [ingestMs] = await time(async () => {
-    for (let i = 0; i < docs; i++) await index.writeDocument({ source: `bench/doc-${i}.md`, kind: 'document', parsed: document(i), hash: String(i) });
+    for (let i = 0; i < docs; i++)
+      await index.writeDocument({
+        source: `bench/doc-${i}.md`,
+        kind: 'document',
+        parsed: document(i),
+        hash: String(i),
+      });
   });
-  report(`| full-text ingest | ${CHUNKS} chunks in ${(ingestMs / 1000).toFixed(1)} s | ${Math.round(CHUNKS / (ingestMs / 1000))} chunks/s |`);
+  report(
+    `| full-text ingest | ${CHUNKS} chunks in ${(ingestMs / 1000).toFixed(1)} s | ${Math.round(CHUNKS / (ingestMs / 1000))} chunks/s |`,
+  );
   await store.query('ANALYZE');
 
   for (const q of queries.slice(0, 20)) await index.search(q, { k: K }); // warm-up
-  for (const [name, set] of [['mixed', queries], ['selective', selective]] as const) {
+  for (const [name, set] of [
+    ['mixed', queries],
+    ['selective', selective],
+  ] as const) {
     const searchTimes: number[] = [];
     let hits = 0;
     for (const q of set) {
@@ -86,13 +119,23 @@ async function fullText(queries: string[], selective: string[], report: (line: s
     const ilikeTimes: number[] = [];
     for (const q of set.slice(0, Math.min(50, set.length))) {
       const words = queryWords(q);
-      const [t] = await time(() => store.query(`SELECT id FROM rag_chunks WHERE ${words.map((_, i) => `content ILIKE $${i + 2}`).join(' OR ')} LIMIT $1`,
-        [K, ...words.map((w) => `%${w}%`)]));
+      const [t] = await time(() =>
+        store.query(
+          `SELECT id FROM rag_chunks WHERE ${words.map((_, i) => `content ILIKE $${i + 2}`).join(' OR ')} LIMIT $1`,
+          [K, ...words.map((w) => `%${w}%`)],
+        ),
+      );
       ilikeTimes.push(t);
     }
-    report(`| rag.search full-text (GIN), ${name} queries | p50 ${ms(percentile(searchTimes, 50))} | p95 ${ms(percentile(searchTimes, 95))} | ${hits}/${set.length} queries with results |`);
-    report(`| baseline: same rag.search, sequential scan, ${name} | p50 ${ms(percentile(seqTimes, 50))} | p95 ${ms(percentile(seqTimes, 95))} | |`);
-    report(`| baseline: ILIKE any word (unranked, stops at ${K} hits), ${name}, ${ilikeTimes.length} queries | p50 ${ms(percentile(ilikeTimes, 50))} | p95 ${ms(percentile(ilikeTimes, 95))} | |`);
+    report(
+      `| rag.search full-text (GIN), ${name} queries | p50 ${ms(percentile(searchTimes, 50))} | p95 ${ms(percentile(searchTimes, 95))} | ${hits}/${set.length} queries with results |`,
+    );
+    report(
+      `| baseline: same rag.search, sequential scan, ${name} | p50 ${ms(percentile(seqTimes, 50))} | p95 ${ms(percentile(seqTimes, 95))} | |`,
+    );
+    report(
+      `| baseline: ILIKE any word (unranked, stops at ${K} hits), ${name}, ${ilikeTimes.length} queries | p50 ${ms(percentile(ilikeTimes, 50))} | p95 ${ms(percentile(ilikeTimes, 95))} | |`,
+    );
   }
   await store.close();
 }
@@ -104,9 +147,17 @@ async function hybrid(queries: string[], report: (line: string) => void, docs: n
   const embedder = fakeEmbedder(DIM, `bench:bow-${DIM}`);
   const vindex = new RagIndex(vstore, { embedder, minSimilarity: 0 });
   const [vIngestMs] = await time(async () => {
-    for (let i = 0; i < docs; i++) await vindex.writeDocument({ source: `bench/doc-${i}.md`, kind: 'document', parsed: document(i), hash: String(i) });
+    for (let i = 0; i < docs; i++)
+      await vindex.writeDocument({
+        source: `bench/doc-${i}.md`,
+        kind: 'document',
+        parsed: document(i),
+        hash: String(i),
+      });
   });
-  report(`| hybrid ingest (embedding + HNSW, dim ${DIM}) | ${CHUNKS} chunks in ${(vIngestMs / 1000).toFixed(1)} s | ${Math.round(CHUNKS / (vIngestMs / 1000))} chunks/s |`);
+  report(
+    `| hybrid ingest (embedding + HNSW, dim ${DIM}) | ${CHUNKS} chunks in ${(vIngestMs / 1000).toFixed(1)} s | ${Math.round(CHUNKS / (vIngestMs / 1000))} chunks/s |`,
+  );
   await vstore.query('ANALYZE');
   for (const q of queries.slice(0, 20)) await vindex.search(q, { k: K }); // warm-up
   const hybridTimes: number[] = [];
@@ -116,8 +167,11 @@ async function hybrid(queries: string[], report: (line: string) => void, docs: n
   const hnswTimes: number[] = [];
   const exactTimes: number[] = [];
   let recall = 0;
-  const nearest = (vec: string) => vstore.query<{ chunk_id: string }>(
-    `SELECT chunk_id FROM rag_chunk_embeddings e WHERE e.dim = ${DIM} AND e.model = $2 ORDER BY e.embedding::vector(${DIM}) <=> $1::vector(${DIM}) LIMIT 10`, [vec, embedder.id]);
+  const nearest = (vec: string) =>
+    vstore.query<{ chunk_id: string }>(
+      `SELECT chunk_id FROM rag_chunk_embeddings e WHERE e.dim = ${DIM} AND e.model = $2 ORDER BY e.embedding::vector(${DIM}) <=> $1::vector(${DIM}) LIMIT 10`,
+      [vec, embedder.id],
+    );
   const vectors = queries.map((q) => `[${fakeEmbedding(q, DIM).join(',')}]`);
   // The same candidate list size rag.search uses (SET LOCAL there; session-wide here, PGlite has one session).
   await vstore.query(`SET hnsw.ef_search = ${DEFAULT_EF_SEARCH}`);
@@ -133,9 +187,15 @@ async function hybrid(queries: string[], report: (line: string) => void, docs: n
     recall += approx.rows.filter((r) => truth.has(String(r.chunk_id))).length / Math.max(1, truth.size);
   }
   await vstore.query('RESET enable_indexscan');
-  report(`| rag.search hybrid (GIN + HNSW + RRF, incl. query embedding) | p50 ${ms(percentile(hybridTimes, 50))} | p95 ${ms(percentile(hybridTimes, 95))} | |`);
-  report(`| vector top-10, HNSW | p50 ${ms(percentile(hnswTimes, 50))} | p95 ${ms(percentile(hnswTimes, 95))} | recall@10 vs exact ${(recall / vectors.length).toFixed(3)} (ef_search ${DEFAULT_EF_SEARCH}) |`);
-  report(`| baseline: vector top-10, exact (sequential scan) | p50 ${ms(percentile(exactTimes, 50))} | p95 ${ms(percentile(exactTimes, 95))} | |`);
+  report(
+    `| rag.search hybrid (GIN + HNSW + RRF, incl. query embedding) | p50 ${ms(percentile(hybridTimes, 50))} | p95 ${ms(percentile(hybridTimes, 95))} | |`,
+  );
+  report(
+    `| vector top-10, HNSW | p50 ${ms(percentile(hnswTimes, 50))} | p95 ${ms(percentile(hnswTimes, 95))} | recall@10 vs exact ${(recall / vectors.length).toFixed(3)} (ef_search ${DEFAULT_EF_SEARCH}) |`,
+  );
+  report(
+    `| baseline: vector top-10, exact (sequential scan) | p50 ${ms(percentile(exactTimes, 50))} | p95 ${ms(percentile(exactTimes, 95))} | |`,
+  );
   await vstore.close();
 }
 

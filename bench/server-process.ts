@@ -6,15 +6,22 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node
 export const BENCH_ADMIN_KEY = `zt_bench_${'x'.repeat(40)}`;
 
 /** The /call every HTTP benchmark sends: a pricing question whose answer is about 2.7 KB. */
-export const PRICING_CALL = JSON.stringify({ key: 'bali.zero.pricing', params: { service_type: 'kitas', specific_service: 'working kitas' } });
+export const PRICING_CALL = JSON.stringify({
+  key: 'bali.zero.pricing',
+  params: { service_type: 'kitas', specific_service: 'working kitas' },
+});
 
 /**
  * Environment for `src/main.ts` under load: its own data dir, the bench key, access lines on (BENCH_LOG_LEVEL=warn
  * turns them off, to see what they cost), no rate limit in the way.
  */
 export function zantaraEnv(dataDir: string): Record<string, string> {
-  return { ZANTARA_DATA_DIR: dataDir, ZANTARA_ADMIN_KEY: BENCH_ADMIN_KEY, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    ZANTARA_RATE_LIMITS: 'read=100000000/60' };
+  return {
+    ZANTARA_DATA_DIR: dataDir,
+    ZANTARA_ADMIN_KEY: BENCH_ADMIN_KEY,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    ZANTARA_RATE_LIMITS: 'read=100000000/60',
+  };
 }
 
 /**
@@ -22,13 +29,22 @@ export function zantaraEnv(dataDir: string): Record<string, string> {
  * would, so the load generator never spends its CPU reading the server's logs; waits for the listening line there.
  * `t0` is when the process was spawned.
  */
-export async function launch(script: string, env: Record<string, string>, logFile: string): Promise<{ child: ChildProcess; url: string; t0: number }> {
+export async function launch(
+  script: string,
+  env: Record<string, string>,
+  logFile: string,
+): Promise<{ child: ChildProcess; url: string; t0: number }> {
   const t0 = performance.now();
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', log, log],
+  });
   closeSync(log);
   let exited: number | null | undefined;
-  child.once('exit', (code) => { exited = code; });
+  child.once('exit', (code) => {
+    exited = code;
+  });
   for (;;) {
     const output = readFileSync(logFile, 'utf8');
     const match = output.match(/listening on (http:\/\/[\d.:]+) \(store: \w+\)\n|listening on (http:\/\/[\d.:]+)\n/);
@@ -40,7 +56,10 @@ export async function launch(script: string, env: Record<string, string>, logFil
 
 export function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve();
+      return;
+    }
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
@@ -54,7 +73,11 @@ export function cpuNanos(pid: number): number | undefined {
   if (!existsSync(`/proc/${pid}/task`)) return undefined;
   let total = 0;
   for (const thread of readdirSync(`/proc/${pid}/task`)) {
-    try { total += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ')[0]); } catch { /* thread ended */ }
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${thread}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      /* thread ended */
+    }
   }
   return total;
 }

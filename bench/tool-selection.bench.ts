@@ -32,14 +32,25 @@ function main(): void {
   const holdout = loadEvalCases(fileURLToPath(new URL('../evals/holdout.jsonl', import.meta.url)));
   const registry = new Registry().register(...catalog);
   const allowed: AnyHandler[] = registry.list().filter((h) => h.roles.includes(role) && h.key !== 'ai.chat');
-  const definitionTokens = new Map(allowed.map((h) => [h.key, tokens({ name: toolNameForKey(h.key), description: h.description, parameters: registry.paramsSchema(h.key) })]));
+  const definitionTokens = new Map(
+    allowed.map((h) => [
+      h.key,
+      tokens({ name: toolNameForKey(h.key), description: h.description, parameters: registry.paramsSchema(h.key) }),
+    ]),
+  );
   const allTokens = [...definitionTokens.values()].reduce((a, b) => a + b, 0);
 
   // The planned catalogue's tools are in it as {name, description, parameters}.
   const planned = loadPlannedCatalogue();
   const evalCatalogue = evaluationCatalogue(allowed, planned);
-  const plannedTokens = new Map(planned.filter((t) => !definitionTokens.has(t.name))
-    .map((t) => [t.name, tokens({ name: t.name.replaceAll('.', '-'), description: t.description, parameters: t.parameters })]));
+  const plannedTokens = new Map(
+    planned
+      .filter((t) => !definitionTokens.has(t.name))
+      .map((t) => [
+        t.name,
+        tokens({ name: t.name.replaceAll('.', '-'), description: t.description, parameters: t.parameters }),
+      ]),
+  );
   const evalTokens = new Map([...definitionTokens, ...plannedTokens]);
   const evalAllTokens = [...evalTokens.values()].reduce((a, b) => a + b, 0);
 
@@ -61,30 +72,58 @@ function main(): void {
       selectedCounts.push(selected.length);
       selectedTokens.push(selected.reduce((sum, h) => sum + definitionTokens.get(h.key)!, 0));
       const pinned = PINNED.filter((key) => evalTokens.has(key));
-      const ranked = evalRanker.rank(c.query, k + pinned.length).map((r) => r.name).filter((name) => !pinned.includes(name)).slice(0, k);
+      const ranked = evalRanker
+        .rank(c.query, k + pinned.length)
+        .map((r) => r.name)
+        .filter((name) => !pinned.includes(name))
+        .slice(0, k);
       selectedTokensEval.push([...pinned, ...ranked].reduce((sum, name) => sum + evalTokens.get(name)!, 0));
     }
   }
   timings.sort((a, b) => a - b);
   const mean = (list: number[]) => list.reduce((a, b) => a + b, 0) / list.length;
 
-  console.log(`# Tool selection — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`);
-  console.log(`k = ${k} plus pinned ${PINNED.join(', ')}; role ${role}; ${cases.length} + ${holdout.length} (held-out) queries`);
-  console.log('Tokens are estimated as ceil(characters / 4) of each JSON tool definition {name, description, parameters}.\n');
-  console.log('| catalogue | tools | all-tools tokens / request | with selection (mean) | reduction | tools offered (mean) |');
+  console.log(
+    `# Tool selection — ${new Date().toISOString()} — node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'})`,
+  );
+  console.log(
+    `k = ${k} plus pinned ${PINNED.join(', ')}; role ${role}; ${cases.length} + ${holdout.length} (held-out) queries`,
+  );
+  console.log(
+    'Tokens are estimated as ceil(characters / 4) of each JSON tool definition {name, description, parameters}.\n',
+  );
+  console.log(
+    '| catalogue | tools | all-tools tokens / request | with selection (mean) | reduction | tools offered (mean) |',
+  );
   console.log('|---|---|---|---|---|---|');
-  console.log(`| registered handlers (${role}) | ${allowed.length} | ${allTokens} | ${mean(selectedTokens).toFixed(0)} | ${(100 * (1 - mean(selectedTokens) / allTokens)).toFixed(1)}% | ${mean(selectedCounts).toFixed(1)} |`);
-  console.log(`| evaluation catalogue (registered + planned) | ${evalTokens.size} | ${evalAllTokens} | ${mean(selectedTokensEval).toFixed(0)} | ${(100 * (1 - mean(selectedTokensEval) / evalAllTokens)).toFixed(1)}% | – |`);
+  console.log(
+    `| registered handlers (${role}) | ${allowed.length} | ${allTokens} | ${mean(selectedTokens).toFixed(0)} | ${(100 * (1 - mean(selectedTokens) / allTokens)).toFixed(1)}% | ${mean(selectedCounts).toFixed(1)} |`,
+  );
+  console.log(
+    `| evaluation catalogue (registered + planned) | ${evalTokens.size} | ${evalAllTokens} | ${mean(selectedTokensEval).toFixed(0)} | ${(100 * (1 - mean(selectedTokensEval) / evalAllTokens)).toFixed(1)}% | – |`,
+  );
 
   console.log('\n| set | catalogue | cases scored | recall@1 | recall@5 | recall@' + k + ' |');
   console.log('|---|---|---|---|---|---|');
   const registered = evaluationCatalogue(allowed, []).documents;
   const misses: string[] = [];
-  for (const [label, set] of [['main', cases], ['held-out', holdout]] as const) {
-    for (const [catalogueLabel, documents] of [['registered', registered], ['registered + planned', evalCatalogue.documents]] as const) {
+  for (const [label, set] of [
+    ['main', cases],
+    ['held-out', holdout],
+  ] as const) {
+    for (const [catalogueLabel, documents] of [
+      ['registered', registered],
+      ['registered + planned', evalCatalogue.documents],
+    ] as const) {
       const report = evaluateSelection(documents, set, k);
-      console.log(`| ${label} | ${catalogueLabel} (${documents.length}) | ${report.cases} | ${report.recallAt1.toFixed(3)} | ${report.recallAt5.toFixed(3)} | ${report.recallAtK.toFixed(3)} |`);
-      if (catalogueLabel !== 'registered') for (const m of report.misses) misses.push(`${label} ${m.id} "${m.query}" missing ${m.missing}; offered ${m.offered.slice(0, 4).join(', ')}…`);
+      console.log(
+        `| ${label} | ${catalogueLabel} (${documents.length}) | ${report.cases} | ${report.recallAt1.toFixed(3)} | ${report.recallAt5.toFixed(3)} | ${report.recallAtK.toFixed(3)} |`,
+      );
+      if (catalogueLabel !== 'registered')
+        for (const m of report.misses)
+          misses.push(
+            `${label} ${m.id} "${m.query}" missing ${m.missing}; offered ${m.offered.slice(0, 4).join(', ')}…`,
+          );
     }
   }
   console.log(`\n| selectTools timing | value |\n|---|---|`);

@@ -6,7 +6,9 @@ const engines = JSON.parse(readFileSync(new URL('../package.json', import.meta.u
 const needed = Number(/^>=\s*(\d+)/.exec(engines)?.[1]);
 const running = Number(process.versions.node.split('.')[0]);
 if (running < needed) {
-  process.stderr.write(`zantara: needs Node ${engines} (this is Node ${process.version} at ${process.execPath}); `
-    + 'run it through npm (npm start, npm test, npx zantara: npm install brings Node 24) or `nvm use` (.nvmrc).\n');
+  process.stderr.write(
+    `zantara: needs Node ${engines} (this is Node ${process.version} at ${process.execPath}); ` +
+      'run it through npm (npm start, npm test, npx zantara: npm install brings Node 24) or `nvm use` (.nvmrc).\n',
+  );
   process.exit(1);
 }

@@ -17,7 +17,11 @@ export class ZantaraError extends Error {
   /** Whether the message may be shown to the caller (false for internal errors). */
   readonly expose: boolean;
 
-  constructor(code: string, message: string, options: { status?: number; details?: ErrorDetails; cause?: unknown; expose?: boolean } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { status?: number; details?: ErrorDetails; cause?: unknown; expose?: boolean } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'ZantaraError';
     this.code = code;
@@ -34,7 +38,10 @@ export class ZantaraError extends Error {
 export type Issue = { path: string; message: string };
 
 /** Params or a body failed a schema: 400 with the list of issues. */
-export function invalidParams(issues: Issue[], message = 'The parameters do not match the handler schema.'): ZantaraError {
+export function invalidParams(
+  issues: Issue[],
+  message = 'The parameters do not match the handler schema.',
+): ZantaraError {
   return new ZantaraError('invalid_params', message, { status: 400, details: { issues } });
 }
 
@@ -46,7 +53,9 @@ export function forbidden(message = 'Your role is not allowed to do this.'): Zan
   return new ZantaraError('forbidden', message, { status: 403 });
 }
 
-export function unauthorized(message = 'A valid API key is required (x-api-key or Authorization: Bearer).'): ZantaraError {
+export function unauthorized(
+  message = 'A valid API key is required (x-api-key or Authorization: Bearer).',
+): ZantaraError {
   return new ZantaraError('unauthorized', message, { status: 401 });
 }
 

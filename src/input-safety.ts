@@ -54,7 +54,9 @@ export function cleanText(text: string): string {
 
 /** Third-party text made safe to put in a prompt: cleaned, on one line, cut, and quoted as a JSON string. */
 export function quoteAsData(text: string, maxLength = 200): string {
-  const line = cleanText(text).replace(/[\r\n\t\u2028\u2029]+/g, ' ').trim();
+  const line = cleanText(text)
+    .replace(/[\r\n\t\u2028\u2029]+/g, ' ')
+    .trim();
   return JSON.stringify(line.length > maxLength ? `${line.slice(0, maxLength)}…` : line);
 }
 
@@ -76,7 +78,9 @@ export function cleanJson(value: unknown, maxDepth = MAX_JSON_DEPTH): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (maxDepth <= 0) return null;
   if (Array.isArray(value)) return value.map((item) => cleanJson(item, maxDepth - 1));
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [cleanText(key), cleanJson(item, maxDepth - 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [cleanText(key), cleanJson(item, maxDepth - 1)]),
+  );
 }
 
 // Dates the store and Date.toISOString can both hold; anything outside is a mistake or an attack, answered with 400.
@@ -88,7 +92,12 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export function isDateInRange(value: string): boolean {
   if (DAY.test(value)) {
     const day = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === value && day.getTime() >= EARLIEST && day.getTime() <= LATEST;
+    return (
+      !Number.isNaN(day.getTime()) &&
+      day.toISOString().slice(0, 10) === value &&
+      day.getTime() >= EARLIEST &&
+      day.getTime() <= LATEST
+    );
   }
   const time = Date.parse(value);
   return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(time) && time >= EARLIEST && time <= LATEST;

@@ -32,9 +32,11 @@ async function main(): Promise<void> {
   const server = await startServer(runtime, { port: PORT, hostname: HOST });
   if (admin.createdKey) {
     // The key goes to stderr (and the owner-only file), never into the JSON log stream on stdout; stderr is written first.
-    process.stderr.write(`\nFirst start: an admin API key was created. It is shown only this once, and saved in ${keyFile}`
-      + ` (readable only by you; delete it once the key is stored safely):\n\n  ${admin.createdKey}\n\n`
-      + `Try: curl -s ${server.url}/call -H 'x-api-key: <key>' -H 'content-type: application/json' -d '{"key":"system.handlers.list"}'\n\n`);
+    process.stderr.write(
+      `\nFirst start: an admin API key was created. It is shown only this once, and saved in ${keyFile}` +
+        ` (readable only by you; delete it once the key is stored safely):\n\n  ${admin.createdKey}\n\n` +
+        `Try: curl -s ${server.url}/call -H 'x-api-key: <key>' -H 'content-type: application/json' -d '{"key":"system.handlers.list"}'\n\n`,
+    );
   }
   process.stdout.write(`ZANTARA is listening on ${server.url} (store: ${runtime.store.kind})\n`);
   const shutdown = async (signal: string) => {
@@ -49,7 +51,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // A start-up mistake is one line (several problems of one kind joined with "; "); only a bug shows its stack.
-  if (ZantaraError.isInstance(error)) console.error(`zantara: ${error.message.replace(/:\n\s*/, ': ').replace(/\n\s*/g, '; ')}`);
+  if (ZantaraError.isInstance(error))
+    console.error(`zantara: ${error.message.replace(/:\n\s*/, ': ').replace(/\n\s*/g, '; ')}`);
   else console.error(error);
   process.exit(1);
 });

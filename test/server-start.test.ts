@@ -22,26 +22,52 @@ after(() => {
 
 const START_TIMEOUT_MS = 60_000;
 
-function start(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = guardChild(spawn(process.execPath, [main], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ZANTARA_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env } }));
+function start(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = guardChild(
+    spawn(process.execPath, [main], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ZANTARA_DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+    }),
+  );
   let output = '';
   return new Promise((resolve, reject) => {
-    const timeout = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no "listening" line within ${START_TIMEOUT_MS} ms: ${output}`)); }, START_TIMEOUT_MS);
+    const timeout = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no "listening" line within ${START_TIMEOUT_MS} ms: ${output}`));
+    }, START_TIMEOUT_MS);
     const onData = (d: Buffer) => {
       output += d;
       // The server writes its banner (the admin key first, when one was created) and the listening line in one write.
       const url = output.match(/listening on (http:\/\/[\d.:]+) \(store: \w+\)\n/)?.[1];
-      if (url) { clearTimeout(timeout); resolve({ child, url, output: () => output }); }
+      if (url) {
+        clearTimeout(timeout);
+        resolve({ child, url, output: () => output });
+      }
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => { clearTimeout(timeout); reject(new Error(`exited ${code}: ${output}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timeout);
+      reject(new Error(`exited ${code}: ${output}`));
+    });
   });
 }
 
 function stop(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => { child.once('exit', (code) => resolve(code)); child.kill('SIGTERM'); });
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
 }
 
 describe('npm start', { timeout: 180_000 }, () => {
@@ -51,15 +77,21 @@ describe('npm start', { timeout: 180_000 }, () => {
     const key = first.output().match(/\b(zt_[A-Za-z0-9_-]{40,})\b/)?.[1];
     assert.ok(key, first.output());
     assert.equal((await (await fetch(`${first.url}/health`)).json()).status, 'ok');
-    const created = await fetch(`${first.url}/call`, { method: 'POST', headers: { 'x-api-key': key!, 'content-type': 'application/json' },
-      body: JSON.stringify({ key: 'keys.create', params: { role: 'staff', name: 'Reception' } }) });
+    const created = await fetch(`${first.url}/call`, {
+      method: 'POST',
+      headers: { 'x-api-key': key!, 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'keys.create', params: { role: 'staff', name: 'Reception' } }),
+    });
     assert.equal(created.status, 200);
     assert.equal(await stop(first.child), 0);
 
     const second = await start(dataDir);
     assert.doesNotMatch(second.output(), /First start/);
-    const list = await fetch(`${second.url}/call`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ key: 'keys.list' }) });
+    const list = await fetch(`${second.url}/call`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'keys.list' }),
+    });
     const names = (await list.json()).data.keys.map((k: { name: string }) => k.name);
     assert.ok(names.includes('Reception'));
     assert.equal(await stop(second.child), 0);
@@ -70,9 +102,16 @@ describe('npm start', { timeout: 180_000 }, () => {
     const dataDir = freshDir();
     const run = await start(dataDir, { ZANTARA_ADMIN_KEY: adminKey });
     assert.doesNotMatch(run.output(), /First start/);
-    const res = await fetch(`${run.url}/call`, { method: 'POST', headers: { 'x-api-key': adminKey, 'content-type': 'application/json' }, body: JSON.stringify({ key: 'keys.list' }) });
+    const res = await fetch(`${run.url}/call`, {
+      method: 'POST',
+      headers: { 'x-api-key': adminKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'keys.list' }),
+    });
     assert.equal(res.status, 200);
     assert.equal(await stop(run.child), 0);
-    await assert.rejects(start(freshDir(), { ZANTARA_ADMIN_KEY: 'short' }), /ZANTARA_ADMIN_KEY: must be at least 24 characters/);
+    await assert.rejects(
+      start(freshDir(), { ZANTARA_ADMIN_KEY: 'short' }),
+      /ZANTARA_ADMIN_KEY: must be at least 24 characters/,
+    );
   });
 });

@@ -30,12 +30,27 @@ after(() => {
 
 /** Runs `node src/main.ts` until it exits; its stdout and stderr. */
 function start(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = guardChild(spawn(process.execPath, [join(root, 'src/main.ts')], {
-    cwd: dir, env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ZANTARA_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env } }));
+  const child = guardChild(
+    spawn(process.execPath, [join(root, 'src/main.ts')], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ZANTARA_DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+    }),
+  );
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => { stdout += d; });
-  child.stderr!.on('data', (d) => { stderr += d; });
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
@@ -50,19 +65,31 @@ function assertOneLine(result: { code: number | null; stdout: string; stderr: st
 
 describe('start-up mistakes', { timeout: 240_000 }, () => {
   it('an unknown LOG_LEVEL', async () => {
-    assertOneLine(await start({ LOG_LEVEL: 'verbose' }), /^zantara: Invalid configuration: LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent$/);
+    assertOneLine(
+      await start({ LOG_LEVEL: 'verbose' }),
+      /^zantara: Invalid configuration: LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent$/,
+    );
   });
 
   it('a ZANTARA_CONFIG file that does not exist', async () => {
-    assertOneLine(await start({ ZANTARA_CONFIG: 'nowhere.yaml' }), /^zantara: ZANTARA_CONFIG points to .*nowhere\.yaml, which does not exist\.$/);
+    assertOneLine(
+      await start({ ZANTARA_CONFIG: 'nowhere.yaml' }),
+      /^zantara: ZANTARA_CONFIG points to .*nowhere\.yaml, which does not exist\.$/,
+    );
   });
 
   it('a HOST that is not an address', async () => {
-    assertOneLine(await start({ HOST: '999.1.1.1' }), /^zantara: Cannot listen on 999\.1\.1\.1:0: (ENOTFOUND|EAI_AGAIN|EADDRNOTAVAIL) \(HOST .*\)\.$/);
+    assertOneLine(
+      await start({ HOST: '999.1.1.1' }),
+      /^zantara: Cannot listen on 999\.1\.1\.1:0: (ENOTFOUND|EAI_AGAIN|EADDRNOTAVAIL) \(HOST .*\)\.$/,
+    );
   });
 
   it('a port another process listens on', async () => {
-    assertOneLine(await start({ PORT: String(busyPort) }), new RegExp(`^zantara: Cannot listen on 127\\.0\\.0\\.1:${busyPort}: EADDRINUSE \\(another process`));
+    assertOneLine(
+      await start({ PORT: String(busyPort) }),
+      new RegExp(`^zantara: Cannot listen on 127\\.0\\.0\\.1:${busyPort}: EADDRINUSE \\(another process`),
+    );
   });
 });
 
@@ -70,11 +97,14 @@ describe('an older Node', () => {
   // The machine's own Node, when it is older than the engines range (this project's CI machines ship Node 20).
   const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((path) => existsSync(path));
   it('bin/require-node.js lets this Node through and stops an older one with one line naming the version needed', async () => {
-    const run = (node: string) => new Promise<{ code: number; stderr: string; version: string }>((resolve) => {
-      execFile(node, ['-p', 'process.versions.node'], (_e, version) => {
-        execFile(node, [join(root, 'bin/require-node.js')], (error, _out, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr, version: version.trim() }));
+    const run = (node: string) =>
+      new Promise<{ code: number; stderr: string; version: string }>((resolve) => {
+        execFile(node, ['-p', 'process.versions.node'], (_e, version) => {
+          execFile(node, [join(root, 'bin/require-node.js')], (error, _out, stderr) =>
+            resolve({ code: error ? Number(error.code) : 0, stderr, version: version.trim() }),
+          );
+        });
       });
-    });
     assert.equal((await run(process.execPath)).code, 0);
     if (!oldNode) return;
     const old = await run(oldNode);

@@ -10,18 +10,38 @@ export const DEFAULT_TIMEZONE = 'Asia/Makassar';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A period bound as accepted by handlers: a calendar day (`2026-03-01`) or an ISO instant (`2026-03-01T10:00:00Z`). */
-export const periodBound = z.string().trim().refine(isDateInRange, 'must be a date (YYYY-MM-DD) or an ISO date-time between 1900 and 9999');
+export const periodBound = z
+  .string()
+  .trim()
+  .refine(isDateInRange, 'must be a date (YYYY-MM-DD) or an ISO date-time between 1900 and 9999');
 
-export const timezoneField = z.string().trim().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Makassar');
+export const timezoneField = z
+  .string()
+  .trim()
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone, e.g. Asia/Makassar');
 
 export function isTimeZone(name: string): boolean {
-  try { new Intl.DateTimeFormat('en', { timeZone: name }); return true; } catch { return false; }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Minutes east of UTC of `timeZone` at `instant`. */
 export function offsetMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
@@ -53,12 +73,20 @@ export type Period = { from: Date; to: Date; timezone: string };
  * Missing bounds default to the last `defaultDays` days up to now. 422 `invalid_period` when from ≥ to
  * or the period is longer than `maxDays`.
  */
-export function resolvePeriod(input: { from?: string; to?: string; timezone?: string }, now: Date, options: { defaultDays: number; maxDays?: number }): Period {
+export function resolvePeriod(
+  input: { from?: string; to?: string; timezone?: string },
+  now: Date,
+  options: { defaultDays: number; maxDays?: number },
+): Period {
   const timezone = input.timezone ?? DEFAULT_TIMEZONE;
   const to = input.to ? (DAY.test(input.to) ? startOfDay(addDays(input.to, 1), timezone) : new Date(input.to)) : now;
-  const from = input.from ? (DAY.test(input.from) ? startOfDay(input.from, timezone) : new Date(input.from))
+  const from = input.from
+    ? DAY.test(input.from)
+      ? startOfDay(input.from, timezone)
+      : new Date(input.from)
     : startOfDay(addDays(localDay(to, timezone), -(options.defaultDays - 1)), timezone);
-  if (from.getTime() >= to.getTime()) throw new ZantaraError('invalid_period', '"from" must be before "to".', { status: 422 });
+  if (from.getTime() >= to.getTime())
+    throw new ZantaraError('invalid_period', '"from" must be before "to".', { status: 422 });
   const maxDays = options.maxDays ?? 400;
   if (to.getTime() - from.getTime() > maxDays * 86_400_000) {
     throw new ZantaraError('invalid_period', `The period may be at most ${maxDays} days.`, { status: 422 });

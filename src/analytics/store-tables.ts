@@ -13,7 +13,9 @@ export async function existingTables(db: Queryable, names: readonly string[]): P
   if (names.length === 0) return new Set();
   const { rows } = await db.query<{ name: string }>(
     `SELECT name FROM unnest($1::text[]) AS t(name)
-     WHERE to_regclass(quote_ident(current_schema()) || '.' || quote_ident(name)) IS NOT NULL`, [names]);
+     WHERE to_regclass(quote_ident(current_schema()) || '.' || quote_ident(name)) IS NOT NULL`,
+    [names],
+  );
   return new Set(rows.map((r) => r.name));
 }
 
@@ -25,6 +27,8 @@ export async function tableExists(db: Queryable, name: string): Promise<boolean>
 export async function existingColumns(db: Queryable, table: string, columns: readonly string[]): Promise<Set<string>> {
   const { rows } = await db.query<{ column_name: string }>(
     `SELECT column_name FROM information_schema.columns
-     WHERE table_schema = current_schema() AND table_name = $1 AND column_name = ANY($2::text[])`, [table, columns]);
+     WHERE table_schema = current_schema() AND table_name = $1 AND column_name = ANY($2::text[])`,
+    [table, columns],
+  );
   return new Set(rows.map((r) => r.column_name));
 }

@@ -17,7 +17,12 @@ export type Principal = {
 };
 
 /** The principal used by the server itself (start-up tasks, workers). Never reachable from a request. */
-export const SYSTEM_PRINCIPAL: Principal = { id: '00000000-0000-0000-0000-000000000000', role: 'admin', name: 'system', via: 'system' };
+export const SYSTEM_PRINCIPAL: Principal = {
+  id: '00000000-0000-0000-0000-000000000000',
+  role: 'admin',
+  name: 'system',
+  via: 'system',
+};
 
 export function isStaff(principal: Principal): boolean {
   return principal.role === 'staff' || principal.role === 'admin';

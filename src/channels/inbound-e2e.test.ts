@@ -13,16 +13,35 @@ import { detectLanguage } from '../text/language.ts';
 import { inboundProcessorTask } from './inbound-processor.ts';
 
 const store = await createTestPglite();
-const rt = await createTestRuntime({ store, env: { META_APP_SECRET: 'e2e-secret', ZANTARA_AUTO_REPLY: '1', ZANTARA_INBOUND_POLL_MS: '50' } });
-after(async () => { await rt.close(); await store.close(); });
+const rt = await createTestRuntime({
+  store,
+  env: { META_APP_SECRET: 'e2e-secret', ZANTARA_AUTO_REPLY: '1', ZANTARA_INBOUND_POLL_MS: '50' },
+});
+after(async () => {
+  await rt.close();
+  await store.close();
+});
 
 test('a signed WhatsApp message becomes a turn and a sandboxed reply in Italian, with no staff action', async () => {
   const processed = new Promise<ZantaraEvent>((resolve) => {
-    rt.service(eventBusService).subscribe((e) => { if (e.type === 'inbound.processed') resolve(e); });
+    rt.service(eventBusService).subscribe((e) => {
+      if (e.type === 'inbound.processed') resolve(e);
+    });
   });
   await inboundProcessorTask.start(rt);
-  const raw = JSON.stringify(whatsappTextWebhook({ from: '393331234567', id: 'wamid.e2e1', text: 'Ciao, quanto costa il KITAS E33G?', name: 'Mario' }));
-  const res = await rt.request('/webhooks/whatsapp', { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature('e2e-secret', raw) } });
+  const raw = JSON.stringify(
+    whatsappTextWebhook({
+      from: '393331234567',
+      id: 'wamid.e2e1',
+      text: 'Ciao, quanto costa il KITAS E33G?',
+      name: 'Mario',
+    }),
+  );
+  const res = await rt.request('/webhooks/whatsapp', {
+    method: 'POST',
+    body: raw,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature('e2e-secret', raw) },
+  });
   assert.equal(res.status, 200);
   const event = await processed;
   assert.equal(event.data.status, 'done', JSON.stringify(event.data));

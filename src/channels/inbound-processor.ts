@@ -28,7 +28,10 @@ export const defaultTurnRunner: TurnRunner = async (runtime, principal, request)
 };
 
 export class TurnUnavailableError extends Error {
-  constructor(message: string) { super(message); this.name = 'TurnUnavailableError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'TurnUnavailableError';
+  }
 }
 
 /**
@@ -68,7 +71,12 @@ export class InboundProcessor {
     const log = this.#runtime.logger;
     const bus = this.#runtime.service(eventBusService);
     try {
-      const principal = await ensureClientForContact(this.#runtime.store, row.channel, row.sender, row.sender_name ?? undefined);
+      const principal = await ensureClientForContact(
+        this.#runtime.store,
+        row.channel,
+        row.sender,
+        row.sender_name ?? undefined,
+      );
       const language = detectLanguage(row.text);
       await this.#queue.update(row.id, { principal_id: principal.id, language });
       const turn = await this.#runTurn(this.#runtime, principal, { message: row.text, channel: row.channel });
@@ -77,15 +85,32 @@ export class InboundProcessor {
       let replyOutboxIds: string[] = [];
       if (autoReply) replyOutboxIds = await enqueueReply(this.#runtime, row, turn.response, principal.id);
       const updated = await this.#queue.update(row.id, {
-        status: autoReply ? 'done' : 'waiting', conversation_id: turn.conversation_id, turn_id: turn.turn_id,
-        draft_reply: autoReply ? null : turn.response, reply_outbox_id: replyOutboxIds[0] ?? null,
-        pending_action_ids: pending.map((p) => p.id), processed_at: this.#runtime.clock.now(), lease_until: null,
+        status: autoReply ? 'done' : 'waiting',
+        conversation_id: turn.conversation_id,
+        turn_id: turn.turn_id,
+        draft_reply: autoReply ? null : turn.response,
+        reply_outbox_id: replyOutboxIds[0] ?? null,
+        pending_action_ids: pending.map((p) => p.id),
+        processed_at: this.#runtime.clock.now(),
+        lease_until: null,
       });
       bus.publish('inbound.processed', {
-        id: row.id, channel: row.channel, sender: row.sender, principal_id: principal.id, status: updated?.status,
-        conversation_id: turn.conversation_id, reply_outbox_ids: replyOutboxIds, draft_reply: autoReply ? null : turn.response,
+        id: row.id,
+        channel: row.channel,
+        sender: row.sender,
+        principal_id: principal.id,
+        status: updated?.status,
+        conversation_id: turn.conversation_id,
+        reply_outbox_ids: replyOutboxIds,
+        draft_reply: autoReply ? null : turn.response,
         pending_actions: pending.map((p) => ({ id: p.id, key: p.key, summary: p.summary })),
-        reason: autoReply ? 'auto-replied' : pending.length ? 'the turn proposed actions that need staff approval' : this.config.ZANTARA_AUTO_REPLY ? 'empty reply' : 'auto-reply is off (ZANTARA_AUTO_REPLY)',
+        reason: autoReply
+          ? 'auto-replied'
+          : pending.length
+            ? 'the turn proposed actions that need staff approval'
+            : this.config.ZANTARA_AUTO_REPLY
+              ? 'empty reply'
+              : 'auto-reply is off (ZANTARA_AUTO_REPLY)',
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -94,31 +119,61 @@ export class InboundProcessor {
       const status = unavailable ? 'waiting' : exhausted ? 'failed' : 'queued';
       const delay = Math.min(10 * 60_000, 2000 * 2 ** (row.attempts - 1));
       log.warn({ id: row.id, err: message, status }, 'inbound message processing failed');
-      await this.#queue.update(row.id, { status, error: message.slice(0, 1000), lease_until: null,
-        next_attempt_at: new Date(this.#runtime.clock.now().getTime() + delay) });
-      if (status !== 'queued') bus.publish('inbound.processed', { id: row.id, channel: row.channel, sender: row.sender, status, reason: message });
+      await this.#queue.update(row.id, {
+        status,
+        error: message.slice(0, 1000),
+        lease_until: null,
+        next_attempt_at: new Date(this.#runtime.clock.now().getTime() + delay),
+      });
+      if (status !== 'queued')
+        bus.publish('inbound.processed', {
+          id: row.id,
+          channel: row.channel,
+          sender: row.sender,
+          status,
+          reason: message,
+        });
     }
   }
 
   start(): void {
-    this.#loop ??= new PollLoop({ name: 'inbound processor', drain: () => this.drain(), pollMs: this.config.ZANTARA_INBOUND_POLL_MS,
-      onWake: (wake) => this.#queue.onWake(wake), logger: this.#runtime.logger });
+    this.#loop ??= new PollLoop({
+      name: 'inbound processor',
+      drain: () => this.drain(),
+      pollMs: this.config.ZANTARA_INBOUND_POLL_MS,
+      onWake: (wake) => this.#queue.onWake(wake),
+      logger: this.#runtime.logger,
+    });
     this.#loop.start();
   }
 
-  async stop(): Promise<void> { await this.#loop?.stop(); }
+  async stop(): Promise<void> {
+    await this.#loop?.stop();
+  }
 }
 
 /**
  * Queues `text` as a reply to an inbound message on its channel, split to the channel's length limit.
  * Keys derive from the inbound id, so the same reply is never queued twice.
  */
-export async function enqueueReply(runtime: Runtime, row: Pick<InboundRow, 'id' | 'channel' | 'sender'>, text: string, createdBy: string | null, keyPrefix = 'inbound-reply'): Promise<string[]> {
+export async function enqueueReply(
+  runtime: Runtime,
+  row: Pick<InboundRow, 'id' | 'channel' | 'sender'>,
+  text: string,
+  createdBy: string | null,
+  keyPrefix = 'inbound-reply',
+): Promise<string[]> {
   const outbox = runtime.service(outboxService);
   const ids: string[] = [];
   for (const [i, part] of splitMessage(text, MAX_REPLY_CHARS[row.channel]).entries()) {
     const payload = row.channel === 'whatsapp' ? { type: 'text', text: part } : { text: part };
-    const result = await outbox.enqueue({ channel: row.channel, destination: row.sender, payload, createdBy, idempotencyKey: `${keyPrefix}:${row.id}:${i}` });
+    const result = await outbox.enqueue({
+      channel: row.channel,
+      destination: row.sender,
+      payload,
+      createdBy,
+      idempotencyKey: `${keyPrefix}:${row.id}:${i}`,
+    });
     ids.push(result.id);
   }
   return ids;

@@ -8,11 +8,28 @@ import type { InboundMessage } from './meta-webhook-payload.ts';
 export type InboundStatus = 'queued' | 'processing' | 'done' | 'waiting' | 'failed';
 
 export type InboundRow = {
-  id: string; channel: 'whatsapp' | 'instagram'; provider_message_id: string; sender: string; sender_name: string | null;
-  principal_id: string | null; text: string; message_type: string; sent_at: Date | null; received_at: Date; status: InboundStatus;
-  attempts: number; lease_until: Date | null; next_attempt_at: Date; conversation_id: string | null; turn_id: string | null;
-  language: string | null; draft_reply: string | null; reply_outbox_id: string | null; pending_action_ids: string[] | null;
-  error: string | null; processed_at: Date | null;
+  id: string;
+  channel: 'whatsapp' | 'instagram';
+  provider_message_id: string;
+  sender: string;
+  sender_name: string | null;
+  principal_id: string | null;
+  text: string;
+  message_type: string;
+  sent_at: Date | null;
+  received_at: Date;
+  status: InboundStatus;
+  attempts: number;
+  lease_until: Date | null;
+  next_attempt_at: Date;
+  conversation_id: string | null;
+  turn_id: string | null;
+  language: string | null;
+  draft_reply: string | null;
+  reply_outbox_id: string | null;
+  pending_action_ids: string[] | null;
+  error: string | null;
+  processed_at: Date | null;
 };
 
 /**
@@ -39,8 +56,19 @@ export class InboundQueue {
           `INSERT INTO inbound_messages (id, channel, provider_message_id, sender, sender_name, text, message_type, payload, sent_at, received_at, next_attempt_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
            ON CONFLICT (channel, provider_message_id) DO NOTHING RETURNING *`,
-          [randomUUID(), m.channel, cleanText(m.providerMessageId), cleanText(m.sender), m.senderName ? cleanText(m.senderName) : null,
-            cleanText(m.text.slice(0, 10_000)), cleanText(m.type), JSON.stringify(cleanJson(m.raw)), validDate(m.sentAt), now]);
+          [
+            randomUUID(),
+            m.channel,
+            cleanText(m.providerMessageId),
+            cleanText(m.sender),
+            m.senderName ? cleanText(m.senderName) : null,
+            cleanText(m.text.slice(0, 10_000)),
+            cleanText(m.type),
+            JSON.stringify(cleanJson(m.raw)),
+            validDate(m.sentAt),
+            now,
+          ],
+        );
         if (rows[0]) inserted.push(rows[0]);
       } catch (error) {
         this.#runtime.logger.error({ err: error, channel: m.channel }, 'inbound message could not be stored; skipped');
@@ -48,7 +76,14 @@ export class InboundQueue {
     }
     const bus = this.#runtime.service(eventBusService);
     for (const row of inserted) {
-      bus.publish('inbound.message', { id: row.id, channel: row.channel, sender: row.sender, sender_name: row.sender_name, text: row.text, status: row.status });
+      bus.publish('inbound.message', {
+        id: row.id,
+        channel: row.channel,
+        sender: row.sender,
+        sender_name: row.sender_name,
+        text: row.text,
+        status: row.status,
+      });
     }
     if (inserted.length) for (const wake of this.#wake) wake();
     return inserted;
@@ -64,7 +99,9 @@ export class InboundQueue {
          ORDER BY received_at
          LIMIT $3
          FOR UPDATE SKIP LOCKED)
-       RETURNING *`, [now, new Date(now.getTime() + leaseMs), limit]);
+       RETURNING *`,
+      [now, new Date(now.getTime() + leaseMs), limit],
+    );
     void workerId;
     return rows.sort((a, b) => new Date(a.received_at).getTime() - new Date(b.received_at).getTime());
   }
@@ -74,7 +111,10 @@ export class InboundQueue {
     if (!entries.length) return undefined;
     const sets = entries.map(([k], i) => `${k} = $${i + 2}`);
     const values = entries.map(([k, v]) => (k === 'pending_action_ids' && v !== null ? JSON.stringify(v) : v));
-    const { rows } = await this.#runtime.store.query<InboundRow>(`UPDATE inbound_messages SET ${sets.join(', ')} WHERE id = $1 RETURNING *`, [id, ...values]);
+    const { rows } = await this.#runtime.store.query<InboundRow>(
+      `UPDATE inbound_messages SET ${sets.join(', ')} WHERE id = $1 RETURNING *`,
+      [id, ...values],
+    );
     return rows[0];
   }
 
@@ -94,5 +134,7 @@ export const inboundQueueService = defineService('inbound-queue', (runtime) => n
 /** A sender's timestamp only when it is a real date PostgreSQL can store (year 1–9999). */
 function validDate(date: Date | undefined): Date | null {
   const time = date?.getTime();
-  return time !== undefined && Number.isFinite(time) && time > -62_135_596_800_000 && time < 253_402_300_800_000 ? date! : null;
+  return time !== undefined && Number.isFinite(time) && time > -62_135_596_800_000 && time < 253_402_300_800_000
+    ? date!
+    : null;
 }

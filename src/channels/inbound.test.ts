@@ -8,7 +8,13 @@ import type { Principal } from '../auth/principal.ts';
 import type { ChatTurnRequest, ChatTurnResult, PendingAction } from '../runtime/chat-turn.ts';
 import { OutboxWorker } from '../outbox/outbox-worker.ts';
 import { outboxService } from '../outbox/outbox.ts';
-import { FakeMetaServer, instagramTextWebhook, metaSignature, whatsappStatusWebhook, whatsappTextWebhook } from '../testing/fake-meta/fake-meta-server.ts';
+import {
+  FakeMetaServer,
+  instagramTextWebhook,
+  metaSignature,
+  whatsappStatusWebhook,
+  whatsappTextWebhook,
+} from '../testing/fake-meta/fake-meta-server.ts';
 import { InboundProcessor, TurnUnavailableError, splitMessage } from './inbound-processor.ts';
 
 const SECRET = 'app-secret-for-tests';
@@ -17,8 +23,13 @@ const store: TestStore = await createTestPglite();
 const meta = new FakeMetaServer();
 await meta.start();
 const env = {
-  META_APP_SECRET: SECRET, META_VERIFY_TOKEN: VERIFY, WHATSAPP_ACCESS_TOKEN: meta.token, WHATSAPP_PHONE_NUMBER_ID: meta.phoneNumberId,
-  META_GRAPH_BASE_URL: meta.url, INSTAGRAM_ACCESS_TOKEN: meta.instagramToken, INSTAGRAM_BASE_URL: meta.url,
+  META_APP_SECRET: SECRET,
+  META_VERIFY_TOKEN: VERIFY,
+  WHATSAPP_ACCESS_TOKEN: meta.token,
+  WHATSAPP_PHONE_NUMBER_ID: meta.phoneNumberId,
+  META_GRAPH_BASE_URL: meta.url,
+  INSTAGRAM_ACCESS_TOKEN: meta.instagramToken,
+  INSTAGRAM_BASE_URL: meta.url,
 };
 
 /** A stand-in for the orchestrator: records the turns and answers what the test says. */
@@ -28,12 +39,28 @@ function scriptedTurns() {
   let pending: PendingAction[] = [];
   return {
     calls,
-    answerWith(fn: (r: ChatTurnRequest) => string) { answer = fn; },
-    withPending(actions: PendingAction[]) { pending = actions; },
+    answerWith(fn: (r: ChatTurnRequest) => string) {
+      answer = fn;
+    },
+    withPending(actions: PendingAction[]) {
+      pending = actions;
+    },
     async run(_rt: unknown, principal: Principal, request: ChatTurnRequest): Promise<ChatTurnResult> {
       calls.push({ principal, request });
-      return { response: answer(request), model: 'fake', provider: 'fake', route: 'test', handlers_used: [], pending_actions: pending,
-        usage: { input_tokens: 1, cached_input_tokens: 0, output_tokens: 1 }, cost_usd: 0, conversation_id: randomUUID(), turn_id: randomUUID(), latency_ms: 1, local: true };
+      return {
+        response: answer(request),
+        model: 'fake',
+        provider: 'fake',
+        route: 'test',
+        handlers_used: [],
+        pending_actions: pending,
+        usage: { input_tokens: 1, cached_input_tokens: 0, output_tokens: 1 },
+        cost_usd: 0,
+        conversation_id: randomUUID(),
+        turn_id: randomUUID(),
+        latency_ms: 1,
+        local: true,
+      };
     },
   };
 }
@@ -58,12 +85,22 @@ before(async () => {
   autoRt = await createTestRuntime({ store, env: { ...env, ZANTARA_AUTO_REPLY: '1' } });
   for (const r of [rt, autoRt]) r.service(eventBusService).subscribe((e) => events.push(e));
 });
-beforeEach(async () => { await store.reset(); events.length = 0; });
-after(async () => { await rt.close(); await autoRt.close(); await meta.close(); await store.close(); });
+beforeEach(async () => {
+  await store.reset();
+  events.length = 0;
+});
+after(async () => {
+  await rt.close();
+  await autoRt.close();
+  await meta.close();
+  await store.close();
+});
 
 describe('webhook verification (GET)', () => {
   test('the configured token gets the challenge back', async () => {
-    const res = await rt.request(`/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=1158201444`);
+    const res = await rt.request(
+      `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=1158201444`,
+    );
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '1158201444');
     const ig = await rt.request(`/webhooks/instagram?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=42`);
@@ -106,7 +143,10 @@ describe('webhook signatures (POST)', () => {
       assert.equal(r.body.error, 'invalid_signature');
     }
     assert.equal((await inboundRows()).length, 0);
-    assert.match(await rt.metrics.registry.metrics(), /zantara_webhook_requests_total\{channel="whatsapp",outcome="invalid_signature"\} 4/);
+    assert.match(
+      await rt.metrics.registry.metrics(),
+      /zantara_webhook_requests_total\{channel="whatsapp",outcome="invalid_signature"\} 4/,
+    );
   });
 
   test('duplicates and replays are acknowledged but stored once', async () => {
@@ -123,24 +163,36 @@ describe('webhook signatures (POST)', () => {
     const bare = await createTestRuntime({ store });
     try {
       const raw = JSON.stringify(body);
-      const res = await bare.request('/webhooks/whatsapp', { method: 'POST', body: raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(SECRET, raw) } });
+      const res = await bare.request('/webhooks/whatsapp', {
+        method: 'POST',
+        body: raw,
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(SECRET, raw) },
+      });
       assert.equal(res.status, 503);
       assert.equal((await inboundRows()).length, 0);
-    } finally { await bare.close(); }
+    } finally {
+      await bare.close();
+    }
   });
 });
 
 describe('inbound message → chat turn', () => {
   test('the webhook answers before the turn; the turn runs as a client principal for the sender', async () => {
     const turns = scriptedTurns();
-    await post(rt, 'whatsapp', whatsappTextWebhook({ from: '393331234567', id: 'wamid.t1', text: 'Quanto costa il KITAS?', name: 'Mario' }));
+    await post(
+      rt,
+      'whatsapp',
+      whatsappTextWebhook({ from: '393331234567', id: 'wamid.t1', text: 'Quanto costa il KITAS?', name: 'Mario' }),
+    );
     assert.equal(turns.calls.length, 0, 'acknowledged before any processing');
     await new InboundProcessor(rt, { runTurn: turns.run.bind(turns) }).drain();
     assert.equal(turns.calls.length, 1);
     const { principal, request } = turns.calls[0];
     assert.equal(principal.role, 'client');
     assert.deepEqual(request, { message: 'Quanto costa il KITAS?', channel: 'whatsapp' });
-    const contact = await store.query<any>(`SELECT principal_id FROM client_contacts WHERE kind = 'whatsapp' AND value = '393331234567'`);
+    const contact = await store.query<any>(
+      `SELECT principal_id FROM client_contacts WHERE kind = 'whatsapp' AND value = '393331234567'`,
+    );
     assert.equal(contact.rows[0].principal_id, principal.id);
     // Auto-reply is off: the reply waits for staff as a draft, nothing is queued.
     const [row] = await inboundRows();
@@ -159,7 +211,11 @@ describe('inbound message → chat turn', () => {
   test('with auto-reply on, the answer goes out once through the outbox, even if processed twice', async () => {
     const turns = scriptedTurns();
     turns.answerWith(() => 'Il KITAS costa secondo il listino: te lo mando subito.');
-    await post(autoRt, 'whatsapp', whatsappTextWebhook({ from: '393331234567', id: 'wamid.a1', text: 'Quanto costa il KITAS?' }));
+    await post(
+      autoRt,
+      'whatsapp',
+      whatsappTextWebhook({ from: '393331234567', id: 'wamid.a1', text: 'Quanto costa il KITAS?' }),
+    );
     const processor = new InboundProcessor(autoRt, { runTurn: turns.run.bind(turns) });
     await processor.drain();
     const [row] = await inboundRows();
@@ -171,7 +227,10 @@ describe('inbound message → chat turn', () => {
     const outbox = (await store.query<any>('SELECT * FROM outbox')).rows;
     assert.equal(outbox.length, 1);
     assert.equal(outbox[0].destination, '393331234567');
-    assert.deepEqual(outbox[0].payload, { type: 'text', text: 'Il KITAS costa secondo il listino: te lo mando subito.' });
+    assert.deepEqual(outbox[0].payload, {
+      type: 'text',
+      text: 'Il KITAS costa secondo il listino: te lo mando subito.',
+    });
     const before = meta.whatsapp.length;
     await new OutboxWorker(autoRt).drain();
     assert.equal(meta.whatsapp.length, before + 1);
@@ -180,8 +239,20 @@ describe('inbound message → chat turn', () => {
 
   test('a turn with pending actions never auto-replies: it waits for staff', async () => {
     const turns = scriptedTurns();
-    turns.withPending([{ id: randomUUID(), key: 'email.send', params: {}, summary: 'Send the quote by e-mail', expires_at: new Date().toISOString() }]);
-    await post(autoRt, 'whatsapp', whatsappTextWebhook({ from: '393331234567', id: 'wamid.p1', text: 'Mandami il preventivo via email' }));
+    turns.withPending([
+      {
+        id: randomUUID(),
+        key: 'email.send',
+        params: {},
+        summary: 'Send the quote by e-mail',
+        expires_at: new Date().toISOString(),
+      },
+    ]);
+    await post(
+      autoRt,
+      'whatsapp',
+      whatsappTextWebhook({ from: '393331234567', id: 'wamid.p1', text: 'Mandami il preventivo via email' }),
+    );
     await new InboundProcessor(autoRt, { runTurn: turns.run.bind(turns) }).drain();
     const [row] = await inboundRows();
     assert.equal(row.status, 'waiting');
@@ -191,11 +262,19 @@ describe('inbound message → chat turn', () => {
 
   test('when the turn runner is unavailable the message waits for staff; other failures are retried later', async () => {
     await post(rt, 'whatsapp', whatsappTextWebhook({ from: '393331234567', id: 'wamid.u1', text: 'ciao' }));
-    await new InboundProcessor(rt, { runTurn: async () => { throw new TurnUnavailableError('no orchestrator'); } }).drain();
+    await new InboundProcessor(rt, {
+      runTurn: async () => {
+        throw new TurnUnavailableError('no orchestrator');
+      },
+    }).drain();
     assert.equal((await inboundRows())[0].status, 'waiting');
     await store.reset();
     await post(rt, 'whatsapp', whatsappTextWebhook({ from: '393331234567', id: 'wamid.u2', text: 'ciao' }));
-    await new InboundProcessor(rt, { runTurn: async () => { throw new Error('model down'); } }).drain();
+    await new InboundProcessor(rt, {
+      runTurn: async () => {
+        throw new Error('model down');
+      },
+    }).drain();
     const [row] = await inboundRows();
     assert.equal(row.status, 'queued');
     assert.equal(row.error, 'model down');
@@ -204,7 +283,11 @@ describe('inbound message → chat turn', () => {
 
   test('Instagram messages become turns and replies go to the Instagram sender', async () => {
     const turns = scriptedTurns();
-    const res = await post(autoRt, 'instagram', instagramTextWebhook({ sender: '6812345678901234', mid: 'aWdfZAG1', text: 'Do you help with company setup?' }));
+    const res = await post(
+      autoRt,
+      'instagram',
+      instagramTextWebhook({ sender: '6812345678901234', mid: 'aWdfZAG1', text: 'Do you help with company setup?' }),
+    );
     assert.deepEqual(res.body.data, { received: 1, duplicates: 0 });
     await new InboundProcessor(autoRt, { runTurn: turns.run.bind(turns) }).drain();
     assert.equal(turns.calls[0].request.channel, 'instagram');
@@ -217,9 +300,17 @@ describe('inbound message → chat turn', () => {
 describe('WhatsApp status webhooks', () => {
   test('a status carrying our outbox id confirms a row whose worker died mid-delivery', async () => {
     const outbox = autoRt.service(outboxService);
-    const { id } = await outbox.enqueue({ channel: 'whatsapp', destination: '393331234567', payload: { type: 'text', text: 'hi' } });
+    const { id } = await outbox.enqueue({
+      channel: 'whatsapp',
+      destination: '393331234567',
+      payload: { type: 'text', text: 'hi' },
+    });
     await outbox.claim('worker-that-dies');
-    await post(autoRt, 'whatsapp', whatsappStatusWebhook({ id: 'wamid.status1', recipient: '393331234567', status: 'sent', callbackData: id }));
+    await post(
+      autoRt,
+      'whatsapp',
+      whatsappStatusWebhook({ id: 'wamid.status1', recipient: '393331234567', status: 'sent', callbackData: id }),
+    );
     const row = await outbox.get(id);
     assert.equal(row?.status, 'sent');
     assert.equal(row?.provider_message_id, 'wamid.status1');
@@ -232,21 +323,34 @@ describe('WhatsApp status webhooks', () => {
 describe('staff thread and reply', () => {
   test('staff see the thread with the draft and send it; clients may not look', async () => {
     const turns = scriptedTurns();
-    await post(rt, 'whatsapp', whatsappTextWebhook({ from: '6281234567890', id: 'wamid.s1', text: 'Berapa biaya KITAS?' }));
+    await post(
+      rt,
+      'whatsapp',
+      whatsappTextWebhook({ from: '6281234567890', id: 'wamid.s1', text: 'Berapa biaya KITAS?' }),
+    );
     await new InboundProcessor(rt, { runTurn: turns.run.bind(turns) }).drain();
     const staff = (await rt.key('staff')).key;
     const waiting = await rt.request('/call', { key: staff, body: { key: 'channels.thread', params: {} } });
     const waitingList = ((await waiting.json()) as any).data.waiting;
     assert.equal(waitingList.length, 1);
-    const reply = await rt.request('/call', { key: staff, body: { key: 'channels.reply', params: { inbound_id: waitingList[0].id } } });
+    const reply = await rt.request('/call', {
+      key: staff,
+      body: { key: 'channels.reply', params: { inbound_id: waitingList[0].id } },
+    });
     const replyData = ((await reply.json()) as any).data;
     assert.equal(replyData.status, 'pending');
-    const thread = await rt.request('/call', { key: staff, body: { key: 'channels.thread', params: { channel: 'whatsapp', sender: '+62 812 3456 7890' } } });
+    const thread = await rt.request('/call', {
+      key: staff,
+      body: { key: 'channels.thread', params: { channel: 'whatsapp', sender: '+62 812 3456 7890' } },
+    });
     const entries = ((await thread.json()) as any).data.entries;
-    assert.deepEqual(entries.map((e: any) => [e.direction, e.text, e.status]), [
-      ['in', 'Berapa biaya KITAS?', 'done'],
-      ['out', 'Reply to: Berapa biaya KITAS?', 'pending'],
-    ]);
+    assert.deepEqual(
+      entries.map((e: any) => [e.direction, e.text, e.status]),
+      [
+        ['in', 'Berapa biaya KITAS?', 'done'],
+        ['out', 'Reply to: Berapa biaya KITAS?', 'pending'],
+      ],
+    );
     const client = (await rt.key('client')).key;
     const denied = await rt.request('/call', { key: client, body: { key: 'channels.thread', params: {} } });
     assert.equal(denied.status, 403);

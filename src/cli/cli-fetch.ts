@@ -9,7 +9,11 @@ export async function cliFetch(url: string | URL, init?: RequestInit): Promise<R
     return await fetch(url, init);
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
-    throw new ZantaraError('unreachable', `Cannot reach ${String(url)}: ${networkCause(error)}`, { status: 502, expose: true, cause: error });
+    throw new ZantaraError('unreachable', `Cannot reach ${String(url)}: ${networkCause(error)}`, {
+      status: 502,
+      expose: true,
+      cause: error,
+    });
   }
 }
 

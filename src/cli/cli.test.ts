@@ -15,24 +15,46 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function cli(argv: string[], options: { isTTY?: boolean; env?: Record<string, string> } = {}) {
   let out = '';
   let err = '';
-  const code = await runCli(argv, { out: (t) => { out += t; }, err: (t) => { err += t; },
-    env: { ZANTARA_DATA_DIR: dataDir, NODE_ENV: 'test', ...options.env }, isTTY: options.isTTY ?? false });
+  const code = await runCli(argv, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    env: { ZANTARA_DATA_DIR: dataDir, NODE_ENV: 'test', ...options.env },
+    isTTY: options.isTTY ?? false,
+  });
   return { code, out, err };
 }
 
-const ALL = [['keys', 'create'], ['keys', 'list'], ['keys', 'revoke'], ['chat'], ['eval', 'tools'], ['kb', 'ingest'], ['kb', 'remove'],
-  ['kb', 'import-kbli'], ['events'], ['mcp']];
+const ALL = [
+  ['keys', 'create'],
+  ['keys', 'list'],
+  ['keys', 'revoke'],
+  ['chat'],
+  ['eval', 'tools'],
+  ['kb', 'ingest'],
+  ['kb', 'remove'],
+  ['kb', 'import-kbli'],
+  ['events'],
+  ['mcp'],
+];
 
 describe('zantara CLI', () => {
   it('--version prints the package version', async () => {
-    for (const flag of ['--version', '-v']) assert.deepEqual(await cli([flag]), { code: 0, out: `zantara ${version}\n`, err: '' });
+    for (const flag of ['--version', '-v'])
+      assert.deepEqual(await cli([flag]), { code: 0, out: `zantara ${version}\n`, err: '' });
   });
 
   it('--help lists every command in aligned columns', async () => {
     const { code, out } = await cli(['--help']);
     assert.equal(code, 0);
     for (const words of ALL) assert.match(out, new RegExp(`^  ${words.join(' ')} +\\S`, 'm'));
-    const columns = out.split('\n').filter((l) => /^  (keys|chat|eval|kb|events)/.test(l)).map((l) => l.search(/(?<=\S  +)\S/));
+    const columns = out
+      .split('\n')
+      .filter((l) => /^ {2}(keys|chat|eval|kb|events)/.test(l))
+      .map((l) => l.search(/(?<=\S {2,})\S/));
     assert.equal(new Set(columns).size, 1, out);
   });
 
@@ -64,7 +86,10 @@ describe('zantara CLI', () => {
     const option = await cli(['keys', 'list', '--bogus']);
     assert.equal(option.code, 1);
     assert.equal(option.err, "zantara: Unknown option '--bogus'; see zantara keys list --help\n");
-    assert.match((await cli(['keys', 'list', '--jsno'])).err, /Unknown option '--jsno' \(did you mean --json\?\); see zantara keys list --help/);
+    assert.match(
+      (await cli(['keys', 'list', '--jsno'])).err,
+      /Unknown option '--jsno' \(did you mean --json\?\); see zantara keys list --help/,
+    );
     assert.equal(existsSync(dataDir), false);
   });
 

@@ -2,7 +2,13 @@ import type { Readable } from 'node:stream';
 import type { Env } from '../config/env.ts';
 
 /** Where a command writes (and an interactive one reads: stdin unless given), so tests can capture it. */
-export type CommandIo = { out(text: string): void; err(text: string): void; env: Env; isTTY: boolean; input?: Readable };
+export type CommandIo = {
+  out(text: string): void;
+  err(text: string): void;
+  env: Env;
+  isTTY: boolean;
+  input?: Readable;
+};
 
 /** One option, as util.parseArgs reads it and as `--help` shows it. */
 export type OptionSpec = {

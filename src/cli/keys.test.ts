@@ -8,13 +8,24 @@ import { runCli } from './main.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zantara-cli-'));
 // The CLI's data directory starts as a clone of the migrated test template (no initdb in the test).
-before(async () => { await (await createTestPglite(dir)).close(); });
+before(async () => {
+  await (await createTestPglite(dir)).close();
+});
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await runCli(argv, { out: (t) => { out += t; }, err: (t) => { err += t; }, env: { ZANTARA_DATA_DIR: dir, NODE_ENV: 'test' }, isTTY: false });
+  const code = await runCli(argv, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    env: { ZANTARA_DATA_DIR: dir, NODE_ENV: 'test' },
+    isTTY: false,
+  });
   return { code, out, err };
 }
 
@@ -30,7 +41,10 @@ describe('zantara keys', () => {
     assert.ok(!listed.out.includes(key!), 'the list never shows a key');
     const json = await cli('keys', 'list', '--json');
     const listed2 = JSON.parse(json.out) as Array<{ id: string; role: string; name: string }>;
-    assert.deepEqual(listed2.map((k) => [k.id, k.role, k.name]), [[id, 'staff', 'Tax team']]);
+    assert.deepEqual(
+      listed2.map((k) => [k.id, k.role, k.name]),
+      [[id, 'staff', 'Tax team']],
+    );
     assert.ok(!json.out.includes(key!), 'the JSON list never shows a key');
     // util.parseArgs keeps everything after the first '=' (the hand-written parser dropped it after a second one).
     const eq = await cli('keys', 'create', '--role=client', '--name=a=b=c');

@@ -10,14 +10,21 @@ export type Progress = { update(done: number, total: number, detail?: string): v
  */
 export function progressBar(io: CommandIo, label: string, unit: string): Progress {
   if (!io.isTTY) return { update() {}, stop() {} };
-  const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total} ${unit} {detail}`, hideCursor: true, clearOnComplete: true },
-    cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {value}/{total} ${unit} {detail}`, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
   let started = false;
   return {
     update(done, total, detail = '') {
       const shown = detail.length > 50 ? `…${detail.slice(-49)}` : detail;
-      if (!started) { bar.start(total, done, { detail: shown }); started = true; } else bar.update(done, { detail: shown });
+      if (!started) {
+        bar.start(total, done, { detail: shown });
+        started = true;
+      } else bar.update(done, { detail: shown });
     },
-    stop() { if (started) bar.stop(); },
+    stop() {
+      if (started) bar.stop();
+    },
   };
 }

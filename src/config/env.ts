@@ -14,7 +14,10 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
-  throw new ZantaraError('invalid_config', `Invalid configuration:\n${lines.join('\n')}`, { status: 500, expose: true });
+  throw new ZantaraError('invalid_config', `Invalid configuration:\n${lines.join('\n')}`, {
+    status: 500,
+    expose: true,
+  });
 }
 
 /** Treats empty strings as unset, so `FOO=` in a .env file behaves like no FOO. */

@@ -2,8 +2,20 @@ import type { z } from 'zod';
 import type { Principal, Role } from '../auth/principal.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 
-export const CATEGORIES = ['ai', 'workspace', 'business', 'memory', 'rag', 'communication', 'analytics', 'intelligence',
-  'identity', 'maps', 'realtime', 'admin'] as const;
+export const CATEGORIES = [
+  'ai',
+  'workspace',
+  'business',
+  'memory',
+  'rag',
+  'communication',
+  'analytics',
+  'intelligence',
+  'identity',
+  'maps',
+  'realtime',
+  'admin',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** read: looks things up; write: changes stored state; send: leaves the building (messages, e-mail, posts). */

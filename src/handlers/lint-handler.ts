@@ -12,20 +12,31 @@ export function lintHandler(handler: AnyHandler): string[] {
   const problems: string[] = [];
   if (!KEY_PATTERN.test(handler.key)) problems.push(`key "${handler.key}" must be dotted lower-case segments`);
   else {
-    try { toolNameForKey(handler.key); } catch (error) { problems.push((error as Error).message); }
+    try {
+      toolNameForKey(handler.key);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
   }
-  if (!(CATEGORIES as readonly string[]).includes(handler.category)) problems.push(`unknown category "${handler.category}"`);
-  if (!handler.description || handler.description.trim().length < 20) problems.push('description missing or shorter than 20 characters');
+  if (!(CATEGORIES as readonly string[]).includes(handler.category))
+    problems.push(`unknown category "${handler.category}"`);
+  if (!handler.description || handler.description.trim().length < 20)
+    problems.push('description missing or shorter than 20 characters');
   if (!handler.roles?.length) problems.push('no roles allow it');
   if (handler.pure && handler.effect !== 'read') problems.push('only a read handler can be pure');
   if (!(handler.input instanceof z.ZodObject)) problems.push('input must be a z.object');
   else {
-    for (const path of fieldsWithoutDescription(handler.input)) problems.push(`input field "${path}" has no description`);
+    for (const path of fieldsWithoutDescription(handler.input))
+      problems.push(`input field "${path}" has no description`);
   }
-  if (!handler.examples || handler.examples.length < 2) problems.push('needs at least two examples (English plus Italian or Indonesian)');
+  if (!handler.examples || handler.examples.length < 2)
+    problems.push('needs at least two examples (English plus Italian or Indonesian)');
   for (const [i, example] of (handler.examples ?? []).entries()) {
     const result = handler.input.safeParse(example.params);
-    if (!result.success) problems.push(`example ${i + 1} does not match the schema: ${result.error.issues.map((x) => x.message).join('; ')}`);
+    if (!result.success)
+      problems.push(
+        `example ${i + 1} does not match the schema: ${result.error.issues.map((x) => x.message).join('; ')}`,
+      );
   }
   return problems;
 }
@@ -61,6 +72,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
 }
 
 function innerOf(schema: z.ZodType): z.ZodType | undefined {
-  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) return schema.unwrap() as z.ZodType;
+  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault)
+    return schema.unwrap() as z.ZodType;
   return undefined;
 }

@@ -11,10 +11,18 @@ import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts'
 // A pure test handler that counts its runs, and the same handler without the flag.
 let runs = 0;
 const declaration = {
-  category: 'admin' as const, description: 'Doubles a number and counts its runs, for the kept-results tests.', effect: 'read' as const,
+  category: 'admin' as const,
+  description: 'Doubles a number and counts its runs, for the kept-results tests.',
+  effect: 'read' as const,
   roles: ['admin', 'staff'] as const,
-  input: z.object({ n: z.number().int().max(1000).describe('A number'), note: z.string().max(20).optional().describe('Ignored text') }),
-  examples: [{ description: 'Double 2', params: { n: 2 } }, { description: 'Raddoppia 3', params: { n: 3 } }],
+  input: z.object({
+    n: z.number().int().max(1000).describe('A number'),
+    note: z.string().max(20).optional().describe('Ignored text'),
+  }),
+  examples: [
+    { description: 'Double 2', params: { n: 2 } },
+    { description: 'Raddoppia 3', params: { n: 3 } },
+  ],
   async run(input: { n: number }) {
     runs++;
     if (input.n < 0) throw new Error('negative');
@@ -28,12 +36,21 @@ let store: TestStore;
 let rt: TestRuntime;
 let staff: Awaited<ReturnType<TestRuntime['key']>>;
 let client: Awaited<ReturnType<TestRuntime['key']>>;
-before(async () => { store = await createTestPglite(); });
-after(async () => { await rt?.close(); await store.close(); });
+before(async () => {
+  store = await createTestPglite();
+});
+after(async () => {
+  await rt?.close();
+  await store.close();
+});
 beforeEach(async () => {
   await rt?.close();
   await store.reset();
-  rt = await createTestRuntime({ store, handlers: [pureDouble, plainDouble, ...businessHandlers], env: { ZANTARA_RATE_LIMITS: 'read=5/60' } });
+  rt = await createTestRuntime({
+    store,
+    handlers: [pureDouble, plainDouble, ...businessHandlers],
+    env: { ZANTARA_RATE_LIMITS: 'read=5/60' },
+  });
   staff = await rt.key('staff');
   client = await rt.key('client');
   runs = 0;
@@ -41,30 +58,51 @@ beforeEach(async () => {
 
 describe('results of pure handlers', () => {
   it('a repeated input is answered from the kept, frozen result; another input runs the handler', async () => {
-    const first = await rt.registry.call('test.pure_double', { n: 2 }, { principal: staff.principal }) as { doubled: number; nested: { list: number[] } };
+    const first = (await rt.registry.call('test.pure_double', { n: 2 }, { principal: staff.principal })) as {
+      doubled: number;
+      nested: { list: number[] };
+    };
     const second = await rt.registry.call('test.pure_double', { n: 2 }, { principal: staff.principal });
     assert.equal(runs, 1);
     assert.equal(second, first);
     assert.ok(Object.isFrozen(first) && Object.isFrozen(first.nested) && Object.isFrozen(first.nested.list));
-    assert.throws(() => { first.nested.list.push(9); }, TypeError);
+    assert.throws(() => {
+      first.nested.list.push(9);
+    }, TypeError);
     await rt.registry.call('test.pure_double', { n: 3 }, { principal: staff.principal });
     assert.equal(runs, 2);
-    assert.match(await rt.metrics.registry.metrics(), /zantara_handler_results_reused_total\{key="test.pure_double"\} 1/);
-    assert.match(await rt.metrics.registry.metrics(), /zantara_handler_calls_total\{key="test.pure_double",outcome="ok"\} 3/);
+    assert.match(
+      await rt.metrics.registry.metrics(),
+      /zantara_handler_results_reused_total\{key="test.pure_double"\} 1/,
+    );
+    assert.match(
+      await rt.metrics.registry.metrics(),
+      /zantara_handler_calls_total\{key="test.pure_double",outcome="ok"\} 3/,
+    );
   });
 
   it('roles, validation and the rate limit still apply to every call', async () => {
     await rt.registry.call('test.pure_double', { n: 2 }, { principal: staff.principal });
-    await assert.rejects(rt.registry.call('test.pure_double', { n: 2 }, { principal: client.principal }), { code: 'forbidden' });
-    await assert.rejects(rt.registry.call('test.pure_double', { n: 2, extra: true }, { principal: staff.principal }), { code: 'invalid_params' });
+    await assert.rejects(rt.registry.call('test.pure_double', { n: 2 }, { principal: client.principal }), {
+      code: 'forbidden',
+    });
+    await assert.rejects(rt.registry.call('test.pure_double', { n: 2, extra: true }, { principal: staff.principal }), {
+      code: 'invalid_params',
+    });
     for (let i = 0; i < 4; i++) await rt.registry.call('test.pure_double', { n: 2 }, { principal: staff.principal });
-    await assert.rejects(rt.registry.call('test.pure_double', { n: 2 }, { principal: staff.principal }), { code: 'rate_limited' });
+    await assert.rejects(rt.registry.call('test.pure_double', { n: 2 }, { principal: staff.principal }), {
+      code: 'rate_limited',
+    });
     assert.equal(runs, 1);
   });
 
   it('failures are not kept, and handlers without the flag always run', async () => {
-    await assert.rejects(rt.registry.call('test.pure_double', { n: -1 }, { principal: staff.principal }), { code: 'internal_error' });
-    await assert.rejects(rt.registry.call('test.pure_double', { n: -1 }, { principal: staff.principal }), { code: 'internal_error' });
+    await assert.rejects(rt.registry.call('test.pure_double', { n: -1 }, { principal: staff.principal }), {
+      code: 'internal_error',
+    });
+    await assert.rejects(rt.registry.call('test.pure_double', { n: -1 }, { principal: staff.principal }), {
+      code: 'internal_error',
+    });
     assert.equal(runs, 2);
     const a = await rt.registry.call('test.plain_double', { n: 2 }, { principal: staff.principal });
     const b = await rt.registry.call('test.plain_double', { n: 2 }, { principal: staff.principal });
@@ -82,7 +120,12 @@ describe('results of pure handlers', () => {
     const [a, b] = [await first.text(), await second.text()];
     assert.equal(b, a);
     const pricing = businessHandlers.find((h) => h.key === 'bali.zero.pricing')!;
-    const fresh = await pricing.run(pricing.input.parse(body.params), { principal: staff.principal, runtime: rt, requestId: 'r', call: () => Promise.reject(new Error('unused')) });
+    const fresh = await pricing.run(pricing.input.parse(body.params), {
+      principal: staff.principal,
+      runtime: rt,
+      requestId: 'r',
+      call: () => Promise.reject(new Error('unused')),
+    });
     assert.equal(a, JSON.stringify({ ok: true, data: fresh }));
   });
 

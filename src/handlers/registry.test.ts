@@ -25,12 +25,22 @@ describe('handler declarations', () => {
 
   it('lint reports a missing field description, missing examples and a short description', () => {
     const bad = defineHandler({
-      key: 'test.bad', category: 'admin', description: 'short', effect: 'read', roles: ['admin'], examples: [],
+      key: 'test.bad',
+      category: 'admin',
+      description: 'short',
+      effect: 'read',
+      roles: ['admin'],
+      examples: [],
       input: z.object({ q: z.string() }),
-      async run() { return null; },
+      async run() {
+        return null;
+      },
     });
     const problems = lintHandler(bad);
-    assert.ok(problems.some((p) => p.includes('"q" has no description')), problems.join());
+    assert.ok(
+      problems.some((p) => p.includes('"q" has no description')),
+      problems.join(),
+    );
     assert.ok(problems.some((p) => p.includes('two examples')));
     assert.ok(problems.some((p) => p.includes('description missing')));
   });
@@ -38,22 +48,38 @@ describe('handler declarations', () => {
 
 // Three small handlers: one whose result matches its output schema, one that breaks its schema, one that calls another.
 const meta = {
-  category: 'admin' as const, effect: 'read' as const, roles: ['admin'] as const,
-  examples: [{ description: 'Double 2', params: { n: 2 } }, { description: 'Raddoppia 3', params: { n: 3 } }],
+  category: 'admin' as const,
+  effect: 'read' as const,
+  roles: ['admin'] as const,
+  examples: [
+    { description: 'Double 2', params: { n: 2 } },
+    { description: 'Raddoppia 3', params: { n: 3 } },
+  ],
   input: z.object({ n: z.number().int().describe('A number') }),
 };
 const double = defineHandler({
-  key: 'test.double', aliases: ['test.twice'], description: 'Doubles a number (registry test handler).', ...meta,
+  key: 'test.double',
+  aliases: ['test.twice'],
+  description: 'Doubles a number (registry test handler).',
+  ...meta,
   output: z.object({ doubled: z.number() }),
-  async run(input) { return { doubled: input.n * 2 }; },
+  async run(input) {
+    return { doubled: input.n * 2 };
+  },
 });
 const liar = defineHandler({
-  key: 'test.liar', description: 'Returns a string where its schema says number.', ...meta,
+  key: 'test.liar',
+  description: 'Returns a string where its schema says number.',
+  ...meta,
   output: z.object({ doubled: z.number() }),
-  async run(input) { return { doubled: String(input.n) } as unknown as { doubled: number }; },
+  async run(input) {
+    return { doubled: String(input.n) } as unknown as { doubled: number };
+  },
 });
 const quadruple = defineHandler({
-  key: 'test.quadruple', description: 'Doubles twice by calling test.double by reference.', ...meta,
+  key: 'test.quadruple',
+  description: 'Doubles twice by calling test.double by reference.',
+  ...meta,
   output: z.object({ quadrupled: z.number() }),
   async run(input, ctx) {
     const once = await ctx.call(double, { n: input.n });
@@ -69,13 +95,19 @@ describe('the registry', () => {
     store = await createTestPglite();
     rt = await createTestRuntime({ store, handlers: [double, liar, quadruple] });
   });
-  after(async () => { await rt.close(); await store.close(); });
+  after(async () => {
+    await rt.close();
+    await store.close();
+  });
 
   it('resolves a former key (alias) to the handler; lists show only the new key', async () => {
     const { principal } = await rt.key('admin');
     assert.deepEqual(await rt.registry.call('test.twice', { n: 4 }, { principal }), { doubled: 8 });
     assert.equal(rt.registry.get('test.twice')?.key, 'test.double');
-    assert.deepEqual(rt.registry.list().map((h) => h.key), ['test.double', 'test.liar', 'test.quadruple']);
+    assert.deepEqual(
+      rt.registry.list().map((h) => h.key),
+      ['test.double', 'test.liar', 'test.quadruple'],
+    );
   });
 
   it('calls by reference, typed end to end', async () => {

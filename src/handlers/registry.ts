@@ -56,9 +56,11 @@ export class Registry {
     for (const handler of handlers) {
       const problems = lintHandler(handler);
       if (problems.length) throw new Error(`Handler ${handler.key} is not well declared:\n  ${problems.join('\n  ')}`);
-      if (this.#handlers.has(handler.key) || this.#aliases.has(handler.key)) throw new Error(`Handler ${handler.key} is registered twice`);
+      if (this.#handlers.has(handler.key) || this.#aliases.has(handler.key))
+        throw new Error(`Handler ${handler.key} is registered twice`);
       for (const alias of handler.aliases ?? []) {
-        if (this.#handlers.has(alias) || this.#aliases.has(alias)) throw new Error(`Alias ${alias} of ${handler.key} is taken`);
+        if (this.#handlers.has(alias) || this.#aliases.has(alias))
+          throw new Error(`Alias ${alias} of ${handler.key} is taken`);
         this.#aliases.set(alias, handler.key);
       }
       const input = handler.input instanceof z.ZodObject ? handler.input.strict() : handler.input;
@@ -84,7 +86,9 @@ export class Registry {
 
   /** The handlers a principal may call; a web guest is offered read handlers only. */
   listFor(principal: Principal): AnyHandler[] {
-    return this.list().filter((h) => h.roles.includes(principal.role) && (principal.via !== 'guest' || h.effect === 'read'));
+    return this.list().filter(
+      (h) => h.roles.includes(principal.role) && (principal.via !== 'guest' || h.effect === 'read'),
+    );
   }
 
   /** The handlers a model acting for this principal may be offered: its role's, minus the administrative ones. */
@@ -118,7 +122,7 @@ export class Registry {
     const handler = this.#require(key);
     if (!this.#outputSchemas.has(handler.key)) {
       const schema = handler.output
-        ? z.toJSONSchema(handler.output, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>
+        ? (z.toJSONSchema(handler.output, { io: 'output', unrepresentable: 'any' }) as Record<string, unknown>)
         : undefined;
       if (schema) delete schema.$schema;
       this.#outputSchemas.set(handler.key, schema);
@@ -129,8 +133,17 @@ export class Registry {
   info(key: string): HandlerInfo {
     const h = this.#require(key);
     const output = this.outputSchema(h.key);
-    return { key: h.key, tool_name: toolNameForKey(h.key), category: h.category, description: h.description, effect: h.effect,
-      roles: h.roles, params: this.paramsSchema(h.key), ...(output ? { output } : {}), examples: h.examples };
+    return {
+      key: h.key,
+      tool_name: toolNameForKey(h.key),
+      category: h.category,
+      description: h.description,
+      effect: h.effect,
+      roles: h.roles,
+      params: this.paramsSchema(h.key),
+      ...(output ? { output } : {}),
+      examples: h.examples,
+    };
   }
 
   /**
@@ -146,8 +159,10 @@ export class Registry {
     const handler = this.get(requested);
     const key = handler?.key ?? requested;
     if (!handler) throw notFound('handler_not_found', `No handler named "${key}".`, { key });
-    if (!handler.roles.includes(options.principal.role)) throw forbidden(`The ${options.principal.role} role may not call ${key}.`);
-    if (handler.humanOnly && options.origin === 'model') throw forbidden(`${key} is administrative: only a person may call it, never a model.`);
+    if (!handler.roles.includes(options.principal.role))
+      throw forbidden(`The ${options.principal.role} role may not call ${key}.`);
+    if (handler.humanOnly && options.origin === 'model')
+      throw forbidden(`${key} is administrative: only a person may call it, never a model.`);
     const unsafe = inputIssues(params);
     if (unsafe.length) throw invalidParams(unsafe);
     const parsed = handler.input.safeParse(params ?? {});
@@ -169,7 +184,8 @@ export class Registry {
       runtime,
       requestId,
       signal: options.signal,
-      call: ((next: string | AnyHandler, nextParams: unknown) => this.call(next as string, nextParams, { ...options, requestId })) as HandlerContext['call'],
+      call: ((next: string | AnyHandler, nextParams: unknown) =>
+        this.call(next as string, nextParams, { ...options, requestId })) as HandlerContext['call'],
     };
     const started = performance.now();
     let outcome: 'ok' | 'error' = 'ok';
@@ -186,18 +202,33 @@ export class Registry {
       }
       errorCode = 'internal_error';
       runtime.logger.error({ err: error, key, requestId }, 'handler failed');
-      throw new ZantaraError('internal_error', 'Internal error.', { status: 500, cause: error, expose: false, details: { request_id: requestId } });
+      throw new ZantaraError('internal_error', 'Internal error.', {
+        status: 500,
+        cause: error,
+        expose: false,
+        details: { request_id: requestId },
+      });
     } finally {
       const durationMs = performance.now() - started;
       runtime.metrics.handlerCalls.inc({ key, outcome });
       runtime.metrics.handlerDuration.observe({ key }, durationMs / 1000);
       if (handler.effect !== 'read') {
-        await runtime.store.query(
-          `INSERT INTO audit_log (principal_id, role, handler_key, effect, outcome, error_code, request_id, duration_ms)
+        await runtime.store
+          .query(
+            `INSERT INTO audit_log (principal_id, role, handler_key, effect, outcome, error_code, request_id, duration_ms)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [options.principal.via === 'system' ? null : options.principal.id, options.principal.role, key, handler.effect, outcome,
-            errorCode ?? null, requestId, Math.round(durationMs)],
-        ).catch((error: unknown) => runtime.logger.error({ err: error, key }, 'audit write failed'));
+            [
+              options.principal.via === 'system' ? null : options.principal.id,
+              options.principal.role,
+              key,
+              handler.effect,
+              outcome,
+              errorCode ?? null,
+              requestId,
+              Math.round(durationMs),
+            ],
+          )
+          .catch((error: unknown) => runtime.logger.error({ err: error, key }, 'audit write failed'));
       }
     }
   }

@@ -15,21 +15,41 @@ before(async () => {
   store = await createTestPglite();
   rt = await createTestRuntime({ store });
   key = (await rt.key('client')).key;
-  const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line)); } });
+  const logger = pino(
+    { level: 'info' },
+    {
+      write: (line: string) => {
+        lines.push(JSON.parse(line));
+      },
+    },
+  );
   app = createApp({ ...rt, logger });
 });
-after(async () => { await rt.close(); await store.close(); });
+after(async () => {
+  await rt.close();
+  await store.close();
+});
 
 describe('access line and request id', () => {
   it('writes one line per request with only its fixed fields: no header, body or key', async () => {
     lines.length = 0;
     const body = JSON.stringify({ key: 'system.handlers.get', params: { key: 'secret-looking-param' } });
-    const res = await app.request('/call', { method: 'POST', body, headers: { 'x-api-key': key, 'content-type': 'application/json', 'x-request-id': 'abc-123' } });
+    const res = await app.request('/call', {
+      method: 'POST',
+      body,
+      headers: { 'x-api-key': key, 'content-type': 'application/json', 'x-request-id': 'abc-123' },
+    });
     assert.equal(res.headers.get('x-request-id'), 'abc-123');
     const access = lines.filter((l) => l.msg === 'request');
     assert.equal(access.length, 1);
     const { level, time, pid, hostname, ms, principal, ...rest } = access[0];
-    assert.deepEqual(rest, { requestId: 'abc-123', method: 'POST', route: '/call', status: res.status, msg: 'request' });
+    assert.deepEqual(rest, {
+      requestId: 'abc-123',
+      method: 'POST',
+      route: '/call',
+      status: res.status,
+      msg: 'request',
+    });
     assert.equal(typeof ms, 'number');
     assert.match(String(principal), /^[0-9a-f-]{36}$/);
     const text = JSON.stringify(lines);
@@ -41,6 +61,6 @@ describe('access line and request id', () => {
     const id = res.headers.get('x-request-id');
     assert.match(String(id), /^[0-9a-f-]{36}$/);
     assert.equal(res.status, 404);
-    assert.equal((await res.json() as { request_id: string }).request_id, id);
+    assert.equal(((await res.json()) as { request_id: string }).request_id, id);
   });
 });

@@ -31,8 +31,17 @@ export function createApp(runtime: Runtime): Hono<AppEnv> {
     const route = c.req.routePath ?? 'unmatched';
     runtime.metrics.httpRequests.inc({ route, status: String(c.res.status) });
     // The access line carries only these fields: never a header, a body or a key.
-    runtime.logger.info({ requestId: c.get('requestId'), method: c.req.method, route, status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10, principal: c.get('principal')?.id }, 'request');
+    runtime.logger.info(
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        principal: c.get('principal')?.id,
+      },
+      'request',
+    );
   });
   app.use(bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => sendError(c, tooLarge()) }));
 
@@ -40,9 +49,20 @@ export function createApp(runtime: Runtime): Hono<AppEnv> {
   if (cors) app.use(cors);
   for (const mount of runtime.service(httpRoutes)) mount(app, runtime);
 
-  app.notFound((c) => c.json({ ok: false, error: 'not_found', message: `No route ${c.req.method} ${c.req.path}.`, request_id: c.get('requestId') }, 404));
+  app.notFound((c) =>
+    c.json(
+      {
+        ok: false,
+        error: 'not_found',
+        message: `No route ${c.req.method} ${c.req.path}.`,
+        request_id: c.get('requestId'),
+      },
+      404,
+    ),
+  );
   app.onError((error, c) => {
-    if (!ZantaraError.isInstance(error) || !error.expose) runtime.logger.error({ err: error, requestId: c.get('requestId') }, 'request failed');
+    if (!ZantaraError.isInstance(error) || !error.expose)
+      runtime.logger.error({ err: error, requestId: c.get('requestId') }, 'request failed');
     return sendError(c, error);
   });
   return app;

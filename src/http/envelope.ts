@@ -10,15 +10,22 @@ export type ErrorBody = { ok: false; error: string; message?: string; request_id
 
 export function errorBody(error: unknown, requestId: string): { status: number; body: ErrorBody } {
   if (ZantaraError.isInstance(error) && error.expose) {
-    return { status: error.status, body: { ok: false, error: error.code, message: error.message, ...error.details, request_id: requestId } };
+    return {
+      status: error.status,
+      body: { ok: false, error: error.code, message: error.message, ...error.details, request_id: requestId },
+    };
   }
-  return { status: 500, body: { ok: false, error: 'internal_error', message: 'Internal error.', request_id: requestId } };
+  return {
+    status: 500,
+    body: { ok: false, error: 'internal_error', message: 'Internal error.', request_id: requestId },
+  };
 }
 
 export function sendError(c: Context, error: unknown): Response {
   const requestId = (c.get('requestId' as never) as string | undefined) ?? 'unknown';
   const { status, body } = errorBody(error, requestId);
-  if (status === 429 && typeof body.retry_after_seconds === 'number') c.header('Retry-After', String(body.retry_after_seconds));
+  if (status === 429 && typeof body.retry_after_seconds === 'number')
+    c.header('Retry-After', String(body.retry_after_seconds));
   if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="zantara"');
   return c.json(body, status as ContentfulStatusCode);
 }
@@ -52,7 +59,9 @@ export async function readJsonObject(c: Context): Promise<Record<string, unknown
   }
   // Free-form JSON is limited in depth at the edge: deeper values would overflow a recursive encoder further in.
   if (nestedTooDeep(value)) {
-    throw new ZantaraError('invalid_request', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`, { status: 400 });
+    throw new ZantaraError('invalid_request', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`, {
+      status: 400,
+    });
   }
   return value as Record<string, unknown>;
 }

@@ -9,7 +9,10 @@ before(async () => {
   store = await createTestPglite();
   rt = await createTestRuntime({ store, env: { ZANTARA_RATE_LIMITS: 'read=3/60' } });
 });
-after(async () => { await rt.close(); await store.close(); });
+after(async () => {
+  await rt.close();
+  await store.close();
+});
 
 it('/call answers 429 rate_limited with Retry-After once a key is over its limit', async () => {
   const { key } = await rt.key('client');

@@ -5,7 +5,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** What Hono's `bodyLimit` (mounted in app.ts) answers for a body over the limit, in the envelope. */
 export function tooLarge(): ZantaraError {
-  return new ZantaraError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, { status: 413 });
+  return new ZantaraError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, {
+    status: 413,
+  });
 }
 
 /** The raw request body (already held to 1 MiB by `bodyLimit`); a body the client broke off is 400. */

@@ -11,20 +11,28 @@ const adminEnv = z.object({
   ZANTARA_DATA_DIR: z.string().default('./data'),
 });
 
-const revokedMessage = 'The key in ZANTARA_ADMIN_KEY was revoked. Remove the variable (an admin key is then kept or created) '
-  + 'or set a new key of at least 24 characters.';
+const revokedMessage =
+  'The key in ZANTARA_ADMIN_KEY was revoked. Remove the variable (an admin key is then kept or created) ' +
+  'or set a new key of at least 24 characters.';
 
 /**
  * Makes sure an admin can get in: registers ZANTARA_ADMIN_KEY when set, otherwise creates an admin key on the
  * first start only (no active admin key yet) and returns it so the caller shows it once. Errors carry no key or hash.
  * @throws ZantaraError admin_key_revoked when ZANTARA_ADMIN_KEY names a revoked key | admin_key_failed
  */
-export async function bootstrapAdmin(runtime: Runtime): Promise<{ createdKey?: string; source: 'env' | 'generated' | 'existing' }> {
+export async function bootstrapAdmin(
+  runtime: Runtime,
+): Promise<{ createdKey?: string; source: 'env' | 'generated' | 'existing' }> {
   const { ZANTARA_ADMIN_KEY } = parseEnv(adminEnv, runtime.env);
   const keys = runtime.service(apiKeysService);
   if (ZANTARA_ADMIN_KEY) {
-    const state = async (): Promise<{ revoked: boolean } | undefined> => (await runtime.store.query<{ revoked: boolean }>(
-      'SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE key_hash = $1', [hashKey(ZANTARA_ADMIN_KEY)])).rows[0];
+    const state = async (): Promise<{ revoked: boolean } | undefined> =>
+      (
+        await runtime.store.query<{ revoked: boolean }>(
+          'SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE key_hash = $1',
+          [hashKey(ZANTARA_ADMIN_KEY)],
+        )
+      ).rows[0];
     let known = await state();
     if (!known) {
       try {
@@ -32,7 +40,12 @@ export async function bootstrapAdmin(runtime: Runtime): Promise<{ createdKey?: s
       } catch (error) {
         // Another replica may have registered it at the same moment; any other failure must not print the key's hash.
         known = await state().catch(() => undefined);
-        if (!known) throw new ZantaraError('admin_key_failed', 'Could not register ZANTARA_ADMIN_KEY in the database.', { status: 500, expose: true, cause: error });
+        if (!known)
+          throw new ZantaraError('admin_key_failed', 'Could not register ZANTARA_ADMIN_KEY in the database.', {
+            status: 500,
+            expose: true,
+            cause: error,
+          });
       }
     }
     if (known?.revoked) throw new ZantaraError('admin_key_revoked', revokedMessage, { status: 500, expose: true });

@@ -10,7 +10,12 @@ import type { Runtime } from '../runtime/runtime.ts';
 
 export const REVOCATION_CHANNEL = 'zantara_key_revoked';
 const REDIS_CHANNEL = 'zantara:keys:revoked';
-const feedEnv = z.object({ REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional() });
+const feedEnv = z.object({
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+});
 const keyId = z.uuid();
 
 export class RevocationFeed {
@@ -35,7 +40,13 @@ export class RevocationFeed {
     const { store } = this.#runtime;
     if (store.kind === 'postgres' && store.listen) {
       this.#connected.set('postgres', false);
-      this.#stops.push(store.listen(REVOCATION_CHANNEL, (payload) => this.#received(payload), (up) => this.#state('postgres', up)));
+      this.#stops.push(
+        store.listen(
+          REVOCATION_CHANNEL,
+          (payload) => this.#received(payload),
+          (up) => this.#state('postgres', up),
+        ),
+      );
     }
     const { REDIS_URL } = parseEnv(feedEnv, this.#runtime.env);
     if (REDIS_URL) {
@@ -44,9 +55,16 @@ export class RevocationFeed {
       subscriber.on('error', () => this.#state('redis', false));
       subscriber.on('close', () => this.#state('redis', false));
       subscriber.on('message', (_channel: string, payload: string) => this.#received(payload));
-      subscriber.on('ready', () => { void subscriber.subscribe(REDIS_CHANNEL).then(() => this.#state('redis', true), () => undefined); });
+      subscriber.on('ready', () => {
+        void subscriber.subscribe(REDIS_CHANNEL).then(
+          () => this.#state('redis', true),
+          () => undefined,
+        );
+      });
       void subscriber.connect().catch(() => undefined);
-      this.#stops.push(async () => { await subscriber.quit().catch(() => subscriber.disconnect()); });
+      this.#stops.push(async () => {
+        await subscriber.quit().catch(() => subscriber.disconnect());
+      });
     }
   }
 
@@ -62,11 +80,15 @@ export class RevocationFeed {
     if (store.kind === 'postgres') sends.push(store.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, id]));
     const { REDIS_URL } = parseEnv(feedEnv, env);
     if (REDIS_URL) {
-      this.#publisher ??= new Redis(REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 }).on('error', () => undefined);
+      this.#publisher ??= new Redis(REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 1 }).on(
+        'error',
+        () => undefined,
+      );
       sends.push(this.#publisher.publish(REDIS_CHANNEL, id));
     }
     for (const result of await Promise.allSettled(sends)) {
-      if (result.status === 'rejected') this.#runtime.logger.warn({ err: result.reason }, 'key revocation not announced on one channel');
+      if (result.status === 'rejected')
+        this.#runtime.logger.warn({ err: result.reason }, 'key revocation not announced on one channel');
     }
   }
 

@@ -19,13 +19,17 @@ describe('detectLanguageWithConfidence', () => {
 
   it('is less confident on a few words than on a full sentence', () => {
     const short = detectLanguageWithConfidence('Grazie mille');
-    const long = detectLanguageWithConfidence('Grazie mille per la risposta, vorrei anche sapere quanto tempo ci vuole per il visto.');
+    const long = detectLanguageWithConfidence(
+      'Grazie mille per la risposta, vorrei anche sapere quanto tempo ci vuole per il visto.',
+    );
     assert.equal(short.language, 'it');
     assert.ok(short.confidence < long.confidence);
   });
 
   it('flags a message that mixes languages and lowers the confidence', () => {
-    const result = detectLanguageWithConfidence('Ciao, vorrei aprire una società a Bali. What documents do I need for the company and how long does it take?');
+    const result = detectLanguageWithConfidence(
+      'Ciao, vorrei aprire una società a Bali. What documents do I need for the company and how long does it take?',
+    );
     assert.equal(result.mixed, true);
     assert.ok(result.shares.it > 0 && result.shares.en > 0);
     assert.ok(result.confidence < 0.8);

@@ -22,7 +22,10 @@ const WORD = /[\p{L}\p{N}']+/gu;
 export function detectLanguageWithConfidence(text: string): LanguageDetection {
   const sample = text.slice(0, 20_000);
   const language = detectLanguage(sample);
-  const clauses = sample.split(/[.!?;:\n]+|,\s+|\s+[-–—]\s+/).map((c) => c.trim()).filter(Boolean);
+  const clauses = sample
+    .split(/[.!?;:\n]+|,\s+|\s+[-–—]\s+/)
+    .map((c) => c.trim())
+    .filter(Boolean);
   const weights: Record<Language, number> = { en: 0, it: 0, id: 0 };
   let words = 0;
   for (const clause of clauses) {
@@ -31,7 +34,9 @@ export function detectLanguageWithConfidence(text: string): LanguageDetection {
     words += n;
     weights[n >= 2 ? detectLanguage(clause) : language] += n;
   }
-  const shares = Object.fromEntries(LANGUAGES.map((l) => [l, words ? Math.round((weights[l] / words) * 1000) / 1000 : 0])) as Record<Language, number>;
+  const shares = Object.fromEntries(
+    LANGUAGES.map((l) => [l, words ? Math.round((weights[l] / words) * 1000) / 1000 : 0]),
+  ) as Record<Language, number>;
   const agreement = words ? weights[language] / words : 0;
   const evidence = Math.min(1, words / 8);
   const confidence = Math.round(agreement * (0.4 + 0.6 * evidence) * 1000) / 1000;

@@ -18,7 +18,10 @@ describe('mentionedDates', () => {
 
   it('picks the year closest to today for dates without one', () => {
     assert.deepEqual(dates('it expired on 28 December'), [['2025-12-28', -82]]);
-    assert.deepEqual(mentionedDates('arrivo il 2 gennaio', '2026-11-20').map((d) => d.date), ['2027-01-02']);
+    assert.deepEqual(
+      mentionedDates('arrivo il 2 gennaio', '2026-11-20').map((d) => d.date),
+      ['2027-01-02'],
+    );
   });
 
   it('reads relative dates in the three languages', () => {
@@ -44,6 +47,9 @@ describe('mentionedDates', () => {
   });
 
   it('lists several dates in the order written', () => {
-    assert.deepEqual(dates('Flight on 28 March, visa expires 2026-03-30'), [['2026-03-28', 8], ['2026-03-30', 10]]);
+    assert.deepEqual(dates('Flight on 28 March, visa expires 2026-03-30'), [
+      ['2026-03-28', 8],
+      ['2026-03-30', 10],
+    ]);
   });
 });

@@ -8,7 +8,10 @@ import { utilityModelFromEnv as summaryModelFromEnv } from '../providers/utility
 
 const THREAD = [
   { speaker: 'Marco', text: 'Hello! I am Marco from Milan. I love Bali.' },
-  { speaker: 'Marco', text: 'I hold an E33G remote worker KITAS that expires on 15 April 2026. I want to renew the E33G KITAS before it expires.' },
+  {
+    speaker: 'Marco',
+    text: 'I hold an E33G remote worker KITAS that expires on 15 April 2026. I want to renew the E33G KITAS before it expires.',
+  },
   { speaker: 'ZANTARA', text: 'Thank you. The E33G KITAS renewal needs your passport and bank statements.' },
   { speaker: 'Marco', text: 'Great, thanks. Have a nice day.' },
 ];
@@ -21,8 +24,13 @@ function textModel(reply: string | Error) {
       prompts.push(options.prompt);
       if (reply instanceof Error) throw reply;
       return {
-        content: [{ type: 'text', text: reply }], finishReason: { unified: 'stop', raw: 'stop' }, warnings: [],
-        usage: { inputTokens: { total: 120, noCache: 120, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 20, text: 20, reasoning: 0 } },
+        content: [{ type: 'text', text: reply }],
+        finishReason: { unified: 'stop', raw: 'stop' },
+        warnings: [],
+        usage: {
+          inputTokens: { total: 120, noCache: 120, cacheRead: 0, cacheWrite: 0 },
+          outputTokens: { total: 20, text: 20, reasoning: 0 },
+        },
       };
     },
   });
@@ -33,8 +41,15 @@ describe('extractive summaries', () => {
   it('keeps the sentences with the facts staff act on, in order, copied verbatim', () => {
     const chosen = extractiveSummary(THREAD, 2);
     assert.equal(chosen.length, 2);
-    assert.ok(chosen.every((s) => THREAD.some((l) => s.startsWith(`${l.speaker}: `) && l.text.includes(s.slice(l.speaker.length + 2)))));
-    assert.ok(chosen.some((s) => s.includes('expires on 15 April 2026')), chosen.join(' | '));
+    assert.ok(
+      chosen.every((s) =>
+        THREAD.some((l) => s.startsWith(`${l.speaker}: `) && l.text.includes(s.slice(l.speaker.length + 2))),
+      ),
+    );
+    assert.ok(
+      chosen.some((s) => s.includes('expires on 15 April 2026')),
+      chosen.join(' | '),
+    );
     assert.ok(!chosen.some((s) => s.includes('Have a nice day')));
   });
 
@@ -50,7 +65,10 @@ describe('model summaries', () => {
   it('use the model, pass the transcript, and report usage', async () => {
     const { model, prompts } = textModel('Marco (E33G, expires 2026-04-15) wants to renew; documents were listed.');
     const result = await summarize(THREAD, { model: { model, id: 'mock:summary' }, language: 'it' });
-    assert.deepEqual([result.method, result.model, result.usage], ['model', 'mock:summary', { input_tokens: 120, output_tokens: 20 }]);
+    assert.deepEqual(
+      [result.method, result.model, result.usage],
+      ['model', 'mock:summary', { input_tokens: 120, output_tokens: 20 }],
+    );
     assert.match(result.summary, /Marco/);
     const sent = JSON.stringify(prompts[0]);
     assert.match(sent, /Italian/);
@@ -78,13 +96,28 @@ describe('utilityModelFromEnv', () => {
     const requests: Array<{ url?: string; body: any }> = [];
     const server = createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => { body += c; });
+      req.on('data', (c) => {
+        body += c;
+      });
       req.on('end', () => {
         requests.push({ url: req.url, body: JSON.parse(body) });
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: 'c1', object: 'chat.completion', created: 1, model: 'summary-8b',
-          choices: [{ index: 0, message: { role: 'assistant', content: 'Marco wants to renew his E33G before 15 April 2026.' }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 90, completion_tokens: 14, total_tokens: 104 } }));
+        res.end(
+          JSON.stringify({
+            id: 'c1',
+            object: 'chat.completion',
+            created: 1,
+            model: 'summary-8b',
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: 'Marco wants to renew his E33G before 15 April 2026.' },
+                finish_reason: 'stop',
+              },
+            ],
+            usage: { prompt_tokens: 90, completion_tokens: 14, total_tokens: 104 },
+          }),
+        );
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -93,7 +126,10 @@ describe('utilityModelFromEnv', () => {
       const model = summaryModelFromEnv({ LLAMA_BASE_URL: base, ZANTARA_UTILITY_MODEL: 'llama:summary-8b' });
       assert.equal(model?.id, 'llama:summary-8b');
       const result = await summarize(THREAD, { model });
-      assert.deepEqual([result.method, result.summary, result.usage?.output_tokens], ['model', 'Marco wants to renew his E33G before 15 April 2026.', 14]);
+      assert.deepEqual(
+        [result.method, result.summary, result.usage?.output_tokens],
+        ['model', 'Marco wants to renew his E33G before 15 April 2026.', 14],
+      );
       assert.equal(requests[0].url, '/v1/chat/completions');
       assert.equal(requests[0].body.model, 'summary-8b');
     } finally {

@@ -14,7 +14,9 @@ export type SummaryModel = UtilityModel;
  * The summary model of a runtime, resolved from the environment on first use. Tests (or the orchestrator) may
  * replace it: `runtime.service(summaryModelService).current = { model, id }`.
  */
-export const summaryModelService = defineService('intelligence.summary-model', (runtime) => ({ current: utilityModelFromEnv(runtime.env) }));
+export const summaryModelService = defineService('intelligence.summary-model', (runtime) => ({
+  current: utilityModelFromEnv(runtime.env),
+}));
 
 export type SummaryLine = { speaker?: string; text: string };
 
@@ -32,17 +34,23 @@ export type Summary = {
 const LANGUAGE_NAMES = { en: 'English', it: 'Italian', id: 'Indonesian' } as const;
 
 /** Words that carry no topic in EN/IT/ID, left out when scoring sentences. */
-const STOPWORDS = new Set(`a an the and or but if of to in on at for from with by is are was were be been am i you he she we they it this that these those my your our
+const STOPWORDS = new Set(
+  `a an the and or but if of to in on at for from with by is are was were be been am i you he she we they it this that these those my your our
 their me him her us them do does did have has had will would can could should may might not no yes so as than then there here what which who when where why how
 il lo la i gli le un una uno di da in con su per tra fra e o ma se che chi come cosa non si mi ti ci vi ne è sono ho hai ha abbiamo avete hanno del della dei delle
 al alla ai alle dal dalla nel nella sul sulla questo questa quello quella mio mia tuo tua suo sua anche più molto grazie ciao
 yang dan di ke dari untuk dengan ini itu saya aku anda kamu dia kami kita mereka ada tidak bisa akan sudah belum juga atau tapi karena jadi apa siapa kapan dimana
-bagaimana berapa mau ingin ya tolong terima kasih halo hai pak bu kak`.split(/\s+/));
+bagaimana berapa mau ingin ya tolong terima kasih halo hai pak bu kak`.split(/\s+/),
+);
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
 function splitSentences(text: string): string[] {
-  return text.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}"'(])/u).map((s) => s.trim()).filter((s) => s.length > 1);
+  return text
+    .replace(/\s+/g, ' ')
+    .split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}"'(])/u)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 1);
 }
 
 /**
@@ -50,7 +58,9 @@ function splitSentences(text: string): string[] {
  * words occur across the whole text, per word, with a bonus for figures, dates and permit codes (what staff act on).
  */
 export function extractiveSummary(lines: SummaryLine[], count = 3): string[] {
-  const sentences = lines.flatMap((line) => splitSentences(line.text).map((s) => (line.speaker ? `${line.speaker}: ${s}` : s)));
+  const sentences = lines.flatMap((line) =>
+    splitSentences(line.text).map((s) => (line.speaker ? `${line.speaker}: ${s}` : s)),
+  );
   if (sentences.length <= count) return sentences;
   const words = (s: string) => (s.toLowerCase().match(WORD) ?? []).filter((w) => w.length > 2 && !STOPWORDS.has(w));
   const frequency = new Map<string, number>();
@@ -61,36 +71,57 @@ export function extractiveSummary(lines: SummaryLine[], count = 3): string[] {
     const facts = (s.match(/\d|\b[A-E]\d{2,3}[A-Z]?\b|KITAS|KITAP|PT PMA|NPWP|LKPM/g) ?? []).length > 0 ? 1.5 : 1;
     return { s, index, score: base * facts };
   });
-  return scored.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, count).sort((a, b) => a.index - b.index).map((x) => x.s);
+  return scored
+    .sort((a, b) => b.score - a.score || a.index - b.index)
+    .slice(0, count)
+    .sort((a, b) => a.index - b.index)
+    .map((x) => x.s);
 }
 
 /**
  * Summarises `lines` (a conversation's messages, or one text as a single line) in `language`.
  * @example await summarize([{ text }], { model: undefined }) // { method: 'extractive', … }
  */
-export async function summarize(lines: SummaryLine[], options: { model?: SummaryModel; language?: 'en' | 'it' | 'id'; maxSentences?: number; signal?: AbortSignal } = {}): Promise<Summary> {
+export async function summarize(
+  lines: SummaryLine[],
+  options: { model?: SummaryModel; language?: 'en' | 'it' | 'id'; maxSentences?: number; signal?: AbortSignal } = {},
+): Promise<Summary> {
   const count = options.maxSentences ?? 3;
   const extractive = (note: string): Summary => {
     const sentences = extractiveSummary(lines, count);
     return { method: 'extractive', summary: sentences.join(' '), note, sentences };
   };
-  if (!options.model) return extractive('No summary model is configured: these are the most informative sentences copied from the text, not a written summary.');
-  const transcript = lines.map((l) => (l.speaker ? `${l.speaker}: ${l.text}` : l.text)).join('\n').slice(0, 60_000);
+  if (!options.model)
+    return extractive(
+      'No summary model is configured: these are the most informative sentences copied from the text, not a written summary.',
+    );
+  const transcript = lines
+    .map((l) => (l.speaker ? `${l.speaker}: ${l.text}` : l.text))
+    .join('\n')
+    .slice(0, 60_000);
   try {
     const result = await generateText({
       model: options.model.model,
       abortSignal: options.signal,
-      system: `Summarise for Bali Zero staff in ${LANGUAGE_NAMES[options.language ?? 'en']}, in at most ${count + 2} short sentences. `
-        + 'Use only what the text says: who the client is, what they need, dates, permits, amounts and what was promised or is still open. '
-        + 'Never add facts, prices or advice that are not in the text.',
+      system:
+        `Summarise for Bali Zero staff in ${LANGUAGE_NAMES[options.language ?? 'en']}, in at most ${count + 2} short sentences. ` +
+        'Use only what the text says: who the client is, what they need, dates, permits, amounts and what was promised or is still open. ' +
+        'Never add facts, prices or advice that are not in the text.',
       prompt: transcript,
     });
     const summary = result.text.trim();
-    if (!summary) return extractive('The model returned an empty summary: these are sentences copied from the text instead.');
-    return { method: 'model', summary, model: options.model.id,
-      usage: { input_tokens: result.usage.inputTokens ?? 0, output_tokens: result.usage.outputTokens ?? 0 } };
+    if (!summary)
+      return extractive('The model returned an empty summary: these are sentences copied from the text instead.');
+    return {
+      method: 'model',
+      summary,
+      model: options.model.id,
+      usage: { input_tokens: result.usage.inputTokens ?? 0, output_tokens: result.usage.outputTokens ?? 0 },
+    };
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    return extractive(`The summary model failed (${(error as Error).message.slice(0, 120)}): these are sentences copied from the text instead.`);
+    return extractive(
+      `The summary model failed (${(error as Error).message.slice(0, 120)}): these are sentences copied from the text instead.`,
+    );
   }
 }

@@ -11,7 +11,9 @@ import { loadDeadlineRules, TAX_DEADLINES_FILE, upcomingDeadlines } from './tax-
 const knowledge = new Knowledge(knowledgeEnv.parse({}));
 const rules = loadDeadlineRules(knowledge);
 // The facts as written in the file: tests compare against them, never against literals.
-const file = parseYaml(readFileSync(join(DEFAULT_KNOWLEDGE_DIR, TAX_DEADLINES_FILE), 'utf8')) as { deadlines: Array<Record<string, any>> };
+const file = parseYaml(readFileSync(join(DEFAULT_KNOWLEDGE_DIR, TAX_DEADLINES_FILE), 'utf8')) as {
+  deadlines: Array<Record<string, any>>;
+};
 const fact = (id: string) => file.deadlines.find((d) => d.id === id)!;
 const pad = (n: number) => String(n).padStart(2, '0');
 const lastDayOf = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
@@ -39,9 +41,20 @@ describe('tax deadlines from the facts', () => {
     const dues = list.map((d) => d.due);
     assert.deepEqual(dues, [...dues].sort());
     const monthlyReturn = fact('monthly-tax-return');
-    assert.ok(list.some((d) => d.id === 'monthly-tax-return' && d.covers === '2026-02' && d.due === `2026-03-${pad(monthlyReturn.day)}`));
+    assert.ok(
+      list.some(
+        (d) => d.id === 'monthly-tax-return' && d.covers === '2026-02' && d.due === `2026-03-${pad(monthlyReturn.day)}`,
+      ),
+    );
     const personal = fact('annual-personal-return');
-    assert.ok(list.some((d) => d.id === 'annual-personal-return' && d.covers === '2025' && d.due === `2026-${pad(personal.month)}-${pad(lastDayOf(2026, personal.month))}`));
+    assert.ok(
+      list.some(
+        (d) =>
+          d.id === 'annual-personal-return' &&
+          d.covers === '2025' &&
+          d.due === `2026-${pad(personal.month)}-${pad(lastDayOf(2026, personal.month))}`,
+      ),
+    );
     const monthlyPayment = fact('monthly-tax-payment');
     // The February payment day has passed on 20 March: the next one listed covers March.
     assert.ok(!list.some((d) => d.id === 'monthly-tax-payment' && d.covers === '2026-02') || monthlyPayment.day >= 20);
@@ -50,13 +63,22 @@ describe('tax deadlines from the facts', () => {
 
   it('crosses the year: Q4 LKPM is due in January of the next year', () => {
     const list = upcomingDeadlines(rules, knowledge, '2026-12-20', 60).filter((d) => d.id === 'lkpm-quarterly');
-    assert.deepEqual(list.map((d) => [d.covers, d.due.slice(0, 7)]), [['2026-Q4', '2027-01']]);
+    assert.deepEqual(
+      list.map((d) => [d.covers, d.due.slice(0, 7)]),
+      [['2026-Q4', '2027-01']],
+    );
   });
 
   it('refuses a deadline file that names an unknown service', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zantara-knowledge-'));
     cpSync(DEFAULT_KNOWLEDGE_DIR, dir, { recursive: true });
-    writeFileSync(join(dir, TAX_DEADLINES_FILE), readFileSync(join(DEFAULT_KNOWLEDGE_DIR, TAX_DEADLINES_FILE), 'utf8').replace('service: lkpm', 'service: no-such-item'));
+    writeFileSync(
+      join(dir, TAX_DEADLINES_FILE),
+      readFileSync(join(DEFAULT_KNOWLEDGE_DIR, TAX_DEADLINES_FILE), 'utf8').replace(
+        'service: lkpm',
+        'service: no-such-item',
+      ),
+    );
     const other = new Knowledge(knowledgeEnv.parse({ ZANTARA_KNOWLEDGE_DIR: dir }));
     assert.throws(() => loadDeadlineRules(other), /unknown price-list items: no-such-item/);
   });

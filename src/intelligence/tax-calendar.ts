@@ -16,20 +16,23 @@ import { daysBetween } from './message-dates.ts';
 export const TAX_DEADLINES_FILE = 'tax-deadlines.yaml';
 
 const day = z.union([z.number().int().min(1).max(31), z.literal('last')]);
-const deadlineSchema = z.object({
-  id: z.string().regex(/^[a-z0-9-]+$/),
-  name: z.string().min(3),
-  who: z.string().min(3),
-  service: z.string().min(1),
-  every: z.enum(['month', 'quarter', 'year']),
-  month: z.number().int().min(1).max(12).optional(),
-  day,
-  alternative_day: day.optional(),
-  verify: z.boolean().default(false),
-  verify_note: z.string().optional(),
-  source: z.string().min(3),
-  last_verified: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-}).strict().refine((d) => d.every !== 'year' || d.month !== undefined, 'a yearly deadline needs a month');
+const deadlineSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    name: z.string().min(3),
+    who: z.string().min(3),
+    service: z.string().min(1),
+    every: z.enum(['month', 'quarter', 'year']),
+    month: z.number().int().min(1).max(12).optional(),
+    day,
+    alternative_day: day.optional(),
+    verify: z.boolean().default(false),
+    verify_note: z.string().optional(),
+    source: z.string().min(3),
+    last_verified: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  })
+  .strict()
+  .refine((d) => d.every !== 'year' || d.month !== undefined, 'a yearly deadline needs a month');
 const fileSchema = z.object({ deadlines: z.array(deadlineSchema).min(1) }).strict();
 
 export type DeadlineRule = z.infer<typeof deadlineSchema>;
@@ -60,15 +63,26 @@ export function loadDeadlineRules(knowledge: Knowledge): DeadlineRule[] {
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ZantaraError('invalid_knowledge', `${TAX_DEADLINES_FILE} cannot be read: ${(error as Error).message}`, { status: 500, expose: true });
+    throw new ZantaraError('invalid_knowledge', `${TAX_DEADLINES_FILE} cannot be read: ${(error as Error).message}`, {
+      status: 500,
+      expose: true,
+    });
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ZantaraError('invalid_knowledge', `${TAX_DEADLINES_FILE} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      { status: 500, expose: true });
+    throw new ZantaraError(
+      'invalid_knowledge',
+      `${TAX_DEADLINES_FILE} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      { status: 500, expose: true },
+    );
   }
   const unknown = parsed.data.deadlines.filter((d) => !knowledge.item(d.service)).map((d) => d.service);
-  if (unknown.length) throw new ZantaraError('invalid_knowledge', `${TAX_DEADLINES_FILE} names unknown price-list items: ${unknown.join(', ')}`, { status: 500, expose: true });
+  if (unknown.length)
+    throw new ZantaraError(
+      'invalid_knowledge',
+      `${TAX_DEADLINES_FILE} names unknown price-list items: ${unknown.join(', ')}`,
+      { status: 500, expose: true },
+    );
   return parsed.data.deadlines;
 }
 
@@ -80,20 +94,36 @@ function dateOf(year: number, month: number, d: number | 'last'): string {
 }
 
 /** The periods a rule covers whose due dates may fall near `from`: [covers, due, alternative]. */
-function occurrences(rule: DeadlineRule, fromYear: number, toYear: number): Array<{ covers: string; due: string; alternative: string | null }> {
+function occurrences(
+  rule: DeadlineRule,
+  fromYear: number,
+  toYear: number,
+): Array<{ covers: string; due: string; alternative: string | null }> {
   const out: Array<{ covers: string; due: string; alternative: string | null }> = [];
   for (let year = fromYear - 1; year <= toYear; year++) {
     if (rule.every === 'year') {
-      out.push({ covers: String(year), due: dateOf(year + 1, rule.month!, rule.day), alternative: rule.alternative_day ? dateOf(year + 1, rule.month!, rule.alternative_day) : null });
+      out.push({
+        covers: String(year),
+        due: dateOf(year + 1, rule.month!, rule.day),
+        alternative: rule.alternative_day ? dateOf(year + 1, rule.month!, rule.alternative_day) : null,
+      });
     } else if (rule.every === 'quarter') {
       for (let q = 1; q <= 4; q++) {
         const [y, m] = q === 4 ? [year + 1, 1] : [year, q * 3 + 1];
-        out.push({ covers: `${year}-Q${q}`, due: dateOf(y, m, rule.day), alternative: rule.alternative_day ? dateOf(y, m, rule.alternative_day) : null });
+        out.push({
+          covers: `${year}-Q${q}`,
+          due: dateOf(y, m, rule.day),
+          alternative: rule.alternative_day ? dateOf(y, m, rule.alternative_day) : null,
+        });
       }
     } else {
       for (let month = 1; month <= 12; month++) {
         const [y, m] = month === 12 ? [year + 1, 1] : [year, month + 1];
-        out.push({ covers: `${year}-${String(month).padStart(2, '0')}`, due: dateOf(y, m, rule.day), alternative: rule.alternative_day ? dateOf(y, m, rule.alternative_day) : null });
+        out.push({
+          covers: `${year}-${String(month).padStart(2, '0')}`,
+          due: dateOf(y, m, rule.day),
+          alternative: rule.alternative_day ? dateOf(y, m, rule.alternative_day) : null,
+        });
       }
     }
   }
@@ -104,7 +134,12 @@ function occurrences(rule: DeadlineRule, fromYear: number, toYear: number): Arra
  * Deadlines due from `today` to `today + withinDays` (inclusive), soonest first. A deadline whose alternative
  * reading is still ahead (LKPM: the 10th passed, the end of the month not yet) is listed while either is ahead.
  */
-export function upcomingDeadlines(rules: DeadlineRule[], knowledge: Knowledge, today: string, withinDays: number): UpcomingDeadline[] {
+export function upcomingDeadlines(
+  rules: DeadlineRule[],
+  knowledge: Knowledge,
+  today: string,
+  withinDays: number,
+): UpcomingDeadline[] {
   const until = addDays(today, withinDays);
   const year = Number(today.slice(0, 4));
   const list: UpcomingDeadline[] = [];
@@ -117,12 +152,27 @@ export function upcomingDeadlines(rules: DeadlineRule[], knowledge: Knowledge, t
       const weekday = new Date(`${o.due}T00:00:00Z`).getUTCDay();
       const verify = rule.verify || entry.verify;
       list.push({
-        id: rule.id, name: rule.name, who: rule.who, due: o.due, days_left: daysBetween(today, o.due), covers: o.covers,
-        falls_on_weekend: weekday === 0 || weekday === 6, alternative_due: o.alternative,
-        service: { id: entry.id, name: entry.name, price_from: entry.price_from, currency: entry.currency, notes: entry.notes },
+        id: rule.id,
+        name: rule.name,
+        who: rule.who,
+        due: o.due,
+        days_left: daysBetween(today, o.due),
+        covers: o.covers,
+        falls_on_weekend: weekday === 0 || weekday === 6,
+        alternative_due: o.alternative,
+        service: {
+          id: entry.id,
+          name: entry.name,
+          price_from: entry.price_from,
+          currency: entry.currency,
+          notes: entry.notes,
+        },
         verify,
-        verify_note: verify ? [rule.verify_note, entry.verify_note ?? knowledge.verifyNote].filter(Boolean).join(' ') : null,
-        source: rule.source, last_verified: rule.last_verified,
+        verify_note: verify
+          ? [rule.verify_note, entry.verify_note ?? knowledge.verifyNote].filter(Boolean).join(' ')
+          : null,
+        source: rule.source,
+        last_verified: rule.last_verified,
       });
     }
   }
@@ -135,6 +185,8 @@ export const taxCalendarService = defineService('intelligence.tax-calendar', (ru
   let rules: DeadlineRule[] | undefined;
   return {
     knowledge,
-    rules(): DeadlineRule[] { return (rules ??= loadDeadlineRules(knowledge)); },
+    rules(): DeadlineRule[] {
+      return (rules ??= loadDeadlineRules(knowledge));
+    },
   };
 });

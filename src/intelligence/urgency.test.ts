@@ -8,7 +8,11 @@ const codes = (text: string) => assess(text).reasons.map((r) => r.code);
 
 describe('assessUrgency', () => {
   it('overstay is critical in every language', () => {
-    for (const text of ['I think I overstayed my visa by two days', 'Ho sforato il visto di tre giorni', 'Saya melebihi izin tinggal dua hari']) {
+    for (const text of [
+      'I think I overstayed my visa by two days',
+      'Ho sforato il visto di tre giorni',
+      'Saya melebihi izin tinggal dua hari',
+    ]) {
       assert.equal(assess(text).level, 'critical', text);
       assert.ok(codes(text).includes('overstay'), text);
     }
@@ -51,7 +55,12 @@ describe('assessUrgency', () => {
   });
 
   it('an ordinary question is low, with no reasons', () => {
-    for (const text of ['How much is the E33G KITAS?', 'Quanto costa aprire una PT PMA?', 'Berapa lama proses KITAS investor?', "I'm fine, thanks"]) {
+    for (const text of [
+      'How much is the E33G KITAS?',
+      'Quanto costa aprire una PT PMA?',
+      'Berapa lama proses KITAS investor?',
+      "I'm fine, thanks",
+    ]) {
       const result = assess(text);
       assert.equal(result.level, 'low', text);
       assert.deepEqual(result.reasons, [], text);
@@ -63,6 +72,9 @@ describe('assessUrgency', () => {
     assert.equal(result.level, 'critical');
     assert.equal(result.reasons[0].code, 'permit_expiring');
     assert.ok(result.reasons.some((r) => r.code === 'asked_urgent'));
-    assert.deepEqual(result.dates.map((d) => d.date), ['2026-03-21', '2026-04-02']);
+    assert.deepEqual(
+      result.dates.map((d) => d.date),
+      ['2026-03-21', '2026-04-02'],
+    );
   });
 });

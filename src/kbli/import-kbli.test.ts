@@ -16,16 +16,36 @@ const SHARED_KBLI = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'da
 // A small list in the official file's format, with the same quirks: a missing 3-digit level and a duplicated
 // 4-digit code whose first row is really the (missing) 3-digit golongan.
 const fixture = [
-  { id: '1', code: 'I', title: 'PENYEDIAAN AKOMODASI DAN PENYEDIAAN MAKAN MINUM', detail: 'Kategori ini mencakup akomodasi.' },
+  {
+    id: '1',
+    code: 'I',
+    title: 'PENYEDIAAN AKOMODASI DAN PENYEDIAAN MAKAN MINUM',
+    detail: 'Kategori ini mencakup akomodasi.',
+  },
   { id: '2', code: '56', title: 'PENYEDIAAN MAKANAN DAN MINUMAN', detail: 'Golongan pokok ini mencakup makanan.' },
-  { id: '3', code: '561', title: 'RESTORAN DAN PENYEDIAAN MAKANAN KELILING', detail: 'Golongan ini mencakup restoran.' },
-  { id: '4', code: '5610', title: 'RESTORAN DAN PENYEDIAAN MAKANAN KELILING', detail: 'Subgolongan ini mencakup restoran.' },
+  {
+    id: '3',
+    code: '561',
+    title: 'RESTORAN DAN PENYEDIAAN MAKANAN KELILING',
+    detail: 'Golongan ini mencakup restoran.',
+  },
+  {
+    id: '4',
+    code: '5610',
+    title: 'RESTORAN DAN PENYEDIAAN MAKANAN KELILING',
+    detail: 'Subgolongan ini mencakup restoran.',
+  },
   { id: '5', code: '56101', title: 'RESTORAN', detail: 'Kelompok ini mencakup usaha restoran.' },
   { id: '6', code: '56102', title: 'RUMAH/WARUNG MAKAN', detail: 'Kelompok ini mencakup warung makan.' },
   { id: '7', code: '5630', title: 'PENYEDIAAN MINUMAN', detail: 'Golongan ini mencakup minuman (baris salah).' },
   { id: '8', code: '5630', title: 'PENYEDIAAN MINUMAN', detail: 'Subgolongan ini mencakup penyediaan minuman.' },
   { id: '9', code: '56301', title: 'BAR', detail: 'Kelompok ini mencakup bar.' },
-  { id: '10', code: '56309', title: 'PENYEDIAAN MINUMAN LAINNYA', detail: 'Kelompok ini mencakup kedai minuman lainnya, misalnya kedai jus.' },
+  {
+    id: '10',
+    code: '56309',
+    title: 'PENYEDIAAN MINUMAN LAINNYA',
+    detail: 'Kelompok ini mencakup kedai minuman lainnya, misalnya kedai jus.',
+  },
 ];
 
 let store: TestStore;
@@ -50,7 +70,10 @@ describe('KBLI import', () => {
     const summary = await importKbliFile(store, fixtureFile, { batchSize: 3, onProgress: (p) => progress.push(p) });
     assert.equal(summary.rows, fixture.length);
     assert.equal(summary.imported, new Set(fixture.map((r) => r.code)).size);
-    assert.deepEqual(summary.duplicates_skipped.map((d) => d.code), ['5630']);
+    assert.deepEqual(
+      summary.duplicates_skipped.map((d) => d.code),
+      ['5630'],
+    );
     assert.deepEqual(summary.by_level, { kategori: 1, golongan_pokok: 1, golongan: 1, subgolongan: 2, kelompok: 4 });
     assert.deepEqual(progress[0], { done: 0, total: summary.imported });
     assert.deepEqual(progress.at(-1), { done: summary.imported, total: summary.imported });
@@ -85,14 +108,17 @@ describe('KBLI import', () => {
       const key = (await rt.key('client')).key;
       for (const row of fixture.filter((r) => r.code.length === 5)) {
         const res = await rt.request('/call', { key, body: { key: 'kbli.lookup', params: { code: row.code } } });
-        const body = await res.json() as { ok: boolean; data: { results: Array<{ title: string; detail: string | null; edition: string }> } };
+        const body = (await res.json()) as {
+          ok: boolean;
+          data: { results: Array<{ title: string; detail: string | null; edition: string }> };
+        };
         assert.equal(res.status, 200, row.code);
         assert.equal(body.data.results[0].title, row.title);
         assert.equal(body.data.results[0].detail, row.detail);
         assert.equal(body.data.results[0].edition, 'KBLI 2020');
       }
       const res = await rt.request('/call', { key, body: { key: 'kbli.lookup', params: { query: 'jus' } } });
-      const body = await res.json() as { data: { results: Array<{ code: string }> } };
+      const body = (await res.json()) as { data: { results: Array<{ code: string }> } };
       assert.equal(body.data.results[0].code, '56309');
     } finally {
       await rt.close();
@@ -102,10 +128,18 @@ describe('KBLI import', () => {
   it('the CLI command imports a file and prints one summary line', async () => {
     const out: string[] = [];
     const dataDir = join(dir, 'cli-data');
-    const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), env: { ZANTARA_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, isTTY: false };
+    const io = {
+      out: (t: string) => out.push(t),
+      err: (t: string) => out.push(t),
+      env: { ZANTARA_DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+      isTTY: false,
+    };
     assert.equal(await runKbliImport(fixtureFile, io), 0);
     const summaryLine = out.at(-1)!;
-    assert.match(summaryLine, new RegExp(`Imported ${new Set(fixture.map((r) => r.code)).size} KBLI 2020 codes from ${fixture.length} rows`));
+    assert.match(
+      summaryLine,
+      new RegExp(`Imported ${new Set(fixture.map((r) => r.code)).size} KBLI 2020 codes from ${fixture.length} rows`),
+    );
     assert.match(summaryLine, /kelompok 4/);
   });
 
@@ -127,6 +161,7 @@ describe('KBLI import', () => {
       assert.equal(entry.edition, 'KBLI 2020');
     }
     // The curated titles agree with the official list.
-    for (const curated of kb.data.kbli.codes) assert.equal((await getKbliCode(store, curated.code))?.title, curated.title, curated.code);
+    for (const curated of kb.data.kbli.codes)
+      assert.equal((await getKbliCode(store, curated.code))?.title, curated.title, curated.code);
   });
 });

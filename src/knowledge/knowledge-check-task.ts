@@ -9,7 +9,15 @@ export const knowledgeCheckTask: BackgroundTask = {
   name: 'knowledge-check',
   start(runtime) {
     const kb = runtime.service(knowledgeService);
-    runtime.logger.info({ dir: kb.data.dir, items: kb.data.items.length, visas: kb.data.visas.length, kbli: kb.data.kbli.codes.length,
-      price_list: kb.priceList.last_updated }, 'knowledge files loaded');
+    runtime.logger.info(
+      {
+        dir: kb.data.dir,
+        items: kb.data.items.length,
+        visas: kb.data.visas.length,
+        kbli: kb.data.kbli.codes.length,
+        price_list: kb.priceList.last_updated,
+      },
+      'knowledge files loaded',
+    );
   },
 };

@@ -8,7 +8,9 @@ import { Knowledge, knowledgeEnv } from './knowledge-service.ts';
 import { KNOWLEDGE_FILES } from './schemas.ts';
 
 const dirs: string[] = [];
-after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** A copy of the real knowledge directory with one file changed. */
 function brokenCopy(file: string, change: (text: string) => string): string {
@@ -44,7 +46,10 @@ describe('knowledge loader', () => {
 
   it('ships no euro prices anywhere', () => {
     for (const file of Object.keys(KNOWLEDGE_FILES)) {
-      const text = readFileSync(join(DEFAULT_KNOWLEDGE_DIR, file), 'utf8').split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+      const text = readFileSync(join(DEFAULT_KNOWLEDGE_DIR, file), 'utf8')
+        .split('\n')
+        .filter((l) => !l.trim().startsWith('#'))
+        .join('\n');
       assert.ok(!text.includes('€') && !/\bEUR\b/i.test(text), file);
     }
   });
@@ -58,20 +63,35 @@ describe('knowledge loader', () => {
   });
 
   it('reports a comma inside a YAML flow list that splits one document in two (the visas.yaml E23 bug)', () => {
-    const dir = brokenCopy('visas.yaml', (t) => t.replace("'Sponsor company documents (NIB, deed)'", 'Sponsor company documents (NIB, deed)'));
+    const dir = brokenCopy('visas.yaml', (t) =>
+      t.replace("'Sponsor company documents (NIB, deed)'", 'Sponsor company documents (NIB, deed)'),
+    );
     const problems = problemsOf(dir);
-    assert.ok(problems.some((p) => p.file === 'visas.yaml' && /unbalanced parentheses/.test(p.message) && /documents\.\d+$/.test(p.path)),
-      JSON.stringify(problems));
+    assert.ok(
+      problems.some(
+        (p) => p.file === 'visas.yaml' && /unbalanced parentheses/.test(p.message) && /documents\.\d+$/.test(p.path),
+      ),
+      JSON.stringify(problems),
+    );
     const e23 = loadKnowledge().visas.find((v) => v.code === 'E23')!;
     assert.ok(e23.documents.includes('Sponsor company documents (NIB, deed)'), e23.documents.join(' | '));
   });
 
   it('every shipped topic answers in English, Italian and Indonesian with a source and last_verified', () => {
     const { topics } = loadKnowledge();
-    for (const id of ['visa-on-arrival', 'visa-exemption', 'kitas-vs-kitap', 'overstay', 'pt-pma-minimum-investment', 'bpjs', 'family-dependents']) {
+    for (const id of [
+      'visa-on-arrival',
+      'visa-exemption',
+      'kitas-vs-kitap',
+      'overstay',
+      'pt-pma-minimum-investment',
+      'bpjs',
+      'family-dependents',
+    ]) {
       const topic = topics.find((t) => t.id === id);
       assert.ok(topic, id);
-      for (const language of ['en', 'it', 'id'] as const) assert.ok(topic.answer[language].length > 40 && topic.match[language].length > 0, `${id} ${language}`);
+      for (const language of ['en', 'it', 'id'] as const)
+        assert.ok(topic.answer[language].length > 40 && topic.match[language].length > 0, `${id} ${language}`);
       assert.ok(topic.source && topic.last_verified, id);
     }
   });
@@ -79,7 +99,10 @@ describe('knowledge loader', () => {
   it('reports a package that points at a missing price item', () => {
     const dir = brokenCopy('packages.yaml', (t) => t.replace('{ item: npwpd-company }', '{ item: npwpd-compnay }'));
     const problems = problemsOf(dir);
-    assert.ok(problems.some((p) => p.file === 'packages.yaml' && /unknown price item "npwpd-compnay"/.test(p.message)), JSON.stringify(problems));
+    assert.ok(
+      problems.some((p) => p.file === 'packages.yaml' && /unknown price item "npwpd-compnay"/.test(p.message)),
+      JSON.stringify(problems),
+    );
   });
 
   it('reports an entry without last_verified, a YAML syntax error and a missing file', () => {
@@ -94,7 +117,9 @@ describe('knowledge loader', () => {
 
   it('the knowledge service fails at creation with the same clear error', () => {
     const dir = brokenCopy('prices.yaml', (t) => t.replace('category: tax', 'category: taxes'));
-    assert.throws(() => new Knowledge(knowledgeEnv.parse({ ZANTARA_KNOWLEDGE_DIR: dir })), (error: unknown) =>
-      error instanceof KnowledgeError && /prices\.yaml at items\.\d+\.category/.test(error.message));
+    assert.throws(
+      () => new Knowledge(knowledgeEnv.parse({ ZANTARA_KNOWLEDGE_DIR: dir })),
+      (error: unknown) => error instanceof KnowledgeError && /prices\.yaml at items\.\d+\.category/.test(error.message),
+    );
   });
 });

@@ -5,11 +5,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ZantaraError } from '../errors.ts';
 import {
-  KNOWLEDGE_FILES, type Checklist, type Company, type KbliFile, type KbliRequirementsFile, type Package, type PriceItem,
-  type PricesFile, type ProcessingTime, type TeamFile, type Topic, type Variant, type Visa, type Warning,
+  KNOWLEDGE_FILES,
+  type Checklist,
+  type Company,
+  type KbliFile,
+  type KbliRequirementsFile,
+  type Package,
+  type PriceItem,
+  type PricesFile,
+  type ProcessingTime,
+  type TeamFile,
+  type Topic,
+  type Variant,
+  type Visa,
+  type Warning,
 } from './schemas.ts';
 
 export const DEFAULT_KNOWLEDGE_DIR = join(import.meta.dirname, '..', '..', 'knowledge');
@@ -41,8 +53,11 @@ export type KnowledgeData = {
 export class KnowledgeError extends ZantaraError {
   readonly problems: KnowledgeProblem[];
   constructor(problems: KnowledgeProblem[]) {
-    super('invalid_knowledge', `The knowledge files are invalid:\n${problems.map((p) => `  ${p.file}${p.path ? ` at ${p.path}` : ''}: ${p.message}`).join('\n')}`,
-      { status: 500, expose: true, details: { problems } });
+    super(
+      'invalid_knowledge',
+      `The knowledge files are invalid:\n${problems.map((p) => `  ${p.file}${p.path ? ` at ${p.path}` : ''}: ${p.message}`).join('\n')}`,
+      { status: 500, expose: true, details: { problems } },
+    );
     this.problems = problems;
   }
 }
@@ -79,16 +94,27 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeDat
     try {
       raw = parseYaml(readFileSync(join(dir, file), 'utf8'));
     } catch (error) {
-      const message = error instanceof YAMLParseError ? `YAML syntax: ${error.message.split('\n')[0]}`
-        : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file is missing' : String((error as Error).message);
+      const message =
+        error instanceof YAMLParseError
+          ? `YAML syntax: ${error.message.split('\n')[0]}`
+          : (error as NodeJS.ErrnoException).code === 'ENOENT'
+            ? 'file is missing'
+            : String((error as Error).message);
       problems.push({ file, path: '', message });
       continue;
     }
-    problems.push(...unbalancedStrings(raw).map((path) => ({ file, path,
-      message: 'unbalanced parentheses: a comma inside a YAML flow list ([a, b (c, d)]) splits one item in two; quote the item' })));
+    problems.push(
+      ...unbalancedStrings(raw).map((path) => ({
+        file,
+        path,
+        message:
+          'unbalanced parentheses: a comma inside a YAML flow list ([a, b (c, d)]) splits one item in two; quote the item',
+      })),
+    );
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ file, path: issue.path.map(String).join('.'), message: issue.message });
+      for (const issue of parsed.error.issues)
+        problems.push({ file, path: issue.path.map(String).join('.'), message: issue.message });
       continue;
     }
     (files as Record<string, unknown>)[file] = parsed.data;
@@ -98,7 +124,8 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeDat
   const prices = files['prices.yaml'];
   const byId = new Map<string, PriceItem>();
   prices.items.forEach((item, i) => {
-    if (byId.has(item.id)) problems.push({ file: 'prices.yaml', path: `items.${i}.id`, message: `duplicate id "${item.id}"` });
+    if (byId.has(item.id))
+      problems.push({ file: 'prices.yaml', path: `items.${i}.id`, message: `duplicate id "${item.id}"` });
     byId.set(item.id, item);
   });
   const items: ResolvedPriceItem[] = prices.items.map((item, i) => {
@@ -106,17 +133,31 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeDat
     let variants = item.variants ?? [];
     if (item.prices_as) {
       const target = byId.get(item.prices_as);
-      if (!target) problems.push({ file: 'prices.yaml', path: `${at}.prices_as`, message: `unknown item "${item.prices_as}"` });
-      else if (target.prices_as) problems.push({ file: 'prices.yaml', path: `${at}.prices_as`, message: 'prices_as must point at an item with its own variants' });
+      if (!target)
+        problems.push({ file: 'prices.yaml', path: `${at}.prices_as`, message: `unknown item "${item.prices_as}"` });
+      else if (target.prices_as)
+        problems.push({
+          file: 'prices.yaml',
+          path: `${at}.prices_as`,
+          message: 'prices_as must point at an item with its own variants',
+        });
       else variants = target.variants ?? [];
-      if (item.variants?.length) problems.push({ file: 'prices.yaml', path: `${at}.variants`, message: 'use either variants or prices_as, not both' });
+      if (item.variants?.length)
+        problems.push({
+          file: 'prices.yaml',
+          path: `${at}.variants`,
+          message: 'use either variants or prices_as, not both',
+        });
     }
-    if (item.contact_for_quote && variants.length) problems.push({ file: 'prices.yaml', path: `${at}.variants`, message: 'a contact-for-quote item has no prices' });
-    if (!item.contact_for_quote && !variants.length) problems.push({ file: 'prices.yaml', path: at, message: 'needs variants, prices_as or contact_for_quote: true' });
+    if (item.contact_for_quote && variants.length)
+      problems.push({ file: 'prices.yaml', path: `${at}.variants`, message: 'a contact-for-quote item has no prices' });
+    if (!item.contact_for_quote && !variants.length)
+      problems.push({ file: 'prices.yaml', path: at, message: 'needs variants, prices_as or contact_for_quote: true' });
     const seen = new Set<string>();
     variants.forEach((v, j) => {
       const key = `${v.option}/${v.years ?? ''}/${v.days ?? ''}`;
-      if (seen.has(key)) problems.push({ file: 'prices.yaml', path: `${at}.variants.${j}`, message: `two variants for ${key}` });
+      if (seen.has(key))
+        problems.push({ file: 'prices.yaml', path: `${at}.variants.${j}`, message: `two variants for ${key}` });
       seen.add(key);
     });
     return { ...item, variants };
@@ -125,38 +166,74 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeDat
   const ref = (file: string, path: string, itemId: string) => {
     if (!byId.has(itemId)) problems.push({ file, path, message: `unknown price item "${itemId}"` });
   };
-  files['packages.yaml'].packages.forEach((p, i) => p.items.forEach((line, j) => ref('packages.yaml', `packages.${i}.items.${j}.item`, line.item)));
+  files['packages.yaml'].packages.forEach((p, i) =>
+    p.items.forEach((line, j) => ref('packages.yaml', `packages.${i}.items.${j}.item`, line.item)),
+  );
   const processingIds = new Set(files['processing-times.yaml'].processing_times.map((p) => p.id));
-  files['processing-times.yaml'].processing_times.forEach((p, i) => p.applies_to.items.forEach((it, j) => ref('processing-times.yaml', `processing_times.${i}.applies_to.items.${j}`, it)));
+  files['processing-times.yaml'].processing_times.forEach((p, i) =>
+    p.applies_to.items.forEach((it, j) =>
+      ref('processing-times.yaml', `processing_times.${i}.applies_to.items.${j}`, it),
+    ),
+  );
   files['visas.yaml'].visas.forEach((v, i) => {
     v.price_items.forEach((it, j) => ref('visas.yaml', `visas.${i}.price_items.${j}`, it));
-    if (!processingIds.has(v.processing)) problems.push({ file: 'visas.yaml', path: `visas.${i}.processing`, message: `unknown processing time "${v.processing}"` });
+    if (!processingIds.has(v.processing))
+      problems.push({
+        file: 'visas.yaml',
+        path: `visas.${i}.processing`,
+        message: `unknown processing time "${v.processing}"`,
+      });
   });
   files['documents.yaml'].checklists.forEach((c, i) => ref('documents.yaml', `checklists.${i}.service`, c.service));
   for (const section of ['general', 'rules'] as const) {
-    files['kbli-requirements.yaml'][section].forEach((r, i) => r.services.forEach((s, j) => ref('kbli-requirements.yaml', `${section}.${i}.services.${j}`, s)));
+    files['kbli-requirements.yaml'][section].forEach((r, i) =>
+      r.services.forEach((s, j) => ref('kbli-requirements.yaml', `${section}.${i}.services.${j}`, s)),
+    );
   }
-  files['topics.yaml'].topics.forEach((t, i) => t.related_items.forEach((it, j) => ref('topics.yaml', `topics.${i}.related_items.${j}`, it)));
+  files['topics.yaml'].topics.forEach((t, i) =>
+    t.related_items.forEach((it, j) => ref('topics.yaml', `topics.${i}.related_items.${j}`, it)),
+  );
   // A translation whose English text no fact uses any more is stale: the fact changed and the translation did not.
-  const factTexts = new Set<string>([
-    ...items.flatMap((i) => [i.notes ?? '', ...(i.included ?? [])]),
-    ...files['warnings.yaml'].warnings.map((w) => w.text),
-    ...files['visas.yaml'].visas.flatMap((v) => [v.purpose, v.duration, v.extensions, v.eligibility, ...v.requirements, ...v.documents]),
-    ...files['documents.yaml'].checklists.flatMap((c) => c.documents),
-  ].map((t) => t.trim()));
+  const factTexts = new Set<string>(
+    [
+      ...items.flatMap((i) => [i.notes ?? '', ...(i.included ?? [])]),
+      ...files['warnings.yaml'].warnings.map((w) => w.text),
+      ...files['visas.yaml'].visas.flatMap((v) => [
+        v.purpose,
+        v.duration,
+        v.extensions,
+        v.eligibility,
+        ...v.requirements,
+        ...v.documents,
+      ]),
+      ...files['documents.yaml'].checklists.flatMap((c) => c.documents),
+    ].map((t) => t.trim()),
+  );
   const translations = new Map<string, { it: string; id: string }>();
   files['translations.yaml'].translations.forEach((t, i) => {
-    if (!factTexts.has(t.en)) problems.push({ file: 'translations.yaml', path: `translations.${i}.en`, message: `no fact file has the text "${t.en.slice(0, 60)}"` });
-    if (translations.has(t.en)) problems.push({ file: 'translations.yaml', path: `translations.${i}.en`, message: 'translated twice' });
+    if (!factTexts.has(t.en))
+      problems.push({
+        file: 'translations.yaml',
+        path: `translations.${i}.en`,
+        message: `no fact file has the text "${t.en.slice(0, 60)}"`,
+      });
+    if (translations.has(t.en))
+      problems.push({ file: 'translations.yaml', path: `translations.${i}.en`, message: 'translated twice' });
     translations.set(t.en, { it: t.it, id: t.id });
   });
   const departments = new Set(files['team.yaml'].departments.map((d) => d.id));
   files['team.yaml'].members.forEach((m, i) => {
-    if (!departments.has(m.department)) problems.push({ file: 'team.yaml', path: `members.${i}.department`, message: `unknown department "${m.department}"` });
+    if (!departments.has(m.department))
+      problems.push({
+        file: 'team.yaml',
+        path: `members.${i}.department`,
+        message: `unknown department "${m.department}"`,
+      });
   });
   const kbliCodes = new Set<string>();
   files['kbli.yaml'].codes.forEach((c, i) => {
-    if (kbliCodes.has(c.code)) problems.push({ file: 'kbli.yaml', path: `codes.${i}.code`, message: `duplicate code ${c.code}` });
+    if (kbliCodes.has(c.code))
+      problems.push({ file: 'kbli.yaml', path: `codes.${i}.code`, message: `duplicate code ${c.code}` });
     kbliCodes.add(c.code);
   });
   if (problems.length) throw new KnowledgeError(problems);

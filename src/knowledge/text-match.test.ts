@@ -24,7 +24,9 @@ describe('text matching', () => {
   });
 
   it('maps the four phrasings of a working KITAS to the same price entry', () => {
-    const ids = ['working kitas', 'E23 working', 'kitas kerja', 'KITAS lavoro'].map((q) => kb.matchServices(q)[0]?.value.id);
+    const ids = ['working kitas', 'E23 working', 'kitas kerja', 'KITAS lavoro'].map(
+      (q) => kb.matchServices(q)[0]?.value.id,
+    );
     assert.equal(new Set(ids).size, 1);
     assert.equal(kb.item(ids[0]!)!.aliases.en.includes('working kitas'), true);
   });

@@ -6,21 +6,119 @@
 
 /** Lower case, accents removed, anything but letters and digits becomes a space. */
 export function normalize(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 const STOP_WORDS = new Set([
   // English
-  'a', 'an', 'the', 'i', 'me', 'my', 'we', 'our', 'you', 'your', 'to', 'in', 'on', 'at', 'of', 'for', 'and', 'or', 'with',
-  'want', 'would', 'like', 'need', 'how', 'much', 'what', 'is', 'are', 'do', 'does', 'can', 'get', 'be', 'this',
-  'that', 'about', 'please', 'cost', 'price', 'prices', 'bali', 'indonesia', 'some', 'info', 'information', 'from', 'as',
+  'a',
+  'an',
+  'the',
+  'i',
+  'me',
+  'my',
+  'we',
+  'our',
+  'you',
+  'your',
+  'to',
+  'in',
+  'on',
+  'at',
+  'of',
+  'for',
+  'and',
+  'or',
+  'with',
+  'want',
+  'would',
+  'like',
+  'need',
+  'how',
+  'much',
+  'what',
+  'is',
+  'are',
+  'do',
+  'does',
+  'can',
+  'get',
+  'be',
+  'this',
+  'that',
+  'about',
+  'please',
+  'cost',
+  'price',
+  'prices',
+  'bali',
+  'indonesia',
+  'some',
+  'info',
+  'information',
+  'from',
+  'as',
   // ("it" is kept: "IT consulting")
   // Italian
-  'il', 'lo', 'la', 'le', 'gli', 'un', 'una', 'uno', 'di', 'da', 'per', 'con', 'su', 'e', 'o', 'del', 'della', 'dei',
-  'voglio', 'vorrei', 'quanto', 'costa', 'prezzo', 'come', 'mi', 'che', 'sono', 'ho', 'bisogno', 'al', 'alla', 'nel',
+  'il',
+  'lo',
+  'la',
+  'le',
+  'gli',
+  'un',
+  'una',
+  'uno',
+  'di',
+  'da',
+  'per',
+  'con',
+  'su',
+  'e',
+  'o',
+  'del',
+  'della',
+  'dei',
+  'voglio',
+  'vorrei',
+  'quanto',
+  'costa',
+  'prezzo',
+  'come',
+  'mi',
+  'che',
+  'sono',
+  'ho',
+  'bisogno',
+  'al',
+  'alla',
+  'nel',
   // Indonesian
-  'saya', 'aku', 'ingin', 'mau', 'di', 'ke', 'dan', 'atau', 'yang', 'untuk', 'dengan', 'berapa', 'harga', 'biaya',
-  'apa', 'bagaimana', 'ini', 'itu', 'tolong', 'butuh', 'perlu',
+  'saya',
+  'aku',
+  'ingin',
+  'mau',
+  'di',
+  'ke',
+  'dan',
+  'atau',
+  'yang',
+  'untuk',
+  'dengan',
+  'berapa',
+  'harga',
+  'biaya',
+  'apa',
+  'bagaimana',
+  'ini',
+  'itu',
+  'tolong',
+  'butuh',
+  'perlu',
 ]);
 
 /** Meaningful tokens of a text (stop words dropped unless nothing else is left). */
@@ -55,14 +153,17 @@ export class TextIndex<T> {
   constructor(documents: Array<MatchDocument<T>>) {
     this.#docs = documents.map((d) => {
       const phrases = d.phrases.map(normalize).filter(Boolean);
-      const codes = new Set(d.codes.flatMap((c) => [normalize(c).replaceAll(' ', ''), ...normalize(c).split(' ')]).filter(Boolean));
+      const codes = new Set(
+        d.codes.flatMap((c) => [normalize(c).replaceAll(' ', ''), ...normalize(c).split(' ')]).filter(Boolean),
+      );
       const tokens = new Set(phrases.flatMap((p) => p.split(' ')));
       const ids = new Set((d.ids ?? []).map((i) => normalize(i).replaceAll(' ', '')));
       const multiWord = phrases.filter((p) => p.includes(' ')).map((p) => ` ${p} `);
       return { value: d.value, codes, ids, tokens, phrases: new Set(phrases), multiWord };
     });
     const df = new Map<string, number>();
-    for (const doc of this.#docs) for (const t of new Set([...doc.tokens, ...doc.codes])) df.set(t, (df.get(t) ?? 0) + 1);
+    for (const doc of this.#docs)
+      for (const t of new Set([...doc.tokens, ...doc.codes])) df.set(t, (df.get(t) ?? 0) + 1);
     for (const [t, n] of df) this.#idf.set(t, Math.log(1 + this.#docs.length / n));
   }
 
@@ -82,10 +183,16 @@ export class TextIndex<T> {
     const exact = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       const doc = this.#docs[i];
-      if (doc.codes.has(compact) || doc.ids.has(compact)) { exact[i] = 1; scores[i] = 10; }
+      if (doc.codes.has(compact) || doc.ids.has(compact)) {
+        exact[i] = 1;
+        scores[i] = 10;
+      }
     }
     for (const token of tokens) {
-      for (const [i, s] of this.#scoresOf(token)) { scores[i] += s; matched[i]++; }
+      for (const [i, s] of this.#scoresOf(token)) {
+        scores[i] += s;
+        matched[i]++;
+      }
     }
     const results: Array<Match<T>> = [];
     for (let i = 0; i < n; i++) {
@@ -123,7 +230,8 @@ export class TextIndex<T> {
       // Prefix either way: "retire" ~ "retirement", "restaurants" ~ "restaurant".
       let best = 0;
       for (const t of doc.tokens) {
-        if (t.length >= 4 && (t.startsWith(token) || token.startsWith(t))) best = Math.max(best, (this.#idf.get(t) ?? 1) * 0.7);
+        if (t.length >= 4 && (t.startsWith(token) || token.startsWith(t)))
+          best = Math.max(best, (this.#idf.get(t) ?? 1) * 0.7);
       }
       return best;
     }

@@ -28,14 +28,24 @@ before(async () => {
   store = await createTestPglite();
   model = await startFakeModelServer('openai');
   rt = await createTestRuntime({
-    store, handlers: [...memoryHandlers, ...ragHandlers],
+    store,
+    handlers: [...memoryHandlers, ...ragHandlers],
     env: { LLAMA_BASE_URL: model.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test' },
   });
   rt.service(orchestratorService).configure({
-    config: resolveConfig({ routing: { mode: 'single', chain: ['llama'] }, prices: { 'fake-llama': { input: 1, output: 2 } } }, rt.env, 'test'),
-    tryLocalAnswer: escalate, selectTools: offerAll, hooks: [memoryTurnHook],
+    config: resolveConfig(
+      { routing: { mode: 'single', chain: ['llama'] }, prices: { 'fake-llama': { input: 1, output: 2 } } },
+      rt.env,
+      'test',
+    ),
+    tryLocalAnswer: escalate,
+    selectTools: offerAll,
+    hooks: [memoryTurnHook],
   });
-  writeFileSync(join(dir, 'renewal.md'), '# Stay Permit Handbook\n\n## Renewing a KITAS\n\nStart the renewal at the immigration office before the permit expires, with passport and sponsor letter.\n');
+  writeFileSync(
+    join(dir, 'renewal.md'),
+    '# Stay Permit Handbook\n\n## Renewing a KITAS\n\nStart the renewal at the immigration office before the permit expires, with passport and sponsor letter.\n',
+  );
   await rt.service(ragService).ingestPaths([join(dir, 'renewal.md')]);
 });
 after(async () => {
@@ -46,11 +56,11 @@ after(async () => {
 });
 
 describe('memory and search in /v1/chat', () => {
-  it('remembers what a user said, puts it in the next turn\'s prompt, and cites a document the answer used', async () => {
+  it("remembers what a user said, puts it in the next turn's prompt, and cites a document the answer used", async () => {
     const { key } = await rt.key('client', 'Chat client');
     const chat = async (message: string) => {
       const res = await rt.request('/v1/chat', { key, body: { message } });
-      const body = await res.json() as Record<string, any>;
+      const body = (await res.json()) as Record<string, any>;
       assert.equal(res.status, 200, JSON.stringify(body));
       await rt.service(orchestratorService).idle();
       return body;
@@ -59,7 +69,7 @@ describe('memory and search in /v1/chat', () => {
     model.enqueue({ text: 'Nice to meet you, Marco.' });
     await chat("Hi, my name is Marco Rossi and I'm Italian. My KITAS expires on 2027-03-15.");
     const facts = await rt.request('/call', { key, body: { key: 'memory.list', params: {} } });
-    const listed = (await facts.json() as any).data;
+    const listed = ((await facts.json()) as any).data;
     assert.deepEqual(listed.facts.map((f: any) => f.key).sort(), ['name', 'nationality', 'permit_expiry']);
 
     // A new conversation: the profile is in the system prompt the model receives.
@@ -75,7 +85,9 @@ describe('memory and search in /v1/chat', () => {
       { text: 'Renew at the immigration office before it expires [Stay Permit Handbook].' },
     );
     const answer = await chat('How do I renew my KITAS?');
-    assert.deepEqual(answer.sources, [{ title: 'Stay Permit Handbook', source: answer.sources[0].source, heading: 'Renewing a KITAS' }]);
+    assert.deepEqual(answer.sources, [
+      { title: 'Stay Permit Handbook', source: answer.sources[0].source, heading: 'Renewing a KITAS' },
+    ]);
     assert.match(answer.sources[0].source, /renewal\.md$/);
 
     // After forgetting, the next turn's prompt carries no profile.

@@ -19,12 +19,20 @@ await store.query(`INSERT INTO principals (id, role, display_name) VALUES ($1, '
 const ack = (line: string) => writeSync(1, line + '\n');
 ack(`principal ${principal}`);
 for (let i = 0; ; i++) {
-  const saved = await memory.save(principal, { content: `Crash fact number ${i}`, type: 'note', key: i % 5 === 0 ? `k${i}` : undefined });
+  const saved = await memory.save(principal, {
+    content: `Crash fact number ${i}`,
+    type: 'note',
+    key: i % 5 === 0 ? `k${i}` : undefined,
+  });
   ack(`fact ${saved.fact.id}`);
   if (i % 4 === 0) {
-    const body = Array.from({ length: 30 }, (_, p) => `Paragraph ${p} of document ${i}: ${'words '.repeat(30)}`).join('\n\n');
+    const body = Array.from({ length: 30 }, (_, p) => `Paragraph ${p} of document ${i}: ${'words '.repeat(30)}`).join(
+      '\n\n',
+    );
     const chunks = await index.writeDocument({
-      source: `crash/doc-${i % 7}.md`, kind: 'document', hash: `h${i}`,
+      source: `crash/doc-${i % 7}.md`,
+      kind: 'document',
+      hash: `h${i}`,
       parsed: { title: `Doc ${i}`, format: 'markdown', sections: [{ headings: ['Body'], body }] },
     });
     ack(`doc crash/doc-${i % 7}.md Doc ${i} ${chunks}`);

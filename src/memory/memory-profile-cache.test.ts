@@ -22,7 +22,9 @@ before(async () => {
     return originalQuery.call(store, sql, params);
   }) as TestStore['query'];
 });
-after(async () => { await store.close(); });
+after(async () => {
+  await store.close();
+});
 beforeEach(async () => {
   await store.reset();
   profileReads = 0;
@@ -30,7 +32,11 @@ beforeEach(async () => {
 
 async function user(): Promise<string> {
   const id = randomUUID();
-  await originalQuery.call(store, `INSERT INTO principals (id, role, display_name) VALUES ($1, 'client', 'Cache test')`, [id]);
+  await originalQuery.call(
+    store,
+    `INSERT INTO principals (id, role, display_name) VALUES ($1, 'client', 'Cache test')`,
+    [id],
+  );
   return id;
 }
 const contents = (facts: readonly { content: string }[]) => facts.map((f) => f.content).sort();
@@ -89,7 +95,9 @@ describe('memory profile cache', () => {
     const memory = new MemoryFacts(store, { profileCacheMs: 3_600_000, now: () => 0 });
     const id = await user();
     let release!: () => void;
-    const held = new Promise<void>((resolve) => { release = resolve; });
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const wrapped = store.query;
     store.query = (async (sql: string, params?: unknown[]) => {
       if (/FROM memory_facts WHERE principal_id = \$1 ORDER BY updated_at DESC/.test(sql)) {
@@ -125,8 +133,17 @@ describe('memory profile cache', () => {
 
   it('the service reuses reads for ZANTARA_MEMORY_PROFILE_CACHE_SECONDS on the runtime clock; 0 reads every time', async () => {
     const clock = fixedClock('2026-11-30T08:00:00Z');
-    const cached = await createTestRuntime({ store, clock, handlers: [], env: { ZANTARA_MEMORY_PROFILE_CACHE_SECONDS: '10' } });
-    const uncached = await createTestRuntime({ store, handlers: [], env: { ZANTARA_MEMORY_PROFILE_CACHE_SECONDS: '0' } });
+    const cached = await createTestRuntime({
+      store,
+      clock,
+      handlers: [],
+      env: { ZANTARA_MEMORY_PROFILE_CACHE_SECONDS: '10' },
+    });
+    const uncached = await createTestRuntime({
+      store,
+      handlers: [],
+      env: { ZANTARA_MEMORY_PROFILE_CACHE_SECONDS: '0' },
+    });
     try {
       const id = await user();
       await cached.service(memoryService).profileFacts(id);

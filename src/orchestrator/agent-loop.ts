@@ -6,7 +6,13 @@
  * per step and collects every tool call with its result. Retries belong to the provider chain (`maxRetries: 0`).
  */
 import { generateText, stepCountIs, type ModelMessage, type Tool } from 'ai';
-import type { LanguageModelV4, LanguageModelV4Content, LanguageModelV4GenerateResult, LanguageModelV4StreamPart, LanguageModelV4StreamResult } from '@ai-sdk/provider';
+import type {
+  LanguageModelV4,
+  LanguageModelV4Content,
+  LanguageModelV4GenerateResult,
+  LanguageModelV4StreamPart,
+  LanguageModelV4StreamResult,
+} from '@ai-sdk/provider';
 import { ZantaraError } from '../errors.ts';
 import { keyForToolName } from '../handlers/tool-names.ts';
 
@@ -45,7 +51,9 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<{ text: strin
   let stepHasText = false;
   const onText = input.onText;
   const forward = onText && {
-    stepStarted: () => { stepHasText = false; },
+    stepStarted: () => {
+      stepHasText = false;
+    },
     part: (part: LanguageModelV4StreamPart) => {
       if (part.type !== 'text-delta' || !part.delta) return;
       const delta = stepHasText ? part.delta : joined(streamed, part.delta).slice(streamed.length);
@@ -68,14 +76,16 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<{ text: strin
       maxRetries: 0,
       maxOutputTokens: input.maxOutputTokens,
       abortSignal: input.signal,
-      onStepFinish: (step) => input.onStepUsage({
-        input_tokens: step.usage.inputTokens ?? 0,
-        cached_input_tokens: step.usage.inputTokenDetails?.cacheReadTokens ?? 0,
-        output_tokens: step.usage.outputTokens ?? 0,
-      }),
+      onStepFinish: (step) =>
+        input.onStepUsage({
+          input_tokens: step.usage.inputTokens ?? 0,
+          cached_input_tokens: step.usage.inputTokenDetails?.cacheReadTokens ?? 0,
+          output_tokens: step.usage.outputTokens ?? 0,
+        }),
     }));
   } catch (error) {
-    if (input.signal?.aborted) throw new ZantaraError('cancelled', 'The request was cancelled.', { status: 499, cause: error, expose: true });
+    if (input.signal?.aborted)
+      throw new ZantaraError('cancelled', 'The request was cancelled.', { status: 499, cause: error, expose: true });
     throw error;
   }
   let text = '';
@@ -84,10 +94,19 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<{ text: strin
     if (step.text) text = joined(text, step.text);
     for (const part of step.content) {
       if (part.type === 'tool-result') {
-        toolRecords.push({ tool_call_id: part.toolCallId, key: keyForToolName(part.toolName), input: part.input, output: part.output });
+        toolRecords.push({
+          tool_call_id: part.toolCallId,
+          key: keyForToolName(part.toolName),
+          input: part.input,
+          output: part.output,
+        });
       } else if (part.type === 'tool-error') {
-        toolRecords.push({ tool_call_id: part.toolCallId, key: keyForToolName(part.toolName), input: part.input,
-          error: String((part.error as Error)?.message ?? part.error).slice(0, 500) });
+        toolRecords.push({
+          tool_call_id: part.toolCallId,
+          key: keyForToolName(part.toolName),
+          input: part.input,
+          error: String((part.error as Error)?.message ?? part.error).slice(0, 500),
+        });
       }
     }
   }
@@ -116,7 +135,10 @@ export function generateThroughStream(model: LanguageModelV4, listener?: StreamL
 }
 
 /** A stream's parts as one generate result (text and reasoning joined per block, everything else in order). */
-export async function collectStream(result: LanguageModelV4StreamResult, onPart?: (part: LanguageModelV4StreamPart) => void): Promise<LanguageModelV4GenerateResult> {
+export async function collectStream(
+  result: LanguageModelV4StreamResult,
+  onPart?: (part: LanguageModelV4StreamPart) => void,
+): Promise<LanguageModelV4GenerateResult> {
   const content: LanguageModelV4Content[] = [];
   const blocks = new Map<string, { type: 'text' | 'reasoning'; text: string }>();
   let finish: Extract<LanguageModelV4StreamPart, { type: 'finish' }> | undefined;
@@ -139,14 +161,18 @@ export async function collectStream(result: LanguageModelV4StreamResult, onPart?
       }
       case 'text-start':
       case 'reasoning-start': {
-        const block = { type: part.type === 'text-start' ? 'text' as const : 'reasoning' as const, text: '', ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}) };
+        const block = {
+          type: part.type === 'text-start' ? ('text' as const) : ('reasoning' as const),
+          text: '',
+          ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}),
+        };
         blocks.set(`${block.type}:${part.id}`, block);
         content.push(block);
         break;
       }
       case 'text-delta':
       case 'reasoning-delta': {
-        const type = part.type === 'text-delta' ? 'text' as const : 'reasoning' as const;
+        const type = part.type === 'text-delta' ? ('text' as const) : ('reasoning' as const);
         const block = blocks.get(`${type}:${part.id}`);
         if (block) block.text += part.delta;
         else content.push({ type, text: part.delta });
@@ -172,8 +198,10 @@ export async function collectStream(result: LanguageModelV4StreamResult, onPart?
   return {
     content,
     finishReason: finish?.finishReason ?? { unified: 'other', raw: undefined },
-    usage: finish?.usage ?? { inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
-      outputTokens: { total: undefined, text: undefined, reasoning: undefined } },
+    usage: finish?.usage ?? {
+      inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
+      outputTokens: { total: undefined, text: undefined, reasoning: undefined },
+    },
     ...(finish?.providerMetadata ? { providerMetadata: finish.providerMetadata } : {}),
     warnings,
     request: result.request,

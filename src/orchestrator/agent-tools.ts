@@ -46,7 +46,11 @@ function forModel(value: unknown): unknown {
 }
 
 /** Whether the policy lets this principal's own turn run `handler` without an approval. Sends never do. */
-export function autoApproved(handler: AnyHandler, principal: Principal, policy: Record<string, readonly string[]>): boolean {
+export function autoApproved(
+  handler: AnyHandler,
+  principal: Principal,
+  policy: Record<string, readonly string[]>,
+): boolean {
   if (handler.effect === 'read') return true;
   if (handler.effect === 'send') return false;
   return policy[handler.key]?.includes(principal.role) ?? false;
@@ -60,7 +64,9 @@ export function buildAgentTools(input: AgentToolsInput): Record<string, Tool> {
     const name = toolNameForKey(handler.key);
     tools[name] = tool({
       description: `${handler.description}${handler.effect === 'read' ? '' : ` (effect: ${handler.effect} — needs a person's approval unless policy allows)`}`,
-      inputSchema: jsonSchema<Record<string, unknown>>(() => input.runtime.service(handlerRegistry).paramsSchema(handler.key) as JSONSchema7),
+      inputSchema: jsonSchema<Record<string, unknown>>(
+        () => input.runtime.service(handlerRegistry).paramsSchema(handler.key) as JSONSchema7,
+      ),
       execute: (params: Record<string, unknown>) => runTool(input, handler, params),
     });
   }
@@ -77,37 +83,74 @@ async function runTool(input: AgentToolsInput, handler: AnyHandler, params: Reco
   };
   input.onEvent({ phase: 'started', key });
   if (!input.offered.has(key)) {
-    return finish('refused', { ok: false, error: 'handler_not_offered', message: `${key} was not offered for this request; use ${HANDLER_SEARCH_KEY} to find the right handler.` },
-      { error_code: 'handler_not_offered' });
+    return finish(
+      'refused',
+      {
+        ok: false,
+        error: 'handler_not_offered',
+        message: `${key} was not offered for this request; use ${HANDLER_SEARCH_KEY} to find the right handler.`,
+      },
+      { error_code: 'handler_not_offered' },
+    );
   }
   if (handler.humanOnly || !handler.roles.includes(input.principal.role)) {
-    return finish('refused', { ok: false, error: 'forbidden', message: `You may not call ${key}.` }, { error_code: 'forbidden' });
+    return finish(
+      'refused',
+      { ok: false, error: 'forbidden', message: `You may not call ${key}.` },
+      { error_code: 'forbidden' },
+    );
   }
   if (!autoApproved(handler, input.principal, input.autoApprove)) {
     const parsed = handler.input.safeParse(params ?? {});
     if (!parsed.success) {
-      return finish('error', { ok: false, error: 'invalid_params', issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
-        { error_code: 'invalid_params' });
+      return finish(
+        'error',
+        {
+          ok: false,
+          error: 'invalid_params',
+          issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        },
+        { error_code: 'invalid_params' },
+      );
     }
     const action = await input.runtime.service(approvalsService).create({
-      principal: input.principal, key, params: params ?? {}, expiresInMs: input.approvalExpiryMs, turnId: input.turnId, conversationId: input.conversationId,
+      principal: input.principal,
+      key,
+      params: params ?? {},
+      expiresInMs: input.approvalExpiryMs,
+      turnId: input.turnId,
+      conversationId: input.conversationId,
     });
     input.onPending(action);
-    return finish('pending_approval', {
-      ok: true, status: 'pending_approval', action_id: action.id, summary: action.summary, expires_at: action.expires_at,
-      message: 'Not done yet: this action waits for a person to approve it. Tell the user it is proposed and awaiting approval.',
-    }, { action_id: action.id });
+    return finish(
+      'pending_approval',
+      {
+        ok: true,
+        status: 'pending_approval',
+        action_id: action.id,
+        summary: action.summary,
+        expires_at: action.expires_at,
+        message:
+          'Not done yet: this action waits for a person to approve it. Tell the user it is proposed and awaiting approval.',
+      },
+      { action_id: action.id },
+    );
   }
   try {
-    const data = await input.runtime.service(handlerRegistry).call(key, params ?? {},
-      { principal: input.principal, requestId: input.requestId, signal: input.signal, origin: 'model' });
+    const data = await input.runtime.service(handlerRegistry).call(key, params ?? {}, {
+      principal: input.principal,
+      requestId: input.requestId,
+      signal: input.signal,
+      origin: 'model',
+    });
     if (key === HANDLER_SEARCH_KEY) offerFound(input, data);
     // What the model sees is also what the turn stores: declared secrets never enter either.
     return finish('ok', { ok: true, data: forModel(input.runtime.service(handlerRegistry).redact(key, data)) });
   } catch (error) {
-    const body = ZantaraError.isInstance(error) && error.expose
-      ? { ok: false, error: error.code, message: error.message, ...error.details }
-      : { ok: false, error: 'internal_error', message: 'The handler failed.' };
+    const body =
+      ZantaraError.isInstance(error) && error.expose
+        ? { ok: false, error: error.code, message: error.message, ...error.details }
+        : { ok: false, error: 'internal_error', message: 'The handler failed.' };
     return finish('error', body, { error_code: String(body.error) });
   }
 }
@@ -123,4 +166,3 @@ export function activeToolNames(offered: Set<string>, handlers: AnyHandler[]): s
   const allowed = new Set(handlers.map((h) => h.key));
   return [...offered].filter((k) => allowed.has(k)).map(toolNameForKey);
 }
-

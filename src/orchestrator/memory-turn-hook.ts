@@ -15,7 +15,9 @@ import { profileSection } from '../memory/user-profile.ts';
  * The model that extracts facts with structured output: the one named by ZANTARA_UTILITY_MODEL; unset (the
  * default) means local patterns only. Tests set it: `runtime.service(memoryModelService).model = model`.
  */
-export const memoryModelService = defineService('memory.model', (runtime) => ({ model: explicitUtilityModel(runtime.env)?.model as LanguageModel | undefined }));
+export const memoryModelService = defineService('memory.model', (runtime) => ({
+  model: explicitUtilityModel(runtime.env)?.model as LanguageModel | undefined,
+}));
 
 export const memoryTurnHook: TurnHook = {
   name: 'memory',

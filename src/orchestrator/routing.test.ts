@@ -25,11 +25,15 @@ describe('the local query classifier', () => {
     ['What is the weather like in Ubud?', 'knowledge'],
     ['Tell me about living in Bali', 'knowledge'],
   ];
-  for (const [query, expected] of cases) test(`${expected}: ${query}`, () => assert.equal(classifyQuery(query), expected));
+  for (const [query, expected] of cases)
+    test(`${expected}: ${query}`, () => assert.equal(classifyQuery(query), expected));
 });
 
 describe('a/b split', () => {
-  const arms = [{ name: 'a', weight: 70 }, { name: 'b', weight: 30 }];
+  const arms = [
+    { name: 'a', weight: 70 },
+    { name: 'b', weight: 30 },
+  ];
   test('is within tolerance of the weights over many principals', () => {
     const counts = { a: 0, b: 0 };
     const n = 4000;
@@ -48,7 +52,11 @@ describe('a/b split', () => {
 
 describe('config file', () => {
   test('without a file, the chain is the providers with credentials, in the documented order', () => {
-    const config = resolveConfig({}, { GROQ_API_KEY: 'g', ANTHROPIC_API_KEY: 'a', LLAMA_BASE_URL: 'http://127.0.0.1:1/v1', OPENROUTER_API_KEY: 'o' }, 'test');
+    const config = resolveConfig(
+      {},
+      { GROQ_API_KEY: 'g', ANTHROPIC_API_KEY: 'a', LLAMA_BASE_URL: 'http://127.0.0.1:1/v1', OPENROUTER_API_KEY: 'o' },
+      'test',
+    );
     assert.deepEqual(config.routing, { mode: 'single', chain: ['llama', 'anthropic', 'groq', 'openrouter'] });
     assert.deepEqual(resolveConfig({}, {}, 'test').routing, { mode: 'none' });
   });
@@ -56,14 +64,20 @@ describe('config file', () => {
   test('a bad file fails at start with the path and the problem', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zantara-config-'));
     const path = join(dir, 'zantara.config.yaml');
-    writeFileSync(path, 'routing:\n  mode: single\n  chain: [gpt5]\nprices:\n  m: { input: -1, output: 2 }\nunknown_key: 1\n');
-    assert.throws(() => loadOrchestratorConfig({ ZANTARA_CONFIG: path }), (error: Error) => {
-      assert.match(error.message, new RegExp(path.replaceAll('/', '\\/')));
-      assert.match(error.message, /routing\.chain\.0: must be a provider/);
-      assert.match(error.message, /prices\.m\.input/);
-      assert.match(error.message, /unknown_key/);
-      return true;
-    });
+    writeFileSync(
+      path,
+      'routing:\n  mode: single\n  chain: [gpt5]\nprices:\n  m: { input: -1, output: 2 }\nunknown_key: 1\n',
+    );
+    assert.throws(
+      () => loadOrchestratorConfig({ ZANTARA_CONFIG: path }),
+      (error: Error) => {
+        assert.match(error.message, new RegExp(path.replaceAll('/', '\\/')));
+        assert.match(error.message, /routing\.chain\.0: must be a provider/);
+        assert.match(error.message, /prices\.m\.input/);
+        assert.match(error.message, /unknown_key/);
+        return true;
+      },
+    );
     writeFileSync(path, 'routing: [unclosed');
     assert.throws(() => loadOrchestratorConfig({ ZANTARA_CONFIG: path }), /not valid YAML/);
     assert.throws(() => loadOrchestratorConfig({ ZANTARA_CONFIG: join(dir, 'missing.yaml') }), /does not exist/);
@@ -71,17 +85,29 @@ describe('config file', () => {
 
   test('the shipped zantara.config.example.yaml is valid', () => {
     const path = join(import.meta.dirname, '..', '..', 'zantara.config.example.yaml');
-    const config = loadOrchestratorConfig({ ZANTARA_CONFIG: path, LLAMA_BASE_URL: 'http://127.0.0.1:1/v1', ANTHROPIC_API_KEY: 'a', GOOGLE_GENERATIVE_AI_API_KEY: 'g' });
+    const config = loadOrchestratorConfig({
+      ZANTARA_CONFIG: path,
+      LLAMA_BASE_URL: 'http://127.0.0.1:1/v1',
+      ANTHROPIC_API_KEY: 'a',
+      GOOGLE_GENERATIVE_AI_API_KEY: 'g',
+    });
     assert.equal(config.routing.mode, 'hybrid');
     assert.equal(config.providerSettings.llama.protocol, 'text');
   });
 
   test('routing that names a provider without credentials is rejected', () => {
-    assert.throws(() => resolveConfig({ routing: { mode: 'single', chain: ['anthropic'] } }, {}, 'test'), /without credentials: anthropic/);
+    assert.throws(
+      () => resolveConfig({ routing: { mode: 'single', chain: ['anthropic'] } }, {}, 'test'),
+      /without credentials: anthropic/,
+    );
   });
 
   test('provider model and protocol overrides from the file apply', () => {
-    const config = resolveConfig({ providers: { llama: { model: 'ft-7b', protocol: 'text' } } }, { LLAMA_BASE_URL: 'http://127.0.0.1:1/v1' }, 'test');
+    const config = resolveConfig(
+      { providers: { llama: { model: 'ft-7b', protocol: 'text' } } },
+      { LLAMA_BASE_URL: 'http://127.0.0.1:1/v1' },
+      'test',
+    );
     assert.equal(config.providerSettings.llama.defaultModel, 'ft-7b');
     assert.equal(config.providerSettings.llama.protocol, 'text');
   });
@@ -113,11 +139,15 @@ describe('routing modes end to end', () => {
 
   async function ask(rt: Awaited<ReturnType<typeof createOrchestratorTestRuntime>>, key: string, message: string) {
     const res = await rt.request('/v1/chat', { key, body: { message } });
-    return await res.json() as ChatTurnResult;
+    return (await res.json()) as ChatTurnResult;
   }
 
   test('hybrid: workspace queries to one chain, the rest to the other', async () => {
-    const rt = await createOrchestratorTestRuntime({ store, env: envFor(), config: { routing: { mode: 'hybrid', workspace: ['google'], other: ['llama'] } } });
+    const rt = await createOrchestratorTestRuntime({
+      store,
+      env: envFor(),
+      config: { routing: { mode: 'hybrid', workspace: ['google'], other: ['llama'] } },
+    });
     try {
       const { key } = await rt.key('client');
       const workspace = await ask(rt, key, 'What meetings are in my calendar tomorrow?');
@@ -126,12 +156,27 @@ describe('routing modes end to end', () => {
       const other = await ask(rt, key, 'How much is a KITAS?');
       assert.equal(other.route, 'hybrid:other');
       assert.equal(other.provider, 'llama');
-    } finally { await rt.close(); }
+    } finally {
+      await rt.close();
+    }
   });
 
   test('classify: each class has its own chain, and the class is on the trace', async () => {
-    const rt = await createOrchestratorTestRuntime({ store, env: envFor(), config: { routing: { mode: 'classify', classes: {
-      google_workspace: ['google'], business_logic: ['llama'], communication: ['google', 'llama'], knowledge: ['llama'] } } } });
+    const rt = await createOrchestratorTestRuntime({
+      store,
+      env: envFor(),
+      config: {
+        routing: {
+          mode: 'classify',
+          classes: {
+            google_workspace: ['google'],
+            business_logic: ['llama'],
+            communication: ['google', 'llama'],
+            knowledge: ['llama'],
+          },
+        },
+      },
+    });
     try {
       const { key } = await rt.key('client');
       const business = await ask(rt, key, 'Quanto costa il visto C1?');
@@ -140,14 +185,31 @@ describe('routing modes end to end', () => {
       const comms = await ask(rt, key, 'Kirim pesan WhatsApp ke Ana');
       assert.equal(comms.route, 'classify:communication');
       assert.equal(comms.provider, 'google');
-      const trace = (await rt.store.query('SELECT query_class FROM turn_traces WHERE id = $1', [comms.turn_id])).rows[0];
+      const trace = (await rt.store.query('SELECT query_class FROM turn_traces WHERE id = $1', [comms.turn_id]))
+        .rows[0];
       assert.equal(trace.query_class, 'communication');
-    } finally { await rt.close(); }
+    } finally {
+      await rt.close();
+    }
   });
 
   test('classify with classifier: model asks the knowledge chain for the class', async () => {
-    const rt = await createOrchestratorTestRuntime({ store, env: envFor(), config: { routing: { mode: 'classify', classifier: 'model', classes: {
-      google_workspace: ['llama'], business_logic: ['llama'], communication: ['google'], knowledge: ['llama'] } } } });
+    const rt = await createOrchestratorTestRuntime({
+      store,
+      env: envFor(),
+      config: {
+        routing: {
+          mode: 'classify',
+          classifier: 'model',
+          classes: {
+            google_workspace: ['llama'],
+            business_logic: ['llama'],
+            communication: ['google'],
+            knowledge: ['llama'],
+          },
+        },
+      },
+    });
     try {
       const { key } = await rt.key('client');
       llama.enqueue({ text: 'communication' });
@@ -155,24 +217,46 @@ describe('routing modes end to end', () => {
       assert.equal(result.route, 'classify:communication');
       assert.equal(result.provider, 'google');
       assert.match(JSON.stringify(llama.requests[0].body.messages), /Classify the user's request/);
-    } finally { await rt.close(); }
+    } finally {
+      await rt.close();
+    }
   });
 
   test('ab: a principal always gets its arm, and the arm is recorded', async () => {
-    const rt = await createOrchestratorTestRuntime({ store, env: envFor(), config: { routing: { mode: 'ab', arms: [
-      { name: 'llama', weight: 1, chain: ['llama'] }, { name: 'gemini', weight: 1, chain: ['google'] }] } } });
+    const rt = await createOrchestratorTestRuntime({
+      store,
+      env: envFor(),
+      config: {
+        routing: {
+          mode: 'ab',
+          arms: [
+            { name: 'llama', weight: 1, chain: ['llama'] },
+            { name: 'gemini', weight: 1, chain: ['google'] },
+          ],
+        },
+      },
+    });
     try {
-        for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < 6; i++) {
         const { key, principal } = await rt.key('client', `client ${i}`);
-        const expected = pickArm([{ name: 'llama', weight: 1 }, { name: 'gemini', weight: 1 }], principal.id).name;
+        const expected = pickArm(
+          [
+            { name: 'llama', weight: 1 },
+            { name: 'gemini', weight: 1 },
+          ],
+          principal.id,
+        ).name;
         for (let j = 0; j < 2; j++) {
           const result = await ask(rt, key, 'Hello');
           assert.equal(result.route, `ab:${expected}`);
           assert.equal(result.provider, expected === 'llama' ? 'llama' : 'google');
-          const trace = (await rt.store.query('SELECT ab_arm FROM turn_traces WHERE id = $1', [result.turn_id])).rows[0];
+          const trace = (await rt.store.query('SELECT ab_arm FROM turn_traces WHERE id = $1', [result.turn_id]))
+            .rows[0];
           assert.equal(trace.ab_arm, expected);
         }
       }
-    } finally { await rt.close(); }
+    } finally {
+      await rt.close();
+    }
   });
 });

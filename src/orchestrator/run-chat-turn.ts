@@ -12,6 +12,11 @@ import { orchestratorService, type ChatEvent, type TurnOptions } from './orchest
 
 export type { ChatEvent, TurnOptions };
 
-export function runChatTurn(runtime: Runtime, principal: Principal, request: ChatTurnRequest, options: TurnOptions = {}): Promise<ChatTurnResult> {
+export function runChatTurn(
+  runtime: Runtime,
+  principal: Principal,
+  request: ChatTurnRequest,
+  options: TurnOptions = {},
+): Promise<ChatTurnResult> {
   return runtime.service(orchestratorService).runTurn(principal, request, options);
 }

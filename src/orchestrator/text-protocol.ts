@@ -8,8 +8,15 @@
  * call gets one repair round; if the repair is malformed too, the call fails with `TextProtocolError`.
  */
 import type {
-  JSONSchema7, LanguageModelV4, LanguageModelV4CallOptions, LanguageModelV4Content, LanguageModelV4FunctionTool,
-  LanguageModelV4Message, LanguageModelV4Middleware, LanguageModelV4StreamPart, LanguageModelV4Usage,
+  JSONSchema7,
+  LanguageModelV4,
+  LanguageModelV4CallOptions,
+  LanguageModelV4Content,
+  LanguageModelV4FunctionTool,
+  LanguageModelV4Message,
+  LanguageModelV4Middleware,
+  LanguageModelV4StreamPart,
+  LanguageModelV4Usage,
 } from '@ai-sdk/provider';
 import { randomUUID } from 'node:crypto';
 import { keyForToolName, toolNameForKey } from '../handlers/tool-names.ts';
@@ -52,26 +59,46 @@ export function parseHandlerCalls(output: string, tools: readonly LanguageModelV
     const written = head[1];
     const toolName = byName.has(written) ? written : safeToolName(written);
     const tool = toolName ? byName.get(toolName) : undefined;
-    if (!tool) return { text, calls, problem: `unknown handler "${written}"; use one of: ${tools.map((t) => keyForToolName(t.name)).join(', ')}` };
+    if (!tool)
+      return {
+        text,
+        calls,
+        problem: `unknown handler "${written}"; use one of: ${tools.map((t) => keyForToolName(t.name)).join(', ')}`,
+      };
     const jsonStart = head[0].length;
     const jsonText = rest[jsonStart] === ')' ? '{}' : balancedJson(rest, jsonStart);
-    if (jsonText === undefined) return { text, calls, problem: `the params of ${keyForToolName(tool.name)} are not a complete JSON object` };
+    if (jsonText === undefined)
+      return { text, calls, problem: `the params of ${keyForToolName(tool.name)} are not a complete JSON object` };
     let input: unknown;
     try {
       input = JSON.parse(jsonText);
     } catch (error) {
-      return { text, calls, problem: `the params of ${keyForToolName(tool.name)} are not valid JSON (${(error as Error).message})` };
+      return {
+        text,
+        calls,
+        problem: `the params of ${keyForToolName(tool.name)} are not valid JSON (${(error as Error).message})`,
+      };
     }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) return { text, calls, problem: `the params of ${keyForToolName(tool.name)} must be a JSON object` };
+    if (typeof input !== 'object' || input === null || Array.isArray(input))
+      return { text, calls, problem: `the params of ${keyForToolName(tool.name)} must be a JSON object` };
     const issues = validateJsonSchema(input, tool.inputSchema);
-    if (issues.length) return { text, calls, problem: `the params of ${keyForToolName(tool.name)} do not match its schema: ${issues.slice(0, 5).join('; ')}` };
+    if (issues.length)
+      return {
+        text,
+        calls,
+        problem: `the params of ${keyForToolName(tool.name)} do not match its schema: ${issues.slice(0, 5).join('; ')}`,
+      };
     calls.push({ toolName: tool.name, input: input as Record<string, unknown> });
   }
   return { text, calls };
 }
 
 function safeToolName(written: string): string | undefined {
-  try { return toolNameForKey(written); } catch { return undefined; }
+  try {
+    return toolNameForKey(written);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The JSON object starting at `start` (first `{`), by brace matching outside strings; undefined when unbalanced. */
@@ -96,15 +123,22 @@ export function validateJsonSchema(value: unknown, schema: JSONSchema7 | boolean
   if (schema === undefined || schema === true) return [];
   if (schema === false) return [`${path || '(root)'}: not allowed`];
   const where = path || '(root)';
-  if (schema.anyOf) return schema.anyOf.some((s: unknown) => validateJsonSchema(value, s as JSONSchema7, path).length === 0) ? [] : [`${where}: matches none of the allowed shapes`];
-  if (schema.enum && !schema.enum.some((e: unknown) => JSON.stringify(e) === JSON.stringify(value))) return [`${where}: must be one of ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(', ')}`];
-  if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value)) return [`${where}: must be ${JSON.stringify(schema.const)}`];
+  if (schema.anyOf)
+    return schema.anyOf.some((s: unknown) => validateJsonSchema(value, s as JSONSchema7, path).length === 0)
+      ? []
+      : [`${where}: matches none of the allowed shapes`];
+  if (schema.enum && !schema.enum.some((e: unknown) => JSON.stringify(e) === JSON.stringify(value)))
+    return [`${where}: must be one of ${schema.enum.map((e: unknown) => JSON.stringify(e)).join(', ')}`];
+  if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value))
+    return [`${where}: must be ${JSON.stringify(schema.const)}`];
   const types = schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types && !types.some((t: string) => typeMatches(value, t))) return [`${where}: expected ${types.join(' or ')}`];
   const issues: string[] = [];
   if (typeof value === 'string') {
-    if (schema.minLength !== undefined && value.length < schema.minLength) issues.push(`${where}: shorter than ${schema.minLength}`);
-    if (schema.maxLength !== undefined && value.length > schema.maxLength) issues.push(`${where}: longer than ${schema.maxLength}`);
+    if (schema.minLength !== undefined && value.length < schema.minLength)
+      issues.push(`${where}: shorter than ${schema.minLength}`);
+    if (schema.maxLength !== undefined && value.length > schema.maxLength)
+      issues.push(`${where}: longer than ${schema.maxLength}`);
   }
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && value < schema.minimum) issues.push(`${where}: below ${schema.minimum}`);
@@ -115,7 +149,8 @@ export function validateJsonSchema(value: unknown, schema: JSONSchema7 | boolean
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
-    for (const name of schema.required ?? []) if (!(name in record)) issues.push(`${path ? `${path}.` : ''}${name}: required`);
+    for (const name of schema.required ?? [])
+      if (!(name in record)) issues.push(`${path ? `${path}.` : ''}${name}: required`);
     for (const [name, v] of Object.entries(record)) {
       const sub = schema.properties?.[name];
       if (sub === undefined) {
@@ -130,20 +165,31 @@ export function validateJsonSchema(value: unknown, schema: JSONSchema7 | boolean
 
 function typeMatches(value: unknown, type: string): boolean {
   switch (type) {
-    case 'string': return typeof value === 'string';
-    case 'number': return typeof value === 'number' && Number.isFinite(value);
-    case 'integer': return Number.isInteger(value);
-    case 'boolean': return typeof value === 'boolean';
-    case 'array': return Array.isArray(value);
-    case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value);
-    case 'null': return value === null;
-    default: return true;
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    case 'null':
+      return value === null;
+    default:
+      return true;
   }
 }
 
 /** The prompt section that teaches the text protocol and lists the offered tools. */
 export function toolListPrompt(tools: readonly LanguageModelV4FunctionTool[]): string {
-  const lines = tools.map((t) => `- ${keyForToolName(t.name)}: ${t.description ?? ''}\n  params (JSON Schema): ${JSON.stringify(t.inputSchema)}`);
+  const lines = tools.map(
+    (t) =>
+      `- ${keyForToolName(t.name)}: ${t.description ?? ''}\n  params (JSON Schema): ${JSON.stringify(t.inputSchema)}`,
+  );
   return [
     'You can call these handlers. To call one, write on its own line exactly:',
     '[HANDLER CALL] handler.key({"param": "value"})',
@@ -158,7 +204,10 @@ function callText(toolName: string, input: unknown): string {
 }
 
 /** Rewrites native tool calls and results in the prompt as text, and adds the tool list to the system prompt. */
-function rewritePrompt(params: LanguageModelV4CallOptions, tools: LanguageModelV4FunctionTool[]): LanguageModelV4CallOptions {
+function rewritePrompt(
+  params: LanguageModelV4CallOptions,
+  tools: LanguageModelV4FunctionTool[],
+): LanguageModelV4CallOptions {
   const prompt: LanguageModelV4Message[] = [];
   const section = toolListPrompt(tools);
   let systemDone = false;
@@ -167,13 +216,22 @@ function rewritePrompt(params: LanguageModelV4CallOptions, tools: LanguageModelV
       prompt.push(systemDone ? message : { role: 'system', content: `${message.content}\n\n${section}` });
       systemDone = true;
     } else if (message.role === 'assistant') {
-      const text = message.content.map((part) => part.type === 'text' ? part.text : part.type === 'tool-call' ? callText(part.toolName, part.input) : '')
-        .filter(Boolean).join('\n');
+      const text = message.content
+        .map((part) =>
+          part.type === 'text' ? part.text : part.type === 'tool-call' ? callText(part.toolName, part.input) : '',
+        )
+        .filter(Boolean)
+        .join('\n');
       prompt.push({ role: 'assistant', content: [{ type: 'text', text }] });
     } else if (message.role === 'tool') {
-      const text = message.content.map((part) => part.type === 'tool-result'
-        ? `[HANDLER RESULT] ${keyForToolName(part.toolName)}: ${JSON.stringify(part.output.type === 'json' || part.output.type === 'error-json' ? part.output.value : 'value' in part.output ? part.output.value : part.output)}`
-        : '').filter(Boolean).join('\n');
+      const text = message.content
+        .map((part) =>
+          part.type === 'tool-result'
+            ? `[HANDLER RESULT] ${keyForToolName(part.toolName)}: ${JSON.stringify(part.output.type === 'json' || part.output.type === 'error-json' ? part.output.value : 'value' in part.output ? part.output.value : part.output)}`
+            : '',
+        )
+        .filter(Boolean)
+        .join('\n');
       prompt.push({ role: 'user', content: [{ type: 'text', text }] });
     } else prompt.push(message);
   }
@@ -188,19 +246,36 @@ function functionTools(params: LanguageModelV4CallOptions): LanguageModelV4Funct
 function repairParams(params: LanguageModelV4CallOptions, output: string, problem: string): LanguageModelV4CallOptions {
   return {
     ...params,
-    prompt: [...params.prompt,
+    prompt: [
+      ...params.prompt,
       { role: 'assistant', content: [{ type: 'text', text: output }] },
-      { role: 'user', content: [{ type: 'text', text: `Your handler call could not be read: ${problem}. Write it again, correctly, as [HANDLER CALL] handler.key({...json...}).` }] }],
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'text',
+            text: `Your handler call could not be read: ${problem}. Write it again, correctly, as [HANDLER CALL] handler.key({...json...}).`,
+          },
+        ],
+      },
+    ],
   };
 }
 
 function addUsage(a: LanguageModelV4Usage, b: LanguageModelV4Usage): LanguageModelV4Usage {
   const sum = (x?: number, y?: number) => (x === undefined && y === undefined ? undefined : (x ?? 0) + (y ?? 0));
   return {
-    inputTokens: { total: sum(a.inputTokens.total, b.inputTokens.total), noCache: sum(a.inputTokens.noCache, b.inputTokens.noCache),
-      cacheRead: sum(a.inputTokens.cacheRead, b.inputTokens.cacheRead), cacheWrite: sum(a.inputTokens.cacheWrite, b.inputTokens.cacheWrite) },
-    outputTokens: { total: sum(a.outputTokens.total, b.outputTokens.total), text: sum(a.outputTokens.text, b.outputTokens.text),
-      reasoning: sum(a.outputTokens.reasoning, b.outputTokens.reasoning) },
+    inputTokens: {
+      total: sum(a.inputTokens.total, b.inputTokens.total),
+      noCache: sum(a.inputTokens.noCache, b.inputTokens.noCache),
+      cacheRead: sum(a.inputTokens.cacheRead, b.inputTokens.cacheRead),
+      cacheWrite: sum(a.inputTokens.cacheWrite, b.inputTokens.cacheWrite),
+    },
+    outputTokens: {
+      total: sum(a.outputTokens.total, b.outputTokens.total),
+      text: sum(a.outputTokens.text, b.outputTokens.text),
+      reasoning: sum(a.outputTokens.reasoning, b.outputTokens.reasoning),
+    },
   };
 }
 
@@ -224,8 +299,10 @@ function callId(): string {
 // Markers of the fine-tuned models' own protocol: a thinking block runs from [THINKING] (or [REASONING]) to its
 // closing marker, [RESPONSE]/[ANSWER]/[FINAL ANSWER] or a handler call; the markers themselves are never shown.
 const THINKING_OPEN = /\[(?:THINKING|REASONING|THOUGHTS?)\]/i;
-const THINKING_CLOSE = /\[\/(?:THINKING|REASONING|THOUGHTS?)\]|\[(?:RESPONSE|ANSWER|FINAL ANSWER|FINAL)\]|\[HANDLER[ _]CALL\]|TOOL_CALL:/i;
-const BARE_MARKER = /\[\/?(?:RESPONSE|ANSWER|FINAL ANSWER|FINAL|THINKING|REASONING|THOUGHTS?|HANDLER[ _]RESULT|SYSTEM|USER|ASSISTANT)\][ \t]*\n?/gi;
+const THINKING_CLOSE =
+  /\[\/(?:THINKING|REASONING|THOUGHTS?)\]|\[(?:RESPONSE|ANSWER|FINAL ANSWER|FINAL)\]|\[HANDLER[ _]CALL\]|TOOL_CALL:/i;
+const BARE_MARKER =
+  /\[\/?(?:RESPONSE|ANSWER|FINAL ANSWER|FINAL|THINKING|REASONING|THOUGHTS?|HANDLER[ _]RESULT|SYSTEM|USER|ASSISTANT)\][ \t]*\n?/gi;
 const LONGEST_MARKER = '[/FINAL ANSWER]'.length;
 
 /**
@@ -238,11 +315,17 @@ export function visibleText(text: string, partial = false): string {
   let rest = text;
   for (;;) {
     const open = rest.search(THINKING_OPEN);
-    if (open < 0) { out += rest; break; }
+    if (open < 0) {
+      out += rest;
+      break;
+    }
     out += rest.slice(0, open);
     const afterOpen = rest.slice(open).replace(THINKING_OPEN, '');
     const close = afterOpen.search(THINKING_CLOSE);
-    if (close < 0) { rest = ''; break; }
+    if (close < 0) {
+      rest = '';
+      break;
+    }
     // The closing marker is dropped below (a handler-call marker is kept for the call parser).
     rest = afterOpen.slice(close);
     rest = rest.replace(/^\[\/(?:THINKING|REASONING|THOUGHTS?)\][ \t]*\n?/i, '');
@@ -250,7 +333,8 @@ export function visibleText(text: string, partial = false): string {
   let visible = out.replace(BARE_MARKER, '');
   if (partial) {
     const lastOpen = visible.lastIndexOf('[');
-    if (lastOpen >= 0 && visible.length - lastOpen <= LONGEST_MARKER && !visible.slice(lastOpen).includes(']')) visible = visible.slice(0, lastOpen);
+    if (lastOpen >= 0 && visible.length - lastOpen <= LONGEST_MARKER && !visible.slice(lastOpen).includes(']'))
+      visible = visible.slice(0, lastOpen);
   }
   // Leading whitespace (left where a thinking block was) is dropped; a prefix's result stays a prefix.
   return visible.trimStart();
@@ -292,13 +376,22 @@ export function textProtocolMiddleware(): LanguageModelV4Middleware {
         const repaired = await model.doGenerate(repairParams(params, output, parsed.problem));
         usage = addUsage(usage, repaired.usage);
         parsed = parseHandlerCalls(textOf(repaired.content), tools);
-        if (parsed.problem) throw new TextProtocolError(`The model's handler call could not be read, even after a repair round: ${parsed.problem}.`);
+        if (parsed.problem)
+          throw new TextProtocolError(
+            `The model's handler call could not be read, even after a repair round: ${parsed.problem}.`,
+          );
       }
       if (parsed.calls.length === 0) return { ...result, content: withVisibleText(result.content) };
       const content: LanguageModelV4Content[] = [];
       const before = visibleText(parsed.text).trim();
       if (before) content.push({ type: 'text', text: before });
-      for (const call of parsed.calls) content.push({ type: 'tool-call', toolCallId: callId(), toolName: call.toolName, input: JSON.stringify(call.input) });
+      for (const call of parsed.calls)
+        content.push({
+          type: 'tool-call',
+          toolCallId: callId(),
+          toolName: call.toolName,
+          input: JSON.stringify(call.input),
+        });
       return { ...result, content, usage, finishReason: { unified: 'tool-calls', raw: result.finishReason.raw } };
     },
 
@@ -310,7 +403,11 @@ export function textProtocolMiddleware(): LanguageModelV4Middleware {
   };
 }
 
-function textCallTransform(tools: LanguageModelV4FunctionTool[], params: LanguageModelV4CallOptions, model: LanguageModelV4): TransformStream<LanguageModelV4StreamPart, LanguageModelV4StreamPart> {
+function textCallTransform(
+  tools: LanguageModelV4FunctionTool[],
+  params: LanguageModelV4CallOptions,
+  model: LanguageModelV4,
+): TransformStream<LanguageModelV4StreamPart, LanguageModelV4StreamPart> {
   let buffer = '';
   let emitted = 0;
   let markerFound = false;
@@ -319,10 +416,17 @@ function textCallTransform(tools: LanguageModelV4FunctionTool[], params: Languag
   let finish: Extract<LanguageModelV4StreamPart, { type: 'finish' }> | undefined;
 
   // `emitted` counts characters of the visible text (thinking and markers removed), not of the raw buffer.
-  const emitText = (controller: TransformStreamDefaultController<LanguageModelV4StreamPart>, upTo: number, final = false) => {
+  const emitText = (
+    controller: TransformStreamDefaultController<LanguageModelV4StreamPart>,
+    upTo: number,
+    final = false,
+  ) => {
     const visible = visibleText(buffer.slice(0, upTo), !final);
     if (visible.length <= emitted) return;
-    if (!textOpen) { controller.enqueue({ type: 'text-start', id: textId }); textOpen = true; }
+    if (!textOpen) {
+      controller.enqueue({ type: 'text-start', id: textId });
+      textOpen = true;
+    }
     controller.enqueue({ type: 'text-delta', id: textId, delta: visible.slice(emitted) });
     emitted = visible.length;
   };
@@ -339,7 +443,10 @@ function textCallTransform(tools: LanguageModelV4FunctionTool[], params: Languag
         return;
       }
       if (part.type === 'text-start' || part.type === 'text-end') return;
-      if (part.type === 'finish') { finish = part; return; }
+      if (part.type === 'finish') {
+        finish = part;
+        return;
+      }
       controller.enqueue(part);
     },
     async flush(controller) {
@@ -355,17 +462,35 @@ function textCallTransform(tools: LanguageModelV4FunctionTool[], params: Languag
           return;
         }
         if (parsed.problem) {
-          controller.enqueue({ type: 'error', error: new TextProtocolError(`The model's handler call could not be read, even after a repair round: ${parsed.problem}.`) });
+          controller.enqueue({
+            type: 'error',
+            error: new TextProtocolError(
+              `The model's handler call could not be read, even after a repair round: ${parsed.problem}.`,
+            ),
+          });
           return;
         }
       }
       if (parsed.calls.length === 0) emitText(controller, buffer.length, true);
       if (textOpen) controller.enqueue({ type: 'text-end', id: textId });
       for (const call of parsed.calls) {
-        controller.enqueue({ type: 'tool-call', toolCallId: callId(), toolName: call.toolName, input: JSON.stringify(call.input) });
+        controller.enqueue({
+          type: 'tool-call',
+          toolCallId: callId(),
+          toolName: call.toolName,
+          input: JSON.stringify(call.input),
+        });
       }
       if (finish) {
-        controller.enqueue(parsed.calls.length ? { ...finish, usage: usage ?? finish.usage, finishReason: { unified: 'tool-calls', raw: finish.finishReason.raw } } : finish);
+        controller.enqueue(
+          parsed.calls.length
+            ? {
+                ...finish,
+                usage: usage ?? finish.usage,
+                finishReason: { unified: 'tool-calls', raw: finish.finishReason.raw },
+              }
+            : finish,
+        );
       }
     },
   });

@@ -39,7 +39,10 @@ export function offerTurnTools(input: {
   onPending(action: PendingAction): void;
 }): TurnTools {
   const { runtime, principal, config } = input;
-  const allowed = runtime.service(handlerRegistry).listForModel(principal).filter((h) => !NEVER_OFFERED.has(h.key));
+  const allowed = runtime
+    .service(handlerRegistry)
+    .listForModel(principal)
+    .filter((h) => !NEVER_OFFERED.has(h.key));
   let selected: AnyHandler[];
   try {
     selected = input.selectTools(allowed, input.message, {

@@ -54,9 +54,16 @@ export function retryAfterMs(header: string | null | undefined, now = Date.now()
  * Maps an HTTP answer that is not a success to a delivery error: 408/425/429 and 5xx are retryable,
  * other 4xx permanent. Network failures (fetch throws) are retryable.
  */
-export function errorForStatus(status: number, message: string, options: { retryAfter?: string | null; providerCode?: string } = {}): DeliveryError {
+export function errorForStatus(
+  status: number,
+  message: string,
+  options: { retryAfter?: string | null; providerCode?: string } = {},
+): DeliveryError {
   if (status === 408 || status === 425 || status === 429 || status >= 500) {
-    return new RetryableError(message, { retryAfterMs: retryAfterMs(options.retryAfter), providerCode: options.providerCode });
+    return new RetryableError(message, {
+      retryAfterMs: retryAfterMs(options.retryAfter),
+      providerCode: options.providerCode,
+    });
   }
   return new PermanentError(message, { providerCode: options.providerCode });
 }
@@ -66,6 +73,8 @@ export async function fetchForDelivery(url: string, init: RequestInit & { timeou
   try {
     return await fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(init.timeoutMs ?? 15_000) });
   } catch (error) {
-    throw new RetryableError(`Network error calling ${new URL(url).host}: ${(error as Error).message}`, { cause: error });
+    throw new RetryableError(`Network error calling ${new URL(url).host}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

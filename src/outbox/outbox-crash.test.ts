@@ -21,12 +21,26 @@ import { guardChild, killGuardedChildren } from '../testing/child-guard.ts';
 
 const CHILD = join(import.meta.dirname, 'outbox-worker-child.fixture.ts');
 
-function startWorker(env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }> } {
-  const child = guardChild(spawn(process.execPath, [CHILD], { env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+function startWorker(env: Record<string, string>): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>;
+} {
+  const child = guardChild(
+    spawn(process.execPath, [CHILD], {
+      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let output = '';
-  child.stdout!.on('data', (d) => { output += String(d); });
-  child.stderr!.on('data', (d) => { output += String(d); });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, output })));
+  child.stdout!.on('data', (d) => {
+    output += String(d);
+  });
+  child.stderr!.on('data', (d) => {
+    output += String(d);
+  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, output })),
+  );
   return { child, done };
 }
 
@@ -39,18 +53,31 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 60_00
 }
 
 /** Queues `count` messages on a channel with the store, through the real Outbox. */
-async function enqueue(store: Store, env: Record<string, string>, channel: string, destination: string, count: number): Promise<string[]> {
+async function enqueue(
+  store: Store,
+  env: Record<string, string>,
+  channel: string,
+  destination: string,
+  count: number,
+): Promise<string[]> {
   const rt = await createTestRuntime({ store, env, handlers: [] });
   try {
     const outbox = rt.service(outboxService);
     const ids: string[] = [];
     for (let i = 0; i < count; i++) {
-      const r = await outbox.enqueue({ channel, destination, payload: { text: `message ${i}` }, idempotencyKey: `crash-test-${i}` });
+      const r = await outbox.enqueue({
+        channel,
+        destination,
+        payload: { text: `message ${i}` },
+        idempotencyKey: `crash-test-${i}`,
+      });
       assert.equal(r.status, 'pending');
       ids.push(r.id);
     }
     return ids;
-  } finally { await rt.close(); }
+  } finally {
+    await rt.close();
+  }
 }
 
 type StoreTarget = { name: string; env: Record<string, string>; open(): Promise<Store>; cleanup(): Promise<void> };
@@ -61,8 +88,14 @@ async function pgliteTarget(): Promise<StoreTarget> {
   return {
     name: 'pglite (data directory, one process at a time)',
     env: { ZANTARA_DATA_DIR: dir },
-    async open() { const s = await createPgliteStore(dir); await migrate(s); return s; },
-    async cleanup() { rmSync(dir, { recursive: true, force: true }); },
+    async open() {
+      const s = await createPgliteStore(dir);
+      await migrate(s);
+      return s;
+    },
+    async cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -73,13 +106,25 @@ async function postgresTarget(): Promise<StoreTarget | undefined> {
   return {
     name: 'postgres',
     env: { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema },
-    async open() { return { ...store, async close() { /* kept for the next phase; closed in cleanup */ } }; },
-    async cleanup() { await store.close(); },
+    async open() {
+      return {
+        ...store,
+        async close() {
+          /* kept for the next phase; closed in cleanup */
+        },
+      };
+    },
+    async cleanup() {
+      await store.close();
+    },
   };
 }
 
 const targets = [await pgliteTarget(), await postgresTarget()].filter((t): t is StoreTarget => Boolean(t));
-after(async () => { killGuardedChildren(); for (const t of targets) await t.cleanup(); });
+after(async () => {
+  killGuardedChildren();
+  for (const t of targets) await t.cleanup();
+});
 
 for (const target of targets) {
   describe(`outbox crash safety on ${target.name}`, () => {
@@ -87,8 +132,15 @@ for (const target of targets) {
       const slack = new FakeSlackServer({ channels: ['C0CRASH'] });
       await slack.start();
       try {
-        const env = { ...target.env, SLACK_BOT_TOKEN: slack.token, SLACK_BASE_URL: `${slack.url}/api`, ZANTARA_SLACK_CHANNELS: 'crash=C0CRASH',
-          ZANTARA_OUTBOX_BATCH: '1', ZANTARA_OUTBOX_LEASE_MS: '1500', ZANTARA_OUTBOX_POLL_MS: '20' };
+        const env = {
+          ...target.env,
+          SLACK_BOT_TOKEN: slack.token,
+          SLACK_BASE_URL: `${slack.url}/api`,
+          ZANTARA_SLACK_CHANNELS: 'crash=C0CRASH',
+          ZANTARA_OUTBOX_BATCH: '1',
+          ZANTARA_OUTBOX_LEASE_MS: '1500',
+          ZANTARA_OUTBOX_POLL_MS: '20',
+        };
         let store = await target.open();
         const ids = await enqueue(store, env, 'slack', 'crash', 12);
         await store.close();
@@ -96,7 +148,10 @@ for (const target of targets) {
         // Every request is held 300 ms by the provider; the worker is killed while the 6th is in flight.
         slack.holdMs = 300;
         const first = startWorker(env);
-        await waitFor(() => slack.requests.filter((r) => r.path.endsWith('chat.postMessage')).length >= 6, 'the 6th delivery to start');
+        await waitFor(
+          () => slack.requests.filter((r) => r.path.endsWith('chat.postMessage')).length >= 6,
+          'the 6th delivery to start',
+        );
         first.child.kill('SIGKILL');
         const killed = await first.done;
         assert.equal(killed.signal, 'SIGKILL');
@@ -116,11 +171,15 @@ for (const target of targets) {
         assert.deepEqual([...perMessage.keys()].sort(), [...ids].sort(), 'every message reached the provider');
         assert.deepEqual([...new Set(perMessage.values())], [1], 'no message reached the provider twice');
         store = await target.open();
-        const { rows } = await store.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM outbox GROUP BY status');
+        const { rows } = await store.query<{ status: string; n: number }>(
+          'SELECT status, count(*)::int AS n FROM outbox GROUP BY status',
+        );
         assert.deepEqual(rows, [{ status: 'sent', n: 12 }]);
         await store.query('DELETE FROM outbox');
         await store.close();
-      } finally { await slack.close(); }
+      } finally {
+        await slack.close();
+      }
     });
   });
 }
@@ -132,7 +191,12 @@ else {
     const discord = new FakeDiscordServer();
     await discord.start();
     try {
-      const env = { ...postgres.env, ZANTARA_DISCORD_WEBHOOKS: `load=${discord.webhookUrl()}`, ZANTARA_OUTBOX_BATCH: '10', ZANTARA_OUTBOX_POLL_MS: '20' };
+      const env = {
+        ...postgres.env,
+        ZANTARA_DISCORD_WEBHOOKS: `load=${discord.webhookUrl()}`,
+        ZANTARA_OUTBOX_BATCH: '10',
+        ZANTARA_OUTBOX_POLL_MS: '20',
+      };
       const store = await postgres.open();
       await store.query('DELETE FROM outbox');
       const ids = await enqueue(store, env, 'discord', 'load', 500);
@@ -141,14 +205,22 @@ else {
       const [ra, rb] = await Promise.all([a.done, b.done]);
       assert.equal(ra.code, 0, ra.output);
       assert.equal(rb.code, 0, rb.output);
-      console.log(`# worker A: ${ra.output.trim().split('\n').at(-1)}, worker B: ${rb.output.trim().split('\n').at(-1)}`);
+      console.log(
+        `# worker A: ${ra.output.trim().split('\n').at(-1)}, worker B: ${rb.output.trim().split('\n').at(-1)}`,
+      );
       const contents = discord.posted.map((p) => p.content);
       assert.equal(contents.length, 500, 'exactly 500 deliveries');
       assert.equal(new Set(contents).size, 500, 'no message delivered twice');
-      const { rows } = await store.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM outbox GROUP BY status');
+      const { rows } = await store.query<{ status: string; n: number }>(
+        'SELECT status, count(*)::int AS n FROM outbox GROUP BY status',
+      );
       assert.deepEqual(rows, [{ status: 'sent', n: 500 }]);
-      const sentIds = (await store.query<{ id: string }>(`SELECT id FROM outbox WHERE status = 'sent'`)).rows.map((r) => r.id).sort();
+      const sentIds = (await store.query<{ id: string }>(`SELECT id FROM outbox WHERE status = 'sent'`)).rows
+        .map((r) => r.id)
+        .sort();
       assert.deepEqual(sentIds, [...ids].sort());
-    } finally { await discord.close(); }
+    } finally {
+      await discord.close();
+    }
   });
 }

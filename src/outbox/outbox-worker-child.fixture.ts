@@ -13,7 +13,9 @@ let delivered = 0;
 process.stdout.write(`ready ${process.pid}\n`);
 while (Date.now() < deadline) {
   delivered += await worker.runOnce();
-  const { rows } = await runtime.store.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE status IN ('pending', 'sending')`);
+  const { rows } = await runtime.store.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM outbox WHERE status IN ('pending', 'sending')`,
+  );
   if (rows[0].n === 0) break;
   await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -23,8 +23,13 @@ export class OutboxWorker {
     this.#runtime = runtime;
     this.outbox = options.outbox ?? runtime.service(outboxService);
     this.id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.#loop = new PollLoop({ name: `outbox worker ${this.id}`, drain: () => this.drain(), pollMs: this.outbox.config.ZANTARA_OUTBOX_POLL_MS,
-      onWake: (wake) => this.outbox.onWake(wake), logger: runtime.logger });
+    this.#loop = new PollLoop({
+      name: `outbox worker ${this.id}`,
+      drain: () => this.drain(),
+      pollMs: this.outbox.config.ZANTARA_OUTBOX_POLL_MS,
+      onWake: (wake) => this.outbox.onWake(wake),
+      logger: runtime.logger,
+    });
   }
 
   /** Claims and delivers one batch; returns how many rows it handled. */
@@ -41,9 +46,13 @@ export class OutboxWorker {
     return total;
   }
 
-  start(): void { this.#loop.start(); }
+  start(): void {
+    this.#loop.start();
+  }
 
-  async stop(): Promise<void> { await this.#loop.stop(); }
+  async stop(): Promise<void> {
+    await this.#loop.stop();
+  }
 
   async #deliver(row: OutboxRow): Promise<void> {
     const log = this.#runtime.logger;
@@ -53,12 +62,19 @@ export class OutboxWorker {
       return;
     }
     if (row.attempts > row.max_attempts) {
-      await this.outbox.markFailed(row, this.id, `gave up after ${row.max_attempts} attempts (the last worker stopped mid-delivery)`, { retryable: false });
+      await this.outbox.markFailed(
+        row,
+        this.id,
+        `gave up after ${row.max_attempts} attempts (the last worker stopped mid-delivery)`,
+        { retryable: false },
+      );
       return;
     }
     if (!this.outbox.willDeliver(row.channel, row.destination)) {
       // Credentials removed or sandbox switched on after the row was queued: never send, say so.
-      await this.outbox.markFailed(row, this.id, `channel ${row.channel} is now in sandbox; not sent`, { retryable: false });
+      await this.outbox.markFailed(row, this.id, `channel ${row.channel} is now in sandbox; not sent`, {
+        retryable: false,
+      });
       return;
     }
     try {
@@ -67,8 +83,13 @@ export class OutboxWorker {
         const found = await deliverer.findDelivered(this.#runtime, row);
         if (found) {
           await this.outbox.markSent(row, this.id, found.providerMessageId);
-          this.#runtime.service(messagingMetricsService).deliveries.inc({ channel: row.channel, outcome: 'reconciled' });
-          log.info({ id: row.id, channel: row.channel }, 'outbox row was already delivered before a crash; not sent again');
+          this.#runtime
+            .service(messagingMetricsService)
+            .deliveries.inc({ channel: row.channel, outcome: 'reconciled' });
+          log.info(
+            { id: row.id, channel: row.channel },
+            'outbox row was already delivered before a crash; not sent again',
+          );
           return;
         }
       }
@@ -78,11 +99,19 @@ export class OutboxWorker {
       this.#runtime.service(messagingMetricsService).deliveries.inc({ channel: row.channel, outcome: 'sent' });
     } catch (error) {
       const retryable = DeliveryError.isInstance(error) ? error.retryable : true;
-      const retryAfterMs = DeliveryError.isInstance(error) && 'retryAfterMs' in error ? (error as { retryAfterMs?: number }).retryAfterMs : undefined;
+      const retryAfterMs =
+        DeliveryError.isInstance(error) && 'retryAfterMs' in error
+          ? (error as { retryAfterMs?: number }).retryAfterMs
+          : undefined;
       const message = error instanceof Error ? error.message : String(error);
-      log.warn({ id: row.id, channel: row.channel, attempts: row.attempts, retryable, err: message }, 'outbox delivery failed');
+      log.warn(
+        { id: row.id, channel: row.channel, attempts: row.attempts, retryable, err: message },
+        'outbox delivery failed',
+      );
       const updated = await this.outbox.markFailed(row, this.id, message, { retryable, retryAfterMs });
-      this.#runtime.service(messagingMetricsService).deliveries.inc({ channel: row.channel, outcome: updated?.status === 'pending' ? 'retry' : 'failed' });
+      this.#runtime
+        .service(messagingMetricsService)
+        .deliveries.inc({ channel: row.channel, outcome: updated?.status === 'pending' ? 'retry' : 'failed' });
     }
   }
 }

@@ -15,11 +15,17 @@ function scriptedDeliverer(channel = 'test') {
   const accepted: Array<{ id: string; destination: string }> = [];
   const failures: Error[] = [];
   let configured = true;
-  const deliverer: ChannelDeliverer & { accepted: typeof accepted; failures: Error[]; setConfigured(v: boolean): void } = {
+  const deliverer: ChannelDeliverer & {
+    accepted: typeof accepted;
+    failures: Error[];
+    setConfigured(v: boolean): void;
+  } = {
     channel,
     accepted,
     failures,
-    setConfigured(v) { configured = v; },
+    setConfigured(v) {
+      configured = v;
+    },
     isConfigured: () => configured,
     async deliver(_rt, row: OutboxRow) {
       const failure = failures.shift();
@@ -38,9 +44,15 @@ for (const store of stores) {
     let rt: TestRuntime;
     const clock = fixedClock('2026-03-01T08:00:00Z');
     before(async () => {
-      rt = await createTestRuntime({ store, clock, env: { ZANTARA_OUTBOX_BACKOFF_MS: '1000', ZANTARA_OUTBOX_MAX_ATTEMPTS: '3', ZANTARA_OUTBOX_LEASE_MS: '30000' } });
+      rt = await createTestRuntime({
+        store,
+        clock,
+        env: { ZANTARA_OUTBOX_BACKOFF_MS: '1000', ZANTARA_OUTBOX_MAX_ATTEMPTS: '3', ZANTARA_OUTBOX_LEASE_MS: '30000' },
+      });
     });
-    after(async () => { await rt.close(); });
+    after(async () => {
+      await rt.close();
+    });
 
     async function fresh() {
       await (store as TestStore).reset();
@@ -51,8 +63,18 @@ for (const store of stores) {
 
     test('the same idempotency key gives the same row and one delivery', async () => {
       const { deliverer, outbox, worker } = await fresh();
-      const first = await outbox.enqueue({ channel: 'test', destination: 'ops', payload: { text: 'hi' }, idempotencyKey: 'k-1' });
-      const second = await outbox.enqueue({ channel: 'test', destination: 'ops', payload: { text: 'hi' }, idempotencyKey: 'k-1' });
+      const first = await outbox.enqueue({
+        channel: 'test',
+        destination: 'ops',
+        payload: { text: 'hi' },
+        idempotencyKey: 'k-1',
+      });
+      const second = await outbox.enqueue({
+        channel: 'test',
+        destination: 'ops',
+        payload: { text: 'hi' },
+        idempotencyKey: 'k-1',
+      });
       assert.equal(first.status, 'pending');
       assert.equal(second.id, first.id);
       assert.equal(second.duplicate, true);
@@ -68,7 +90,10 @@ for (const store of stores) {
     test('reusing a key for another destination is refused', async () => {
       const { outbox } = await fresh();
       await outbox.enqueue({ channel: 'test', destination: 'ops', payload: { text: 'a' }, idempotencyKey: 'k-2' });
-      await assert.rejects(outbox.enqueue({ channel: 'test', destination: 'sales', payload: { text: 'a' }, idempotencyKey: 'k-2' }), { code: 'idempotency_key_reused' });
+      await assert.rejects(
+        outbox.enqueue({ channel: 'test', destination: 'sales', payload: { text: 'a' }, idempotencyKey: 'k-2' }),
+        { code: 'idempotency_key_reused' },
+      );
     });
 
     test('an unconfigured channel is sandboxed and never delivered', async () => {
@@ -93,12 +118,17 @@ for (const store of stores) {
         assert.equal(result.status, 'sandboxed');
         await new OutboxWorker(sandboxRt, { outbox }).drain();
         assert.equal(deliverer.accepted.length, 0);
-      } finally { await sandboxRt.close(); }
+      } finally {
+        await sandboxRt.close();
+      }
     });
 
     test('an unknown channel is a 422', async () => {
       const { outbox } = await fresh();
-      await assert.rejects(outbox.enqueue({ channel: 'pigeon', destination: 'x', payload: {} }), { code: 'unknown_channel', status: 422 });
+      await assert.rejects(outbox.enqueue({ channel: 'pigeon', destination: 'x', payload: {} }), {
+        code: 'unknown_channel',
+        status: 422,
+      });
     });
 
     test('a retryable failure waits for Retry-After, then delivers', async () => {
@@ -128,7 +158,10 @@ for (const store of stores) {
       for (let i = 0; i < 3; i++) {
         await worker.drain();
         const row = (await outbox.get(id))!;
-        if (row.status === 'pending') { delays.push(new Date(row.next_attempt_at).getTime() - clock.now().getTime()); clock.advance(10 * 60_000); }
+        if (row.status === 'pending') {
+          delays.push(new Date(row.next_attempt_at).getTime() - clock.now().getTime());
+          clock.advance(10 * 60_000);
+        }
       }
       const row = (await outbox.get(id))!;
       assert.equal(row.status, 'failed');
@@ -160,7 +193,10 @@ for (const store of stores) {
       await outbox.cancel(a.id);
       const b = await outbox.enqueue({ channel: 'test', destination: 'ops', payload: { text: 'b' } });
       await worker.drain();
-      assert.deepEqual(deliverer.accepted.map((x) => x.id), [b.id]);
+      assert.deepEqual(
+        deliverer.accepted.map((x) => x.id),
+        [b.id],
+      );
       await assert.rejects(outbox.cancel(b.id), { code: 'outbox_not_cancellable', status: 409 });
       await assert.rejects(outbox.cancel(randomUUID()), { code: 'outbox_not_found', status: 404 });
     });
@@ -189,8 +225,15 @@ for (const store of stores) {
       const seen = new Map<string, string>();
       const reconciling: ChannelDeliverer = {
         ...deliverer,
-        async deliver(r, row) { const out = await deliverer.deliver(r, row); seen.set(row.id, out.providerMessageId); return out; },
-        async findDelivered(_r, row) { const p = seen.get(row.id); return p ? { providerMessageId: p } : undefined; },
+        async deliver(r, row) {
+          const out = await deliverer.deliver(r, row);
+          seen.set(row.id, out.providerMessageId);
+          return out;
+        },
+        async findDelivered(_r, row) {
+          const p = seen.get(row.id);
+          return p ? { providerMessageId: p } : undefined;
+        },
       };
       const outbox = new Outbox(rt, [reconciling]);
       const { id } = await outbox.enqueue({ channel: 'test', destination: 'ops', payload: { text: 'hi' } });
@@ -205,11 +248,16 @@ for (const store of stores) {
     test('status changes are published as outbox.status events', async () => {
       const { outbox, worker } = await fresh();
       const events: ZantaraEvent[] = [];
-      const off = rt.service(eventBusService).subscribe((e) => { if (e.type === 'outbox.status') events.push(e); });
+      const off = rt.service(eventBusService).subscribe((e) => {
+        if (e.type === 'outbox.status') events.push(e);
+      });
       const { id } = await outbox.enqueue({ channel: 'test', destination: 'ops', payload: { text: 'hi' } });
       await worker.drain();
       off();
-      assert.deepEqual(events.filter((e) => e.data.id === id).map((e) => e.data.status), ['pending', 'sent']);
+      assert.deepEqual(
+        events.filter((e) => e.data.id === id).map((e) => e.data.status),
+        ['pending', 'sent'],
+      );
     });
 
     test('the in-process worker delivers as soon as a message is queued', async () => {
@@ -218,14 +266,23 @@ for (const store of stores) {
       worker.start();
       try {
         const sent = new Promise<void>((resolve) => {
-          const off = rt.service(eventBusService).subscribe((e) => { if (e.type === 'outbox.status' && e.data.status === 'sent') { off(); resolve(); } });
+          const off = rt.service(eventBusService).subscribe((e) => {
+            if (e.type === 'outbox.status' && e.data.status === 'sent') {
+              off();
+              resolve();
+            }
+          });
         });
         await outbox.enqueue({ channel: 'test', destination: 'ops', payload: { text: 'now' } });
         await sent;
         assert.equal(deliverer.accepted.length, 1);
-      } finally { await worker.stop(); }
+      } finally {
+        await worker.stop();
+      }
     });
   });
 }
 
-after(async () => { for (const s of stores) await s.close(); });
+after(async () => {
+  for (const s of stores) await s.close();
+});

@@ -29,9 +29,19 @@ export type EnqueueResult = {
 
 /** The public view of a row (handlers, events). */
 export type OutboxView = {
-  id: string; channel: string; destination: string; status: OutboxStatus; attempts: number; last_error: string | null;
-  provider_message_id: string | null; next_attempt_at: string; created_at: string; updated_at: string; sent_at: string | null;
-  created_by: string | null; payload?: Record<string, unknown>;
+  id: string;
+  channel: string;
+  destination: string;
+  status: OutboxStatus;
+  attempts: number;
+  last_error: string | null;
+  provider_message_id: string | null;
+  next_attempt_at: string;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+  created_by: string | null;
+  payload?: Record<string, unknown>;
 };
 
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
@@ -65,7 +75,11 @@ export class Outbox {
 
   async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
     const deliverer = this.deliverer(input.channel);
-    if (!deliverer) throw new ZantaraError('unknown_channel', `No outbox channel named "${input.channel}".`, { status: 422, details: { channel: input.channel } });
+    if (!deliverer)
+      throw new ZantaraError('unknown_channel', `No outbox channel named "${input.channel}".`, {
+        status: 422,
+        details: { channel: input.channel },
+      });
     const status: OutboxStatus = this.willDeliver(input.channel, input.destination) ? 'pending' : 'sandboxed';
     const id = randomUUID();
     const key = input.idempotencyKey ?? `auto:${id}`;
@@ -75,14 +89,39 @@ export class Outbox {
       `INSERT INTO outbox (id, idempotency_key, channel, destination, payload, status, max_attempts, next_attempt_at, created_by, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-      [id, key, input.channel, input.destination, JSON.stringify(input.payload), status, this.config.ZANTARA_OUTBOX_MAX_ATTEMPTS, due, input.createdBy ?? null, now]);
+      [
+        id,
+        key,
+        input.channel,
+        input.destination,
+        JSON.stringify(input.payload),
+        status,
+        this.config.ZANTARA_OUTBOX_MAX_ATTEMPTS,
+        due,
+        input.createdBy ?? null,
+        now,
+      ],
+    );
     if (inserted.rowCount === 0) {
       const existing = await this.findByKey(key);
-      if (!existing) throw new ZantaraError('outbox_conflict', 'The idempotency key is in use but its row vanished; try again.', { status: 409 });
+      if (!existing)
+        throw new ZantaraError('outbox_conflict', 'The idempotency key is in use but its row vanished; try again.', {
+          status: 409,
+        });
       if (existing.channel !== input.channel || existing.destination !== input.destination) {
-        throw new ZantaraError('idempotency_key_reused', 'This idempotency key was already used for a different message.', { status: 409, details: { id: existing.id } });
+        throw new ZantaraError(
+          'idempotency_key_reused',
+          'This idempotency key was already used for a different message.',
+          { status: 409, details: { id: existing.id } },
+        );
       }
-      return { id: existing.id, status: existing.status, channel: existing.channel, duplicate: true, note: noteFor(existing.status) };
+      return {
+        id: existing.id,
+        status: existing.status,
+        channel: existing.channel,
+        duplicate: true,
+        note: noteFor(existing.status),
+      };
     }
     const row = (await this.get(id))!;
     this.#publish(row);
@@ -96,24 +135,41 @@ export class Outbox {
   }
 
   async findByKey(key: string): Promise<OutboxRow | undefined> {
-    const { rows } = await this.runtime.store.query<OutboxRow>('SELECT * FROM outbox WHERE idempotency_key = $1', [key]);
+    const { rows } = await this.runtime.store.query<OutboxRow>('SELECT * FROM outbox WHERE idempotency_key = $1', [
+      key,
+    ]);
     return rows[0];
   }
 
-  async list(filter: { status?: OutboxStatus; channel?: string; limit?: number; before?: string } = {}): Promise<OutboxRow[]> {
+  async list(
+    filter: { status?: OutboxStatus; channel?: string; limit?: number; before?: string } = {},
+  ): Promise<OutboxRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.status) { params.push(filter.status); where.push(`status = $${params.length}`); }
-    if (filter.channel) { params.push(filter.channel); where.push(`channel = $${params.length}`); }
-    if (filter.before) { params.push(filter.before); where.push(`created_at < $${params.length}`); }
+    if (filter.status) {
+      params.push(filter.status);
+      where.push(`status = $${params.length}`);
+    }
+    if (filter.channel) {
+      params.push(filter.channel);
+      where.push(`channel = $${params.length}`);
+    }
+    if (filter.before) {
+      params.push(filter.before);
+      where.push(`created_at < $${params.length}`);
+    }
     params.push(filter.limit ?? 50);
     const { rows } = await this.runtime.store.query<OutboxRow>(
-      `SELECT * FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT $${params.length}`, params);
+      `SELECT * FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT $${params.length}`,
+      params,
+    );
     return rows;
   }
 
   async counts(): Promise<Record<string, number>> {
-    const { rows } = await this.runtime.store.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM outbox GROUP BY status');
+    const { rows } = await this.runtime.store.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM outbox GROUP BY status',
+    );
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
@@ -122,16 +178,30 @@ export class Outbox {
     const row = await this.get(id);
     if (!row) throw notFound('outbox_not_found', `No outbox message ${id}.`, { id });
     if (!['failed', 'cancelled', 'sandboxed'].includes(row.status)) {
-      throw new ZantaraError('outbox_not_retryable', `The message is ${row.status}; only failed, cancelled or sandboxed messages can be retried.`, { status: 409, details: { id, status: row.status } });
+      throw new ZantaraError(
+        'outbox_not_retryable',
+        `The message is ${row.status}; only failed, cancelled or sandboxed messages can be retried.`,
+        { status: 409, details: { id, status: row.status } },
+      );
     }
     if (!this.willDeliver(row.channel, row.destination)) {
-      throw new ZantaraError('channel_sandboxed', `The ${row.channel} channel is in sandbox (no credentials or ZANTARA_SANDBOX=1); the message would not be sent.`, { status: 409, details: { id, channel: row.channel } });
+      throw new ZantaraError(
+        'channel_sandboxed',
+        `The ${row.channel} channel is in sandbox (no credentials or ZANTARA_SANDBOX=1); the message would not be sent.`,
+        { status: 409, details: { id, channel: row.channel } },
+      );
     }
     const now = this.runtime.clock.now();
     const { rows } = await this.runtime.store.query<OutboxRow>(
       `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $2, lease_until = NULL, claimed_by = NULL, updated_at = $2
-       WHERE id = $1 AND status = $3 RETURNING *`, [id, now, row.status]);
-    if (!rows[0]) throw new ZantaraError('outbox_conflict', 'The message changed while retrying; look again.', { status: 409, details: { id } });
+       WHERE id = $1 AND status = $3 RETURNING *`,
+      [id, now, row.status],
+    );
+    if (!rows[0])
+      throw new ZantaraError('outbox_conflict', 'The message changed while retrying; look again.', {
+        status: 409,
+        details: { id },
+      });
     this.#publish(rows[0]);
     for (const wake of this.#wakeListeners) wake();
     return rows[0];
@@ -141,11 +211,20 @@ export class Outbox {
   async cancel(id: string): Promise<OutboxRow> {
     const now = this.runtime.clock.now();
     const { rows } = await this.runtime.store.query<OutboxRow>(
-      `UPDATE outbox SET status = 'cancelled', updated_at = $2, lease_until = NULL WHERE id = $1 AND status IN ('pending', 'sandboxed') RETURNING *`, [id, now]);
-    if (rows[0]) { this.#publish(rows[0]); return rows[0]; }
+      `UPDATE outbox SET status = 'cancelled', updated_at = $2, lease_until = NULL WHERE id = $1 AND status IN ('pending', 'sandboxed') RETURNING *`,
+      [id, now],
+    );
+    if (rows[0]) {
+      this.#publish(rows[0]);
+      return rows[0];
+    }
     const row = await this.get(id);
     if (!row) throw notFound('outbox_not_found', `No outbox message ${id}.`, { id });
-    throw new ZantaraError('outbox_not_cancellable', `The message is ${row.status}; only pending or sandboxed messages can be cancelled.`, { status: 409, details: { id, status: row.status } });
+    throw new ZantaraError(
+      'outbox_not_cancellable',
+      `The message is ${row.status}; only pending or sandboxed messages can be cancelled.`,
+      { status: 409, details: { id, status: row.status } },
+    );
   }
 
   /**
@@ -163,7 +242,9 @@ export class Outbox {
          ORDER BY next_attempt_at, created_at
          LIMIT $4
          FOR UPDATE SKIP LOCKED)
-       RETURNING *`, [now, leaseUntil, workerId, limit]);
+       RETURNING *`,
+      [now, leaseUntil, workerId, limit],
+    );
     return rows;
   }
 
@@ -172,7 +253,9 @@ export class Outbox {
     const now = this.runtime.clock.now();
     const { rows } = await this.runtime.store.query<OutboxRow>(
       `UPDATE outbox SET status = 'sent', provider_message_id = $3, sent_at = $4, updated_at = $4, lease_until = NULL, last_error = NULL
-       WHERE id = $1 AND status = 'sending' AND claimed_by = $2 RETURNING *`, [row.id, workerId, providerMessageId, now]);
+       WHERE id = $1 AND status = 'sending' AND claimed_by = $2 RETURNING *`,
+      [row.id, workerId, providerMessageId, now],
+    );
     if (rows[0]) this.#publish(rows[0]);
     return Boolean(rows[0]);
   }
@@ -181,7 +264,12 @@ export class Outbox {
    * Records a failed attempt: retryable errors go back to pending with exponential backoff (or the provider's
    * Retry-After when longer) until max_attempts; permanent errors fail the row at once.
    */
-  async markFailed(row: OutboxRow, workerId: string, error: string, options: { retryable: boolean; retryAfterMs?: number }): Promise<OutboxRow | undefined> {
+  async markFailed(
+    row: OutboxRow,
+    workerId: string,
+    error: string,
+    options: { retryable: boolean; retryAfterMs?: number },
+  ): Promise<OutboxRow | undefined> {
     const now = this.runtime.clock.now();
     const exhausted = row.attempts >= row.max_attempts;
     const status: OutboxStatus = options.retryable && !exhausted ? 'pending' : 'failed';
@@ -190,7 +278,15 @@ export class Outbox {
     const { rows } = await this.runtime.store.query<OutboxRow>(
       `UPDATE outbox SET status = $3, last_error = $4, next_attempt_at = $5, updated_at = $6, lease_until = NULL
        WHERE id = $1 AND status = 'sending' AND claimed_by = $2 RETURNING *`,
-      [row.id, workerId, status, (exhausted && options.retryable ? `gave up after ${row.attempts} attempts: ` : '') + error.slice(0, 1000), next, now]);
+      [
+        row.id,
+        workerId,
+        status,
+        (exhausted && options.retryable ? `gave up after ${row.attempts} attempts: ` : '') + error.slice(0, 1000),
+        next,
+        now,
+      ],
+    );
     if (rows[0]) this.#publish(rows[0]);
     return rows[0];
   }
@@ -200,16 +296,22 @@ export class Outbox {
    * pending or sending is marked sent — so a worker that died after the provider accepted does not send again —
    * and a provider-side failure of a sent message is recorded as failed.
    */
-  async applyProviderStatus(id: string, report: { providerMessageId: string; delivered: boolean; error?: string }): Promise<OutboxRow | undefined> {
+  async applyProviderStatus(
+    id: string,
+    report: { providerMessageId: string; delivered: boolean; error?: string },
+  ): Promise<OutboxRow | undefined> {
     const now = this.runtime.clock.now();
     const { rows } = report.delivered
       ? await this.runtime.store.query<OutboxRow>(
-        `UPDATE outbox SET status = 'sent', provider_message_id = $2, sent_at = $3, updated_at = $3, lease_until = NULL
-         WHERE id = $1 AND status IN ('pending', 'sending') RETURNING *`, [id, report.providerMessageId, now])
+          `UPDATE outbox SET status = 'sent', provider_message_id = $2, sent_at = $3, updated_at = $3, lease_until = NULL
+         WHERE id = $1 AND status IN ('pending', 'sending') RETURNING *`,
+          [id, report.providerMessageId, now],
+        )
       : await this.runtime.store.query<OutboxRow>(
-        `UPDATE outbox SET status = 'failed', last_error = $3, updated_at = $4, lease_until = NULL
+          `UPDATE outbox SET status = 'failed', last_error = $3, updated_at = $4, lease_until = NULL
          WHERE id = $1 AND (provider_message_id = $2 OR status IN ('pending', 'sending')) AND status <> 'cancelled' RETURNING *`,
-        [id, report.providerMessageId, `provider reported failure: ${report.error ?? 'unknown'}`.slice(0, 1000), now]);
+          [id, report.providerMessageId, `provider reported failure: ${report.error ?? 'unknown'}`.slice(0, 1000), now],
+        );
     if (rows[0]) this.#publish(rows[0]);
     return rows[0];
   }
@@ -229,29 +331,49 @@ export class Outbox {
 
   #publish(row: OutboxRow): void {
     this.runtime.service(eventBusService).publish('outbox.status', {
-      id: row.id, channel: row.channel, destination: row.destination, status: row.status, attempts: row.attempts,
-      last_error: row.last_error, provider_message_id: row.provider_message_id,
+      id: row.id,
+      channel: row.channel,
+      destination: row.destination,
+      status: row.status,
+      attempts: row.attempts,
+      last_error: row.last_error,
+      provider_message_id: row.provider_message_id,
     });
   }
 }
 
 export function noteFor(status: OutboxStatus): string {
   switch (status) {
-    case 'sandboxed': return 'would send: sandbox mode (no credentials for this channel, or ZANTARA_SANDBOX=1) — nothing was sent';
-    case 'pending': return 'queued for delivery; not sent yet';
-    case 'sending': return 'being delivered now';
-    case 'sent': return 'sent: the provider accepted the message';
-    case 'failed': return 'failed: the provider refused the message; staff can retry it';
-    case 'cancelled': return 'cancelled: it will not be sent';
+    case 'sandboxed':
+      return 'would send: sandbox mode (no credentials for this channel, or ZANTARA_SANDBOX=1) — nothing was sent';
+    case 'pending':
+      return 'queued for delivery; not sent yet';
+    case 'sending':
+      return 'being delivered now';
+    case 'sent':
+      return 'sent: the provider accepted the message';
+    case 'failed':
+      return 'failed: the provider refused the message; staff can retry it';
+    case 'cancelled':
+      return 'cancelled: it will not be sent';
   }
 }
 
 export function outboxView(row: OutboxRow, withPayload = false): OutboxView {
   const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
   return {
-    id: row.id, channel: row.channel, destination: row.destination, status: row.status, attempts: row.attempts,
-    last_error: row.last_error, provider_message_id: row.provider_message_id, next_attempt_at: iso(row.next_attempt_at)!,
-    created_at: iso(row.created_at)!, updated_at: iso(row.updated_at)!, sent_at: iso(row.sent_at), created_by: row.created_by,
+    id: row.id,
+    channel: row.channel,
+    destination: row.destination,
+    status: row.status,
+    attempts: row.attempts,
+    last_error: row.last_error,
+    provider_message_id: row.provider_message_id,
+    next_attempt_at: iso(row.next_attempt_at)!,
+    created_at: iso(row.created_at)!,
+    updated_at: iso(row.updated_at)!,
+    sent_at: iso(row.sent_at),
+    created_by: row.created_by,
     ...(withPayload ? { payload: row.payload } : {}),
   };
 }

@@ -64,11 +64,28 @@ const providerEnvSchema = z.object({
 /** Every provider with what the environment says about it (configured or not). */
 export function providersFromEnv(env: Env): Record<ProviderName, ProviderSettings> {
   const e = parseEnv(providerEnvSchema, env);
-  const keyed = (name: ProviderName, apiKey: string | undefined, baseURL: string | undefined, model: string | undefined): ProviderSettings =>
-    ({ name, configured: Boolean(apiKey), apiKey, baseURL, defaultModel: model ?? DEFAULT_MODELS[name], protocol: 'native' });
+  const keyed = (
+    name: ProviderName,
+    apiKey: string | undefined,
+    baseURL: string | undefined,
+    model: string | undefined,
+  ): ProviderSettings => ({
+    name,
+    configured: Boolean(apiKey),
+    apiKey,
+    baseURL,
+    defaultModel: model ?? DEFAULT_MODELS[name],
+    protocol: 'native',
+  });
   return {
-    llama: { name: 'llama', configured: Boolean(e.LLAMA_BASE_URL), apiKey: e.LLAMA_API_KEY, baseURL: e.LLAMA_BASE_URL,
-      defaultModel: e.LLAMA_MODEL ?? DEFAULT_MODELS.llama, protocol: e.LLAMA_PROTOCOL },
+    llama: {
+      name: 'llama',
+      configured: Boolean(e.LLAMA_BASE_URL),
+      apiKey: e.LLAMA_API_KEY,
+      baseURL: e.LLAMA_BASE_URL,
+      defaultModel: e.LLAMA_MODEL ?? DEFAULT_MODELS.llama,
+      protocol: e.LLAMA_PROTOCOL,
+    },
     anthropic: keyed('anthropic', e.ANTHROPIC_API_KEY, e.ANTHROPIC_BASE_URL, e.ANTHROPIC_MODEL),
     google: keyed('google', e.GOOGLE_GENERATIVE_AI_API_KEY, e.GOOGLE_BASE_URL, e.GOOGLE_MODEL),
     groq: keyed('groq', e.GROQ_API_KEY, e.GROQ_BASE_URL, e.GROQ_MODEL),
@@ -80,16 +97,29 @@ export function providersFromEnv(env: Env): Record<ProviderName, ProviderSetting
 export type CreateModelOptions = { fetch?: typeof globalThis.fetch };
 
 /** The AI SDK language model for one provider and model id (no middleware; see text-protocol.ts). */
-export function createProviderModel(settings: ProviderSettings, modelId: string, options: CreateModelOptions = {}): LanguageModelV4 {
+export function createProviderModel(
+  settings: ProviderSettings,
+  modelId: string,
+  options: CreateModelOptions = {},
+): LanguageModelV4 {
   const common = { apiKey: settings.apiKey, baseURL: settings.baseURL, fetch: options.fetch };
   switch (settings.name) {
-    case 'anthropic': return createAnthropic(common)(modelId) as LanguageModelV4;
-    case 'google': return createGoogleGenerativeAI(common)(modelId) as LanguageModelV4;
-    case 'groq': return createGroq(common)(modelId) as LanguageModelV4;
-    case 'cerebras': return createCerebras(common)(modelId) as LanguageModelV4;
+    case 'anthropic':
+      return createAnthropic(common)(modelId) as LanguageModelV4;
+    case 'google':
+      return createGoogleGenerativeAI(common)(modelId) as LanguageModelV4;
+    case 'groq':
+      return createGroq(common)(modelId) as LanguageModelV4;
+    case 'cerebras':
+      return createCerebras(common)(modelId) as LanguageModelV4;
     case 'openrouter':
     case 'llama':
-      return createOpenAICompatible({ name: settings.name, baseURL: settings.baseURL!, apiKey: settings.apiKey, fetch: options.fetch, includeUsage: true })
-        .chatModel(modelId) as LanguageModelV4;
+      return createOpenAICompatible({
+        name: settings.name,
+        baseURL: settings.baseURL!,
+        apiKey: settings.apiKey,
+        fetch: options.fetch,
+        includeUsage: true,
+      }).chatModel(modelId) as LanguageModelV4;
   }
 }

@@ -7,7 +7,10 @@ describe('utility model', () => {
     const env = { ANTHROPIC_API_KEY: 'test-anthropic-key' };
     assert.equal(utilityModelFromEnv(env)?.id.split(':')[0], 'anthropic');
     assert.equal(explicitUtilityModel(env), undefined);
-    assert.equal(explicitUtilityModel({ ...env, ZANTARA_UTILITY_MODEL: 'anthropic:claude-small' })?.id, 'anthropic:claude-small');
+    assert.equal(
+      explicitUtilityModel({ ...env, ZANTARA_UTILITY_MODEL: 'anthropic:claude-small' })?.id,
+      'anthropic:claude-small',
+    );
     assert.equal(explicitUtilityModel({ ...env, ZANTARA_UTILITY_MODEL: 'none' }), undefined);
   });
 });

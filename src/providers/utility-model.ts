@@ -11,8 +11,13 @@ import { createProviderModel, PROVIDER_NAMES, providersFromEnv, type ProviderNam
 export type UtilityModel = { model: LanguageModel; id: string };
 
 const utilityEnv = z.object({
-  ZANTARA_UTILITY_MODEL: z.string().regex(new RegExp(`^(none|(${PROVIDER_NAMES.join('|')})(:.+)?)$`),
-    `must be "none" or a provider (${PROVIDER_NAMES.join(', ')}) optionally followed by :model`).optional(),
+  ZANTARA_UTILITY_MODEL: z
+    .string()
+    .regex(
+      new RegExp(`^(none|(${PROVIDER_NAMES.join('|')})(:.+)?)$`),
+      `must be "none" or a provider (${PROVIDER_NAMES.join(', ')}) optionally followed by :model`,
+    )
+    .optional(),
 });
 
 /**

@@ -38,11 +38,20 @@ export function chunkSections(sections: Section[], options: { maxChars?: number;
 /** Paragraphs of `text`, each at most `limit` characters (long ones cut at sentences, then at words). */
 function splitToFit(text: string, limit: number): string[] {
   const out: string[] = [];
-  for (const paragraph of text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)) {
-    if (paragraph.length <= limit) { out.push(paragraph); continue; }
+  for (const paragraph of text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    if (paragraph.length <= limit) {
+      out.push(paragraph);
+      continue;
+    }
     let buffer = '';
     for (const sentence of paragraph.match(/[^.!?。]+[.!?。]+["')\]]*\s*|[^.!?。]+$/g) ?? [paragraph]) {
-      if (buffer && buffer.length + sentence.length > limit) { out.push(buffer.trim()); buffer = ''; }
+      if (buffer && buffer.length + sentence.length > limit) {
+        out.push(buffer.trim());
+        buffer = '';
+      }
       if (sentence.length > limit) {
         for (const part of hardCut(sentence, limit)) out.push(part);
       } else buffer += sentence;

@@ -27,7 +27,8 @@ export function sourcesFromRagResults(outputs: unknown[], limit = 8): Source[] {
     const value = unwrap(output);
     if (!value || typeof value !== 'object') continue;
     const record = value as { results?: unknown; citations?: unknown };
-    for (const list of [record.citations, record.results]) if (Array.isArray(list)) for (const item of list) consider(item as Citable);
+    for (const list of [record.citations, record.results])
+      if (Array.isArray(list)) for (const item of list) consider(item as Citable);
   }
   return sources;
 }
@@ -35,7 +36,14 @@ export function sourcesFromRagResults(outputs: unknown[], limit = 8): Source[] {
 /** Accepts the handler result itself, a `/call` envelope `{ok, data}`, or a JSON string of either. */
 function unwrap(output: unknown): unknown {
   let value = output;
-  if (typeof value === 'string') { try { value = JSON.parse(value); } catch { return undefined; } }
-  if (value && typeof value === 'object' && 'data' in value && (value as { ok?: unknown }).ok === true) value = (value as { data: unknown }).data;
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  if (value && typeof value === 'object' && 'data' in value && (value as { ok?: unknown }).ok === true)
+    value = (value as { data: unknown }).data;
   return value;
 }

@@ -12,8 +12,15 @@ export type DocumentFormat = 'markdown' | 'text' | 'html' | 'pdf' | 'yaml';
 export type ParsedDocument = { title: string; format: DocumentFormat; sections: Section[] };
 
 const FORMATS: Record<string, DocumentFormat> = {
-  '.md': 'markdown', '.markdown': 'markdown', '.txt': 'text', '.text': 'text', '.html': 'html', '.htm': 'html',
-  '.pdf': 'pdf', '.yaml': 'yaml', '.yml': 'yaml',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.txt': 'text',
+  '.text': 'text',
+  '.html': 'html',
+  '.htm': 'html',
+  '.pdf': 'pdf',
+  '.yaml': 'yaml',
+  '.yml': 'yaml',
 };
 
 export const MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
@@ -38,11 +45,16 @@ export async function parseDocument(path: string, bytes: Uint8Array): Promise<Pa
   const format = formatOf(path);
   if (!format) throw new BadDocumentError(`unsupported file type "${extname(path) || '(none)'}"`);
   if (bytes.length === 0) throw new BadDocumentError('empty file');
-  if (bytes.length > MAX_DOCUMENT_BYTES) throw new BadDocumentError(`larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`);
+  if (bytes.length > MAX_DOCUMENT_BYTES)
+    throw new BadDocumentError(`larger than ${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`);
   const fallbackTitle = basename(path, extname(path));
-  const parsed = format === 'pdf' ? await parsePdf(bytes, fallbackTitle) : parseText(format, decodeText(bytes), fallbackTitle);
+  const parsed =
+    format === 'pdf' ? await parsePdf(bytes, fallbackTitle) : parseText(format, decodeText(bytes), fallbackTitle);
   const sections = parsed.sections
-    .map((s) => ({ headings: s.headings.map((h) => h.trim()).filter(Boolean), body: s.body.replace(/[ \t]+\n/g, '\n').trim() }))
+    .map((s) => ({
+      headings: s.headings.map((h) => h.trim()).filter(Boolean),
+      body: s.body.replace(/[ \t]+\n/g, '\n').trim(),
+    }))
     .filter((s) => s.body.length > 0);
   if (sections.length === 0) throw new BadDocumentError('no text in the file');
   return { ...parsed, sections };
@@ -63,12 +75,20 @@ export function decodeText(bytes: Uint8Array): string {
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
 
-function parseText(format: Exclude<DocumentFormat, 'pdf'>, text: string, fallbackTitle: string): Omit<ParsedDocument, 'sections'> & { sections: Section[] } {
+function parseText(
+  format: Exclude<DocumentFormat, 'pdf'>,
+  text: string,
+  fallbackTitle: string,
+): Omit<ParsedDocument, 'sections'> & { sections: Section[] } {
   switch (format) {
-    case 'markdown': return { format, ...parseMarkdown(text, fallbackTitle) };
-    case 'html': return { format, ...parseHtmlDocument(text, fallbackTitle) };
-    case 'yaml': return { format, ...parseYamlDocument(text, fallbackTitle) };
-    default: return { format, title: fallbackTitle, sections: [{ headings: [], body: text }] };
+    case 'markdown':
+      return { format, ...parseMarkdown(text, fallbackTitle) };
+    case 'html':
+      return { format, ...parseHtmlDocument(text, fallbackTitle) };
+    case 'yaml':
+      return { format, ...parseYamlDocument(text, fallbackTitle) };
+    default:
+      return { format, title: fallbackTitle, sections: [{ headings: [], body: text }] };
   }
 }
 
@@ -86,11 +106,17 @@ export function parseMarkdown(text: string, fallbackTitle: string): { title: str
   const stack: string[] = [];
   let lines: string[] = [];
   let inFence = false;
-  const flush = () => { sections.push({ headings: [...stack], body: lines.join('\n') }); lines = []; };
+  const flush = () => {
+    sections.push({ headings: [...stack], body: lines.join('\n') });
+    lines = [];
+  };
   for (const line of body.split('\n')) {
     if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
     const heading = inFence ? null : /^(#{1,6})\s+(.+?)\s*#*\s*$/.exec(line);
-    if (!heading) { lines.push(line); continue; }
+    if (!heading) {
+      lines.push(line);
+      continue;
+    }
     flush();
     const level = heading[1].length;
     const text = heading[2].replace(/[*_`]/g, '').trim();
@@ -110,7 +136,10 @@ const BLOCKS = new Set(['p', 'li', 'pre', 'blockquote', 'tr', 'dt', 'dd', 'figca
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'nav', 'head', 'iframe', 'form', 'button']);
 
 function parseHtmlDocument(html: string, fallbackTitle: string): { title: string; sections: Section[] } {
-  const root = parseHtml(html, { comment: false, blockTextElements: { script: false, style: false, noscript: false, pre: true } });
+  const root = parseHtml(html, {
+    comment: false,
+    blockTextElements: { script: false, style: false, noscript: false, pre: true },
+  });
   const docTitle = root.querySelector('title')?.text.trim();
   const lines: string[] = [];
   const walk = (node: Node) => {
@@ -125,7 +154,10 @@ function parseHtmlDocument(html: string, fallbackTitle: string): { title: string
       const tag = el.tagName?.toLowerCase() ?? '';
       if (SKIPPED.has(tag)) continue;
       const h = /^h([1-6])$/.exec(tag);
-      if (h) { lines.push('', `${'#'.repeat(Number(h[1]))} ${el.text.replace(/\s+/g, ' ').trim()}`, ''); continue; }
+      if (h) {
+        lines.push('', `${'#'.repeat(Number(h[1]))} ${el.text.replace(/\s+/g, ' ').trim()}`, '');
+        continue;
+      }
       if (BLOCKS.has(tag)) {
         const t = tag === 'pre' ? el.text.trim() : el.text.replace(/\s+/g, ' ').trim();
         if (t) lines.push('', tag === 'li' ? `- ${t}` : t, '');
@@ -140,13 +172,20 @@ function parseHtmlDocument(html: string, fallbackTitle: string): { title: string
   return { title: docTitle || parsed.title, sections: parsed.sections };
 }
 
-async function parsePdf(bytes: Uint8Array, fallbackTitle: string): Promise<Omit<ParsedDocument, 'sections'> & { sections: Section[] }> {
+async function parsePdf(
+  bytes: Uint8Array,
+  fallbackTitle: string,
+): Promise<Omit<ParsedDocument, 'sections'> & { sections: Section[] }> {
   const { getDocumentProxy, extractText, getMeta } = await import('unpdf');
   let pages: string[];
   let title: string | undefined;
   try {
     // A copy: pdf.js takes ownership of (detaches) the buffer it is given.
-    const pdf = await getDocumentProxy(new Uint8Array(bytes), { useSystemFonts: false, stopAtErrors: true, verbosity: 0 });
+    const pdf = await getDocumentProxy(new Uint8Array(bytes), {
+      useSystemFonts: false,
+      stopAtErrors: true,
+      verbosity: 0,
+    });
     try {
       const meta = await getMeta(pdf).catch(() => undefined);
       const infoTitle = (meta?.info as Record<string, unknown> | undefined)?.Title;
@@ -157,11 +196,13 @@ async function parsePdf(bytes: Uint8Array, fallbackTitle: string): Promise<Omit<
     }
   } catch (error) {
     const name = (error as Error)?.name ?? '';
-    if (name === 'PasswordException' || /password/i.test(String((error as Error)?.message))) throw new BadDocumentError('encrypted PDF (password protected)');
+    if (name === 'PasswordException' || /password/i.test(String((error as Error)?.message)))
+      throw new BadDocumentError('encrypted PDF (password protected)');
     throw new BadDocumentError(`not a readable PDF (${String((error as Error)?.message ?? error).slice(0, 120)})`);
   }
   return {
-    format: 'pdf', title: title ?? fallbackTitle,
+    format: 'pdf',
+    title: title ?? fallbackTitle,
     sections: pages.map((text, i) => ({ headings: [`Page ${i + 1}`], body: text.replace(/[ \t]+/g, ' ') })),
   };
 }
@@ -175,7 +216,11 @@ export function parseYamlDocument(text: string, fallbackTitle: string): { title:
   try {
     data = parseYaml(text);
   } catch (error) {
-    throw new BadDocumentError(`invalid YAML (${String((error as Error).message).split('\n')[0].slice(0, 120)})`);
+    throw new BadDocumentError(
+      `invalid YAML (${String((error as Error).message)
+        .split('\n')[0]
+        .slice(0, 120)})`,
+    );
   }
   const sections: Section[] = [];
   let title = fallbackTitle;
@@ -185,7 +230,11 @@ export function parseYamlDocument(text: string, fallbackTitle: string): { title:
   } else if (data && typeof data === 'object') {
     for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
       if ((key === 'title' || key === 'name') && typeof value === 'string') title = value;
-      if (Array.isArray(value) && value.length > 0 && value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) {
+      if (
+        Array.isArray(value) &&
+        value.length > 0 &&
+        value.every((v) => v && typeof v === 'object' && !Array.isArray(v))
+      ) {
         value.forEach((item, i) => push([key, labelOf(item) ?? `#${i + 1}`], item));
       } else push([key], value);
     }
@@ -198,7 +247,9 @@ export function parseYamlDocument(text: string, fallbackTitle: string): { title:
 function labelOf(item: unknown): string | undefined {
   if (!item || typeof item !== 'object') return typeof item === 'string' ? item.slice(0, 80) : undefined;
   const record = item as Record<string, unknown>;
-  const name = ['name', 'title', 'service', 'label'].map((k) => record[k]).find((v) => typeof v === 'string' || typeof v === 'number');
+  const name = ['name', 'title', 'service', 'label']
+    .map((k) => record[k])
+    .find((v) => typeof v === 'string' || typeof v === 'number');
   const code = ['code', 'id', 'key'].map((k) => record[k]).find((v) => typeof v === 'string' || typeof v === 'number');
   if (name !== undefined && code !== undefined && String(name) !== String(code)) return `${code} ${name}`;
   return name !== undefined ? String(name) : code !== undefined ? String(code) : undefined;
@@ -209,11 +260,15 @@ function render(value: unknown, depth: number): string {
   if (value === null || value === undefined) return `${pad}(none)`;
   if (typeof value !== 'object') return `${pad}${String(value)}`;
   if (Array.isArray(value)) {
-    return value.map((v) => (v && typeof v === 'object') ? `${pad}-\n${render(v, depth + 1)}` : `${pad}- ${String(v)}`).join('\n');
+    return value
+      .map((v) => (v && typeof v === 'object' ? `${pad}-\n${render(v, depth + 1)}` : `${pad}- ${String(v)}`))
+      .join('\n');
   }
-  return Object.entries(value as Record<string, unknown>).map(([k, v]) => {
-    const label = k.replace(/_/g, ' ');
-    if (v && typeof v === 'object') return `${pad}${label}:\n${render(v, depth + 1)}`;
-    return `${pad}${label}: ${v === null || v === undefined ? '(none)' : String(v)}`;
-  }).join('\n');
+  return Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => {
+      const label = k.replace(/_/g, ' ');
+      if (v && typeof v === 'object') return `${pad}${label}:\n${render(v, depth + 1)}`;
+      return `${pad}${label}: ${v === null || v === undefined ? '(none)' : String(v)}`;
+    })
+    .join('\n');
 }

@@ -17,7 +17,13 @@ export type Embedder = {
 };
 
 export const embeddingsEnv = z.object({
-  ZANTARA_EMBEDDINGS: z.string().regex(/^(openai-compatible|google|ollama):\S+$/, 'must be provider:model with provider openai-compatible, google or ollama').optional(),
+  ZANTARA_EMBEDDINGS: z
+    .string()
+    .regex(
+      /^(openai-compatible|google|ollama):\S+$/,
+      'must be provider:model with provider openai-compatible, google or ollama',
+    )
+    .optional(),
   ZANTARA_EMBEDDINGS_BASE_URL: z.url().optional(),
   ZANTARA_EMBEDDINGS_API_KEY: z.string().optional(),
   GOOGLE_GENERATIVE_AI_API_KEY: z.string().optional(),
@@ -31,10 +37,14 @@ export function embedderFromEnv(env: Env): Embedder | undefined {
   const provider = config.ZANTARA_EMBEDDINGS.slice(0, split);
   const modelId = config.ZANTARA_EMBEDDINGS.slice(split + 1);
   if (provider === 'google') {
-    const google = createGoogleGenerativeAI({ apiKey: config.ZANTARA_EMBEDDINGS_API_KEY ?? config.GOOGLE_GENERATIVE_AI_API_KEY, baseURL: config.ZANTARA_EMBEDDINGS_BASE_URL });
+    const google = createGoogleGenerativeAI({
+      apiKey: config.ZANTARA_EMBEDDINGS_API_KEY ?? config.GOOGLE_GENERATIVE_AI_API_KEY,
+      baseURL: config.ZANTARA_EMBEDDINGS_BASE_URL,
+    });
     return { id: config.ZANTARA_EMBEDDINGS, model: google.embeddingModel(modelId) };
   }
-  const baseURL = config.ZANTARA_EMBEDDINGS_BASE_URL ?? (provider === 'ollama' ? 'http://127.0.0.1:11434/v1' : undefined);
+  const baseURL =
+    config.ZANTARA_EMBEDDINGS_BASE_URL ?? (provider === 'ollama' ? 'http://127.0.0.1:11434/v1' : undefined);
   if (!baseURL) throw new Error('ZANTARA_EMBEDDINGS_BASE_URL is required for openai-compatible embeddings');
   const compatible = createOpenAICompatible({ name: provider, baseURL, apiKey: config.ZANTARA_EMBEDDINGS_API_KEY });
   return { id: config.ZANTARA_EMBEDDINGS, model: compatible.embeddingModel(modelId) };
@@ -45,7 +55,8 @@ export async function embedTexts(embedder: Embedder, values: string[], signal?: 
   if (values.length === 0) return [];
   const { embeddings } = await embedMany({ model: embedder.model, values, maxRetries: 1, abortSignal: signal });
   const dim = embeddings[0]?.length ?? 0;
-  if (!dim || embeddings.some((e) => e.length !== dim)) throw new Error(`Embedding model ${embedder.id} returned vectors of mixed or zero dimension`);
+  if (!dim || embeddings.some((e) => e.length !== dim))
+    throw new Error(`Embedding model ${embedder.id} returned vectors of mixed or zero dimension`);
   return embeddings;
 }
 

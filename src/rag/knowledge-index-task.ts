@@ -8,7 +8,9 @@ import { indexKnowledge } from './rag-index.ts';
 export const knowledgeIndexTask: BackgroundTask = {
   name: 'knowledge-index',
   start(runtime) {
-    const done = indexKnowledge(runtime).catch((error: unknown) => runtime.logger.error({ err: error }, 'indexing the knowledge files failed'));
+    const done = indexKnowledge(runtime).catch((error: unknown) =>
+      runtime.logger.error({ err: error }, 'indexing the knowledge files failed'),
+    );
     runtime.onClose(() => done.then(() => undefined));
   },
 };

@@ -8,14 +8,20 @@ import { createTestRuntime } from '../testing/test-runtime.ts';
 import { indexKnowledge, ragService } from './rag-index.ts';
 
 const knowledgeDir = resolve(import.meta.dirname, '../../knowledge');
-const files = readdirSync(knowledgeDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = readdirSync(knowledgeDir)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const stores = await createTestStores();
 
 /** Some sentence-like text from a fact file, read from the file itself (no fact is written in this test). */
 function sampleText(file: string): string | undefined {
   const walk = (v: unknown): string | undefined => {
     if (typeof v === 'string' && v.split(/\s+/).length >= 4 && /^[\p{L}]/u.test(v)) return v;
-    if (v && typeof v === 'object') for (const x of Object.values(v)) { const found = walk(x); if (found) return found; }
+    if (v && typeof v === 'object')
+      for (const x of Object.values(v)) {
+        const found = walk(x);
+        if (found) return found;
+      }
     return undefined;
   };
   return walk(parse(readFileSync(join(knowledgeDir, file), 'utf8')));
@@ -37,16 +43,23 @@ for (const store of stores) {
           const text = sampleText(file);
           if (!text) continue;
           const { results } = await index.search(text, { k: 5, filters: { type: 'knowledge' } });
-          assert.ok(results.some((r) => r.source.endsWith(`knowledge/${file}`)), `${file}: "${text.slice(0, 60)}"`);
+          assert.ok(
+            results.some((r) => r.source.endsWith(`knowledge/${file}`)),
+            `${file}: "${text.slice(0, 60)}"`,
+          );
           checked++;
         }
         assert.ok(checked >= Math.min(3, files.length));
         const again = await indexKnowledge(rt);
         assert.equal(again.ingested, 0);
         assert.equal(again.unchanged, files.length);
-      } finally { await rt.close(); }
+      } finally {
+        await rt.close();
+      }
     });
   });
 }
 
-after(async () => { for (const s of stores as TestStore[]) await s.close(); });
+after(async () => {
+  for (const s of stores as TestStore[]) await s.close();
+});

@@ -35,28 +35,53 @@ function writeCorpus(name: string): void {
   mkdirSync(join(dir, 'docs'), { recursive: true });
   mkdirSync(join(dir, 'knowledge'), { recursive: true });
   writeFileSync(join(dir, 'docs/kitas-guide.md'), GUIDE);
-  writeFileSync(join(dir, 'docs/tax.html'), `<html><head><title>Tax Basics</title><script>var x = "kitas";</script></head><body>
+  writeFileSync(
+    join(dir, 'docs/tax.html'),
+    `<html><head><title>Tax Basics</title><script>var x = "kitas";</script></head><body>
     <nav>menu kitas</nav><h1>Tax Basics</h1><h2>Annual return</h2><p>Every PT PMA files an annual corporate tax return (SPT Tahunan).</p>
-    <ul><li>Keep the invoices</li><li>Pay the monthly instalments</li></ul></body></html>`);
-  writeFileSync(join(dir, 'docs/notes.txt'), 'Perusahaan PT PMA wajib melaporkan LKPM setiap triwulan.\n\nCatatan penting untuk investor.');
-  writeFileSync(join(dir, 'docs/brochure.pdf'), makePdf(['Villa rental licence overview', 'Pondok wisata permits for homestays'], { title: 'Rental Brochure' }));
-  writeFileSync(join(dir, 'docs/città.md'), '# Perché Bali\n\nLa qualità della vita è alta; il visto per nomadi digitali è richiesto.');
+    <ul><li>Keep the invoices</li><li>Pay the monthly instalments</li></ul></body></html>`,
+  );
+  writeFileSync(
+    join(dir, 'docs/notes.txt'),
+    'Perusahaan PT PMA wajib melaporkan LKPM setiap triwulan.\n\nCatatan penting untuk investor.',
+  );
+  writeFileSync(
+    join(dir, 'docs/brochure.pdf'),
+    makePdf(['Villa rental licence overview', 'Pondok wisata permits for homestays'], { title: 'Rental Brochure' }),
+  );
+  writeFileSync(
+    join(dir, 'docs/città.md'),
+    '# Perché Bali\n\nLa qualità della vita è alta; il visto per nomadi digitali è richiesto.',
+  );
   // Bad files: binary junk, empty, encrypted PDF, corrupt PDF.
   writeFileSync(join(dir, 'docs/junk.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0xff, 0xfe, 0x01, 0x02]));
   writeFileSync(join(dir, 'docs/empty.md'), '   \n\n  ');
   writeFileSync(join(dir, 'docs/locked.pdf'), makePdf(['secret'], { encrypted: true }));
   writeFileSync(join(dir, 'docs/broken.pdf'), '%PDF-1.4\nthis is not really a pdf');
-  writeFileSync(join(dir, 'knowledge/widgets.yaml'), 'title: Widget list\nwidgets:\n  - code: W-1\n    name: Blue widget\n    colour: blue\n  - code: W-2\n    name: Red widget\n    colour: red\nnotes: Widgets ship from Denpasar.\n');
+  writeFileSync(
+    join(dir, 'knowledge/widgets.yaml'),
+    'title: Widget list\nwidgets:\n  - code: W-1\n    name: Blue widget\n    colour: blue\n  - code: W-2\n    name: Red widget\n    colour: red\nnotes: Widgets ship from Denpasar.\n',
+  );
 }
 
 /** A store whose transactions fail when they insert chunks: for the atomic-replace test. */
 function failingChunks(store: Store): Store {
   return {
-    ...store, kind: store.kind, hasVector: store.hasVector,
-    query: store.query.bind(store), exec: store.exec.bind(store), close: store.close.bind(store),
-    transaction: (fn) => store.transaction((tx) => fn({
-      query: (sql, params) => (/INSERT INTO rag_chunks/.test(sql) ? Promise.reject(new Error('disk full (simulated)')) : tx.query(sql, params)),
-    } as Queryable)),
+    ...store,
+    kind: store.kind,
+    hasVector: store.hasVector,
+    query: store.query.bind(store),
+    exec: store.exec.bind(store),
+    close: store.close.bind(store),
+    transaction: (fn) =>
+      store.transaction((tx) =>
+        fn({
+          query: (sql, params) =>
+            /INSERT INTO rag_chunks/.test(sql)
+              ? Promise.reject(new Error('disk full (simulated)'))
+              : tx.query(sql, params),
+        } as Queryable),
+      ),
   };
 }
 
@@ -80,7 +105,17 @@ for (const store of stores) {
       assert.match(reasons['docs/locked.pdf'], /encrypted/);
       assert.match(reasons['docs/broken.pdf'], /not a readable PDF/);
       const docs = await store.query<{ source: string }>('SELECT source FROM rag_documents ORDER BY source');
-      assert.deepEqual(docs.rows.map((r) => r.source), ['docs/brochure.pdf', 'docs/città.md', 'docs/kitas-guide.md', 'docs/notes.txt', 'docs/tax.html', 'knowledge/widgets.yaml']);
+      assert.deepEqual(
+        docs.rows.map((r) => r.source),
+        [
+          'docs/brochure.pdf',
+          'docs/città.md',
+          'docs/kitas-guide.md',
+          'docs/notes.txt',
+          'docs/tax.html',
+          'knowledge/widgets.yaml',
+        ],
+      );
       assert.equal(summary.chunks, (await index.stats()).chunks);
     });
 
@@ -116,12 +151,27 @@ for (const store of stores) {
     });
 
     it('treats tsquery syntax in queries as plain words, and rejects queries without words', async () => {
-      for (const q of ['kitas & kitap', 'kitas | !passport', 'kitap:*', "'kitap'", '"kitap" OR 1=1; DROP TABLE rag_chunks; --', '(kitap) <-> <2>', 'KITAP 护照 паспорт']) {
+      for (const q of [
+        'kitas & kitap',
+        'kitas | !passport',
+        'kitap:*',
+        "'kitap'",
+        '"kitap" OR 1=1; DROP TABLE rag_chunks; --',
+        '(kitap) <-> <2>',
+        'KITAP 护照 паспорт',
+      ]) {
         const { results } = await index.search(q, { k: 3 });
-        assert.ok(results.some((r) => r.source === 'docs/kitas-guide.md'), q);
+        assert.ok(
+          results.some((r) => r.source === 'docs/kitas-guide.md'),
+          q,
+        );
       }
       for (const q of ['', '   ', '&|!', ':*', "''", '?!...', '()<->']) {
-        await assert.rejects(index.search(q), (e: any) => e.code === 'invalid_query' && e.status === 400, JSON.stringify(q));
+        await assert.rejects(
+          index.search(q),
+          (e: any) => e.code === 'invalid_query' && e.status === 400,
+          JSON.stringify(q),
+        );
       }
       assert.equal((await index.search('zzqx unrelatedword')).results.length, 0);
     });
@@ -138,24 +188,36 @@ for (const store of stores) {
       assert.equal(again.ingested, 0);
       assert.equal(again.unchanged, 6);
       assert.deepEqual((await store.query('SELECT id FROM rag_chunks ORDER BY id')).rows, before.rows);
-      writeFileSync(join(dir, 'docs/kitas-guide.md'), GUIDE.replace('## Renewal', '## Sponsorship\n\nA company sponsor signs the guarantee letter.\n\n## Renewal'));
+      writeFileSync(
+        join(dir, 'docs/kitas-guide.md'),
+        GUIDE.replace('## Renewal', '## Sponsorship\n\nA company sponsor signs the guarantee letter.\n\n## Renewal'),
+      );
       const changed = await index.ingestPaths(['docs/kitas-guide.md']);
       assert.equal(changed.ingested, 1);
       const sponsor = await index.search('guarantee letter sponsor', { k: 1 });
       assert.equal(sponsor.results[0].heading, 'Sponsorship');
-      const count = await store.query<{ n: number }>(`SELECT count(*)::int AS n FROM rag_chunks WHERE source = 'docs/kitas-guide.md'`);
-      const doc = await store.query<{ chunk_count: number }>(`SELECT chunk_count FROM rag_documents WHERE source = 'docs/kitas-guide.md'`);
+      const count = await store.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM rag_chunks WHERE source = 'docs/kitas-guide.md'`,
+      );
+      const doc = await store.query<{ chunk_count: number }>(
+        `SELECT chunk_count FROM rag_documents WHERE source = 'docs/kitas-guide.md'`,
+      );
       assert.equal(count.rows[0].n, doc.rows[0].chunk_count);
     });
 
     it('a failed replacement leaves the previous version whole (atomic)', async () => {
       const broken = new RagIndex(failingChunks(store), { cwd: dir });
-      const beforeRows = await store.query(`SELECT id, content FROM rag_chunks WHERE source = 'docs/kitas-guide.md' ORDER BY id`);
+      const beforeRows = await store.query(
+        `SELECT id, content FROM rag_chunks WHERE source = 'docs/kitas-guide.md' ORDER BY id`,
+      );
       writeFileSync(join(dir, 'docs/kitas-guide.md'), GUIDE + '\n## New section\n\nBrand new text.\n');
       const summary = await broken.ingestPaths(['docs/kitas-guide.md']);
       assert.equal(summary.errors.length, 1);
       assert.match(summary.errors[0].message, /disk full/);
-      assert.deepEqual((await store.query(`SELECT id, content FROM rag_chunks WHERE source = 'docs/kitas-guide.md' ORDER BY id`)).rows, beforeRows.rows);
+      assert.deepEqual(
+        (await store.query(`SELECT id, content FROM rag_chunks WHERE source = 'docs/kitas-guide.md' ORDER BY id`)).rows,
+        beforeRows.rows,
+      );
       assert.equal((await index.search('brand new text')).results.length, 0);
       // The next successful ingest picks the change up (the hash was not recorded by the failed one).
       assert.equal((await index.ingestPaths(['docs/kitas-guide.md'])).ingested, 1);
@@ -168,13 +230,23 @@ for (const store of stores) {
       writeFileSync(join(dir, 'docs/long.md'), long);
       const summary = await index.ingestPaths(['docs/long.md']);
       assert.equal(summary.ingested, 1);
-      const rows = (await store.query<{ heading: string; content: string }>(`SELECT heading, content FROM rag_chunks WHERE source = 'docs/long.md' ORDER BY ordinal`)).rows;
+      const rows = (
+        await store.query<{ heading: string; content: string }>(
+          `SELECT heading, content FROM rag_chunks WHERE source = 'docs/long.md' ORDER BY ordinal`,
+        )
+      ).rows;
       assert.ok(rows.length > 10);
-      assert.ok(rows.every((r) => r.content.length <= CHUNK_MAX_CHARS), 'chunk too long');
+      assert.ok(
+        rows.every((r) => r.content.length <= CHUNK_MAX_CHARS),
+        'chunk too long',
+      );
       assert.deepEqual([...new Set(rows.map((r) => r.heading))], ['Part A', 'Part B']);
       // Overlap: the second chunk starts with the end of the first.
       const carried = rows[1].content.split('\n\n')[0];
-      assert.ok(carried.length > 50 && rows[0].content.endsWith(carried), 'second chunk starts with the end of the first');
+      assert.ok(
+        carried.length > 50 && rows[0].content.endsWith(carried),
+        'second chunk starts with the end of the first',
+      );
     });
 
     it('kb remove drops a file or a whole folder', async () => {
@@ -206,14 +278,19 @@ for (const store of stores) {
 
 const vectorStore = stores.find((s) => s.hasVector)!;
 describe(`hybrid search with pgvector (${vectorStore.kind})`, () => {
-  before(async () => { await vectorStore.reset(); writeCorpus('vector'); });
+  before(async () => {
+    await vectorStore.reset();
+    writeCorpus('vector');
+  });
 
   it('stores vectors with their model, fuses full-text and vector rankings, and finds by meaning-ish overlap', async () => {
     const embedder = fakeEmbedder(64);
     const index = new RagIndex(vectorStore, { cwd: dir, embedder, minSimilarity: 0.2 });
     const summary = await index.ingestPaths(['docs/kitas-guide.md', 'docs/tax.html', 'docs/notes.txt']);
     assert.equal(summary.ingested, 3);
-    const models = await vectorStore.query<{ model: string; dim: number; n: number }>('SELECT model, dim, count(*)::int AS n FROM rag_chunk_embeddings GROUP BY model, dim');
+    const models = await vectorStore.query<{ model: string; dim: number; n: number }>(
+      'SELECT model, dim, count(*)::int AS n FROM rag_chunk_embeddings GROUP BY model, dim',
+    );
     assert.deepEqual(models.rows, [{ model: 'fake:bow-64', dim: 64, n: (await index.stats()).chunks }]);
     const result = await index.search('passport sponsor letter KITAP', { k: 3 });
     assert.equal(result.mode, 'hybrid');
@@ -228,9 +305,13 @@ describe(`hybrid search with pgvector (${vectorStore.kind})`, () => {
     const index = new RagIndex(vectorStore, { cwd: dir, embedder: next, minSimilarity: 0.2 });
     const summary = await index.ingestPaths(['docs/kitas-guide.md', 'docs/tax.html', 'docs/notes.txt']);
     assert.equal(summary.ingested, 3, 'files re-embedded although unchanged');
-    const models = await vectorStore.query<{ model: string; dim: number }>('SELECT DISTINCT model, dim FROM rag_chunk_embeddings');
+    const models = await vectorStore.query<{ model: string; dim: number }>(
+      'SELECT DISTINCT model, dim FROM rag_chunk_embeddings',
+    );
     assert.deepEqual(models.rows, [{ model: 'fake:bow-48', dim: 48 }]);
-    const docs = await vectorStore.query<{ embedding_model: string; embedding_dim: number }>('SELECT DISTINCT embedding_model, embedding_dim FROM rag_documents');
+    const docs = await vectorStore.query<{ embedding_model: string; embedding_dim: number }>(
+      'SELECT DISTINCT embedding_model, embedding_dim FROM rag_documents',
+    );
     assert.deepEqual(docs.rows, [{ embedding_model: 'fake:bow-48', embedding_dim: 48 }]);
     assert.equal((await index.ingestPaths(['docs/notes.txt'])).unchanged, 1);
     assert.equal((await index.search('LKPM triwulan', { k: 1 })).results[0].source, 'docs/notes.txt');
@@ -238,7 +319,9 @@ describe(`hybrid search with pgvector (${vectorStore.kind})`, () => {
 
   it('an embedding failure at search time falls back to full-text with a note', async () => {
     const failing = fakeEmbedder(48, 'fake:bow-48');
-    (failing.model as any).doEmbed = async () => { throw new Error('provider down'); };
+    (failing.model as any).doEmbed = async () => {
+      throw new Error('provider down');
+    };
     const index = new RagIndex(vectorStore, { cwd: dir, embedder: failing });
     const result = await index.search('LKPM', { k: 1 });
     assert.equal(result.mode, 'full-text');

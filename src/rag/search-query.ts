@@ -10,18 +10,24 @@ export const MAX_QUERY_WORDS = 24;
 const MAX_WORD_LENGTH = 60;
 
 // Only on the query side: documents keep every word, questions lose the words that match everything.
-const STOPWORDS = new Set(`a an and are as at be by can could do does for from how i in is it me my of on or our should
+const STOPWORDS = new Set(
+  `a an and are as at be by can could do does for from how i in is it me my of on or our should
 the their there this to was what when where which who why will with would you your please about into than then
 il lo la le gli i un una uno di da del della dei delle degli al allo alla ai alle nel nella nei con per su tra fra
 che chi cosa come quando dove perché perche e ed o è sono ho hai ha mi ti si ci vi mio mia miei tuo tua suo sua
 non ma anche se quanto quanti quale quali posso devo vorrei
 yang dan di ke dari untuk dengan ini itu apa apakah bagaimana berapa kapan dimana siapa saya aku kamu anda
-adalah atau juga pada dalam akan bisa tidak ada mau ingin harus sudah belum oleh karena jika kalau`.split(/\s+/));
+adalah atau juga pada dalam akan bisa tidak ada mau ingin harus sudah belum oleh karena jika kalau`.split(/\s+/),
+);
 
 /** The searchable words of `text`, lower-cased, without stopwords (kept when the text is nothing but stopwords). */
 export function queryWords(text: string): string[] {
-  const words = (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
-    .map((w) => w.slice(0, MAX_WORD_LENGTH));
+  const words = (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).map((w) => w.slice(0, MAX_WORD_LENGTH));
   const unique = [...new Set(words)];
   const meaningful = unique.filter((w) => !STOPWORDS.has(w));
   return (meaningful.length ? meaningful : unique).slice(0, MAX_QUERY_WORDS);
@@ -53,7 +59,11 @@ export function coverageFor(words: string[], firstParam: number, column: string)
 export function requireQueryWords(text: string): string[] {
   const words = queryWords(text);
   if (words.length === 0) {
-    throw new ZantaraError('invalid_query', 'The query has no words to search for (only spaces or punctuation). Ask with at least one word.', { status: 400 });
+    throw new ZantaraError(
+      'invalid_query',
+      'The query has no words to search for (only spaces or punctuation). Ask with at least one word.',
+      { status: 400 },
+    );
   }
   return words;
 }

@@ -3,19 +3,37 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Principal } from '../auth/principal.ts';
-import { ZantaraError } from '../errors.ts';
+import type { ZantaraError } from '../errors.ts';
 import { limitsFromEnv, memoryRateLimiter, redisRateLimiter, type RateLimiter } from './rate-limiter.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const principal = (): Principal => ({ id: randomUUID(), role: 'client', name: 'c', via: 'api_key' });
 
 async function rejection(limiter: RateLimiter, p: Principal, cls: string): Promise<ZantaraError | undefined> {
-  try { await limiter.consume(p, cls); return undefined; } catch (error) { return error as ZantaraError; }
+  try {
+    await limiter.consume(p, cls);
+    return undefined;
+  } catch (error) {
+    return error as ZantaraError;
+  }
 }
 
 async function redisReachable(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
-  try { await redis.connect(); await redis.ping(); return true; } catch { return false; } finally { redis.disconnect(); }
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    retryStrategy: () => null,
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 describe('rate limits', () => {
@@ -29,7 +47,10 @@ describe('rate limits', () => {
 
   it('in memory: counts per principal and class, 429 with a retry time, resets with the window', async () => {
     let now = 1_000_000;
-    const limiter = memoryRateLimiter({ read: { limit: 2, windowSeconds: 10 }, send: { limit: 1, windowSeconds: 60 } }, () => now);
+    const limiter = memoryRateLimiter(
+      { read: { limit: 2, windowSeconds: 10 }, send: { limit: 1, windowSeconds: 60 } },
+      () => now,
+    );
     const a = principal();
     const b = principal();
     await limiter.consume(a, 'read');
@@ -45,11 +66,18 @@ describe('rate limits', () => {
   });
 
   it('through Redis: replicas share one count', async (t) => {
-    if (!(await redisReachable())) { t.diagnostic(`Redis at ${REDIS_URL} not reachable: Redis variant skipped`); console.log('# Redis not reachable: skipped'); return; }
+    if (!(await redisReachable())) {
+      t.diagnostic(`Redis at ${REDIS_URL} not reachable: Redis variant skipped`);
+      console.log('# Redis not reachable: skipped');
+      return;
+    }
     const limits = { send: { limit: 3, windowSeconds: 60 } };
     const one = redisRateLimiter(limits, REDIS_URL);
     const two = redisRateLimiter(limits, REDIS_URL);
-    after(async () => { await one.close(); await two.close(); });
+    after(async () => {
+      await one.close();
+      await two.close();
+    });
     const p = principal();
     await one.consume(p, 'send');
     await two.consume(p, 'send');

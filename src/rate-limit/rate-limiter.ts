@@ -21,9 +21,17 @@ const DEFAULT_LIMITS: Record<string, Limit> = {
 };
 
 const limitsEnv = z.object({
-  ZANTARA_RATE_LIMITS: z.string().regex(/^\s*[a-z_]+=\d+\/\d+\s*(,\s*[a-z_]+=\d+\/\d+\s*)*$/,
-    'must look like "read=600/60,write=60/60" (class=requests/seconds)').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  ZANTARA_RATE_LIMITS: z
+    .string()
+    .regex(
+      /^\s*[a-z_]+=\d+\/\d+\s*(,\s*[a-z_]+=\d+\/\d+\s*)*$/,
+      'must look like "read=600/60,write=60/60" (class=requests/seconds)',
+    )
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
 });
 
 /** Parses ZANTARA_RATE_LIMITS over the defaults (read 600/min, write 60/min, send 30/min, ai 60/min). */
@@ -51,8 +59,11 @@ function limitFor(limits: Record<string, Limit>, rateClass: string): Limit {
 
 function rejected(limit: Limit, resetAtMs: number, now: number): ZantaraError {
   const retryAfter = Math.max(1, Math.ceil((resetAtMs - now) / 1000));
-  return new ZantaraError('rate_limited', `Too many requests: at most ${limit.limit} per ${limit.windowSeconds} s. Retry in ${retryAfter} s.`,
-    { status: 429, details: { retry_after_seconds: retryAfter } });
+  return new ZantaraError(
+    'rate_limited',
+    `Too many requests: at most ${limit.limit} per ${limit.windowSeconds} s. Retry in ${retryAfter} s.`,
+    { status: 429, details: { retry_after_seconds: retryAfter } },
+  );
 }
 
 /** Fixed windows per principal and class, in this process. */
@@ -73,14 +84,22 @@ export function memoryRateLimiter(limits: Record<string, Limit>, now: () => numb
       if (++sweeps % 10_000 === 0) for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k);
       if (window.count > limit.limit) throw rejected(limit, window.resetAt, t);
     },
-    async close() { windows.clear(); },
+    async close() {
+      windows.clear();
+    },
   };
 }
 
 /** The same fixed windows in Redis (INCR + PEXPIRE in one MULTI), so all replicas share one count. */
-export function redisRateLimiter(limits: Record<string, Limit>, url: string, now: () => number = Date.now): RateLimiter {
+export function redisRateLimiter(
+  limits: Record<string, Limit>,
+  url: string,
+  now: () => number = Date.now,
+): RateLimiter {
   const redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: true });
-  redis.on('error', () => { /* reported by the failing command */ });
+  redis.on('error', () => {
+    /* reported by the failing command */
+  });
   return {
     async consume(principal, rateClass) {
       const limit = limitFor(limits, rateClass);
@@ -88,10 +107,16 @@ export function redisRateLimiter(limits: Record<string, Limit>, url: string, now
       const windowMs = limit.windowSeconds * 1000;
       const windowStart = Math.floor(t / windowMs) * windowMs;
       const id = `zantara:rl:${rateClass}:${principal.id}:${windowStart}`;
-      const result = await redis.multi().incr(id).pexpire(id, windowMs + 1000).exec();
+      const result = await redis
+        .multi()
+        .incr(id)
+        .pexpire(id, windowMs + 1000)
+        .exec();
       const count = Number(result?.[0]?.[1] ?? 0);
       if (count > limit.limit) throw rejected(limit, windowStart + windowMs, t);
     },
-    async close() { await redis.quit().catch(() => redis.disconnect()); },
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
   };
 }

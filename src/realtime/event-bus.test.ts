@@ -24,7 +24,9 @@ describe('EventBus', () => {
   it('a throwing subscriber does not stop the others', () => {
     const bus = new EventBus();
     const seen: string[] = [];
-    bus.subscribe(() => { throw new Error('broken console'); });
+    bus.subscribe(() => {
+      throw new Error('broken console');
+    });
     bus.subscribe((e) => seen.push(e.type));
     bus.publish('action.pending', {});
     assert.deepEqual(seen, ['action.pending']);
@@ -34,13 +36,19 @@ describe('EventBus', () => {
     const bus = new EventBus({ bufferSize: 3 });
     const ids = ['a', 'b', 'c', 'd', 'e'].map((n) => bus.publish('test.n', { n }).id);
     assert.equal(bus.stats().buffered, 3);
-    assert.deepEqual(bus.since(ids[2]).events.map((e) => e.data.n), ['d', 'e']);
+    assert.deepEqual(
+      bus.since(ids[2]).events.map((e) => e.data.n),
+      ['d', 'e'],
+    );
     assert.equal(bus.since(ids[2]).complete, true);
     assert.deepEqual(bus.since(ids[4]).events, []);
     // Evicted: everything still buffered, flagged incomplete.
     const old = bus.since(ids[0]);
     assert.equal(old.complete, false);
-    assert.deepEqual(old.events.map((e) => e.data.n), ['c', 'd', 'e']);
+    assert.deepEqual(
+      old.events.map((e) => e.data.n),
+      ['c', 'd', 'e'],
+    );
     assert.deepEqual(bus.since(undefined), { events: [], complete: true });
   });
 
@@ -48,7 +56,13 @@ describe('EventBus', () => {
     const bus = new EventBus();
     const seen: string[] = [];
     bus.subscribe((e) => seen.push(e.id));
-    const remote = { id: 'remote-1', type: 'lead.created', at: '2026-03-01T00:00:00.000Z', audience: ['staff', 'admin'] as Array<'staff' | 'admin'>, data: {} };
+    const remote = {
+      id: 'remote-1',
+      type: 'lead.created',
+      at: '2026-03-01T00:00:00.000Z',
+      audience: ['staff', 'admin'] as Array<'staff' | 'admin'>,
+      data: {},
+    };
     assert.equal(bus.deliver(remote), true);
     assert.equal(bus.deliver(remote), false);
     assert.deepEqual(seen, ['remote-1']);

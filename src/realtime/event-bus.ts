@@ -55,7 +55,11 @@ export class EventBus {
     this.#clock = options.clock;
   }
 
-  publish(type: string, data: Record<string, unknown>, audience: ZantaraEvent['audience'] = ['staff', 'admin']): ZantaraEvent {
+  publish(
+    type: string,
+    data: Record<string, unknown>,
+    audience: ZantaraEvent['audience'] = ['staff', 'admin'],
+  ): ZantaraEvent {
     const at = (this.#clock?.now() ?? new Date()).toISOString();
     const event: ZantaraEvent = { id: randomUUID(), type, at, audience, data };
     this.#published++;
@@ -87,13 +91,19 @@ export class EventBus {
   since(lastEventId: string | undefined): { events: ZantaraEvent[]; complete: boolean } {
     if (!lastEventId) return { events: [], complete: true };
     const index = this.#buffer.findIndex((e) => e.id === lastEventId);
-    return index < 0 ? { events: [...this.#buffer], complete: false } : { events: this.#buffer.slice(index + 1), complete: true };
+    return index < 0
+      ? { events: [...this.#buffer], complete: false }
+      : { events: this.#buffer.slice(index + 1), complete: true };
   }
 
   stats(): EventBusStats {
     return {
-      subscribers: this.#listeners.size, published: this.#published, published_by_type: Object.fromEntries(this.#byType),
-      received_remote: this.#remote, buffered: this.#buffer.length, buffer_size: this.#bufferSize,
+      subscribers: this.#listeners.size,
+      published: this.#published,
+      published_by_type: Object.fromEntries(this.#byType),
+      received_remote: this.#remote,
+      buffered: this.#buffer.length,
+      buffer_size: this.#bufferSize,
     };
   }
 
@@ -105,7 +115,11 @@ export class EventBus {
     this.#buffer.push(event);
     if (this.#buffer.length > this.#bufferSize) this.#buffer.splice(0, this.#buffer.length - this.#bufferSize);
     for (const listener of this.#listeners) {
-      try { listener(event); } catch { /* a broken subscriber does not break the publisher */ }
+      try {
+        listener(event);
+      } catch {
+        /* a broken subscriber does not break the publisher */
+      }
     }
   }
 }
@@ -114,5 +128,7 @@ const busEnv = z.object({
   ZANTARA_EVENTS_BUFFER: z.coerce.number().int().min(1).max(100_000).default(500),
 });
 
-export const eventBusService = defineService('event-bus', (runtime) =>
-  new EventBus({ bufferSize: parseEnv(busEnv, runtime.env).ZANTARA_EVENTS_BUFFER, clock: runtime.clock }));
+export const eventBusService = defineService(
+  'event-bus',
+  (runtime) => new EventBus({ bufferSize: parseEnv(busEnv, runtime.env).ZANTARA_EVENTS_BUFFER, clock: runtime.clock }),
+);

@@ -11,13 +11,22 @@ import { eventBusService, type ZantaraEvent } from './event-bus.ts';
 /** One message of the feed, shaped for Server-Sent Events (a comment is a heartbeat no client sees). */
 export type FeedMessage = { event: string; id?: string; data: string; retry?: number } | { comment: string };
 
-export type FeedConnectionInfo = { id: string; principal_id: string; principal_name: string; role: string; opened_at: string; types: string[] };
+export type FeedConnectionInfo = {
+  id: string;
+  principal_id: string;
+  principal_name: string;
+  role: string;
+  opened_at: string;
+  types: string[];
+};
 
 /** A type filter: exact types (`lead.created`) or prefixes (`outbox.*`). Empty means everything. */
 export const TYPE_PATTERN = /^[a-z0-9_]+(\.[a-z0-9_]+)*(\.\*)?$/;
 
 export function matchesTypes(type: string, patterns: readonly string[]): boolean {
-  return patterns.length === 0 || patterns.some((p) => (p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) : type === p));
+  return (
+    patterns.length === 0 || patterns.some((p) => (p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) : type === p))
+  );
 }
 
 const feedEnv = z.object({
@@ -46,11 +55,24 @@ export class EventFeed {
     this.maxConnections = config.ZANTARA_EVENTS_MAX_CONNECTIONS;
     // Read at scrape time, so /metrics always agrees with realtime.stats.
     const feed = this;
-    new Gauge({ name: 'zantara_event_feed_connections', help: 'Open GET /v1/events connections', registers: [runtime.metrics.registry],
-      collect() { this.set(feed.#connections.size); } });
-    new Gauge({ name: 'zantara_events_published', help: 'Events published in this process since start, by type', labelNames: ['type'],
+    new Gauge({
+      name: 'zantara_event_feed_connections',
+      help: 'Open GET /v1/events connections',
       registers: [runtime.metrics.registry],
-      collect() { for (const [type, n] of Object.entries(runtime.service(eventBusService).stats().published_by_type)) this.set({ type }, n); } });
+      collect() {
+        this.set(feed.#connections.size);
+      },
+    });
+    new Gauge({
+      name: 'zantara_events_published',
+      help: 'Events published in this process since start, by type',
+      labelNames: ['type'],
+      registers: [runtime.metrics.registry],
+      collect() {
+        for (const [type, n] of Object.entries(runtime.service(eventBusService).stats().published_by_type))
+          this.set({ type }, n);
+      },
+    });
   }
 
   /**
@@ -60,24 +82,52 @@ export class EventFeed {
    * when the client goes away.
    * @throws ZantaraError too_many_connections (503) when the server is at its limit
    */
-  open(principal: Principal, options: { lastEventId?: string; types: string[] }, write: (message: FeedMessage) => void, end: () => void): { id: string; dispose: () => void } {
+  open(
+    principal: Principal,
+    options: { lastEventId?: string; types: string[] },
+    write: (message: FeedMessage) => void,
+    end: () => void,
+  ): { id: string; dispose: () => void } {
     this.assertCapacity();
     const bus = this.#runtime.service(eventBusService);
     const id = randomUUID();
-    const visible = (event: ZantaraEvent) => (event.audience as string[]).includes(principal.role) && matchesTypes(event.type, options.types);
-    const toMessage = (event: ZantaraEvent): FeedMessage => ({ event: event.type, id: event.id, data: JSON.stringify(event) });
+    const visible = (event: ZantaraEvent) =>
+      (event.audience as string[]).includes(principal.role) && matchesTypes(event.type, options.types);
+    const toMessage = (event: ZantaraEvent): FeedMessage => ({
+      event: event.type,
+      id: event.id,
+      data: JSON.stringify(event),
+    });
 
     // Replay and subscription happen in one synchronous step, so no event falls between them.
     const replay = bus.since(options.lastEventId);
-    write({ event: 'ready', retry: 3000, data: JSON.stringify({
-      connection_id: id, resumed: Boolean(options.lastEventId) && replay.complete, heartbeat_seconds: this.heartbeatMs / 1000, types: options.types,
-    }) });
+    write({
+      event: 'ready',
+      retry: 3000,
+      data: JSON.stringify({
+        connection_id: id,
+        resumed: Boolean(options.lastEventId) && replay.complete,
+        heartbeat_seconds: this.heartbeatMs / 1000,
+        types: options.types,
+      }),
+    });
     if (!replay.complete) {
-      write({ event: 'resync', data: JSON.stringify({ reason: 'last_event_id_not_buffered', message: 'Some events may have been missed; reload the current state.' }) });
+      write({
+        event: 'resync',
+        data: JSON.stringify({
+          reason: 'last_event_id_not_buffered',
+          message: 'Some events may have been missed; reload the current state.',
+        }),
+      });
     }
     for (const event of replay.events) if (visible(event)) write(toMessage(event));
-    const unsubscribe = bus.subscribe((event) => { if (visible(event)) write(toMessage(event)); });
-    const heartbeat = setInterval(() => write({ comment: `heartbeat ${this.#runtime.clock.now().toISOString()}` }), this.heartbeatMs);
+    const unsubscribe = bus.subscribe((event) => {
+      if (visible(event)) write(toMessage(event));
+    });
+    const heartbeat = setInterval(
+      () => write({ comment: `heartbeat ${this.#runtime.clock.now().toISOString()}` }),
+      this.heartbeatMs,
+    );
     heartbeat.unref();
 
     let disposed = false;
@@ -89,8 +139,18 @@ export class EventFeed {
       this.#connections.delete(id);
     };
     this.#connections.set(id, {
-      info: { id, principal_id: principal.id, principal_name: principal.name, role: principal.role, opened_at: this.#runtime.clock.now().toISOString(), types: options.types },
-      end: () => { dispose(); end(); },
+      info: {
+        id,
+        principal_id: principal.id,
+        principal_name: principal.name,
+        role: principal.role,
+        opened_at: this.#runtime.clock.now().toISOString(),
+        types: options.types,
+      },
+      end: () => {
+        dispose();
+        end();
+      },
     });
     return { id, dispose };
   }
@@ -98,8 +158,11 @@ export class EventFeed {
   /** @throws ZantaraError too_many_connections (503) when the server is at its limit */
   assertCapacity(): void {
     if (this.#connections.size >= this.maxConnections) {
-      throw new ZantaraError('too_many_connections', `The event feed is at its limit of ${this.maxConnections} connections; retry later.`,
-        { status: 503, expose: true, details: { retry_after_seconds: 5 } });
+      throw new ZantaraError(
+        'too_many_connections',
+        `The event feed is at its limit of ${this.maxConnections} connections; retry later.`,
+        { status: 503, expose: true, details: { retry_after_seconds: 5 } },
+      );
     }
   }
 

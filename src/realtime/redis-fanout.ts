@@ -9,8 +9,14 @@ import { eventBusService, type EventBus, type ZantaraEvent } from './event-bus.t
 import { eventFeedService } from './event-feed.ts';
 
 const fanoutEnv = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
-  ZANTARA_EVENTS_CHANNEL: z.string().regex(/^[\w:.-]{1,100}$/).default('zantara:events'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
+  ZANTARA_EVENTS_CHANNEL: z
+    .string()
+    .regex(/^[\w:.-]{1,100}$/)
+    .default('zantara:events'),
 });
 
 const wireEvent = z.object({
@@ -24,7 +30,15 @@ const wireEvent = z.object({
   }),
 });
 
-export type FanoutStats = { enabled: true; channel: string; instance_id: string; connected: boolean; sent: number; received: number; dropped: number };
+export type FanoutStats = {
+  enabled: true;
+  channel: string;
+  instance_id: string;
+  connected: boolean;
+  sent: number;
+  received: number;
+  dropped: number;
+};
 
 /**
  * Shares events between replicas through Redis pub/sub: every event published on this replica is sent to the
@@ -51,7 +65,8 @@ export class RedisFanout {
     this.#log = logger;
     this.#publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     this.#subscriber = new Redis(url, { lazyConnect: true });
-    for (const client of [this.#publisher, this.#subscriber]) client.on('error', (err: Error) => this.#log.warn({ err }, 'redis event fan-out'));
+    for (const client of [this.#publisher, this.#subscriber])
+      client.on('error', (err: Error) => this.#log.warn({ err }, 'redis event fan-out'));
   }
 
   /**
@@ -62,17 +77,33 @@ export class RedisFanout {
     if (this.#unsubscribe) return;
     this.#unsubscribe = this.#bus.subscribe((event) => {
       if (event.id === this.#injecting) return;
-      this.#publisher.publish(this.channel, JSON.stringify({ origin: this.instanceId, event }))
-        .then(() => { this.#sent++; }, (err: unknown) => { this.#dropped++; this.#log.warn({ err, type: event.type }, 'event not shared with other replicas'); });
+      this.#publisher.publish(this.channel, JSON.stringify({ origin: this.instanceId, event })).then(
+        () => {
+          this.#sent++;
+        },
+        (err: unknown) => {
+          this.#dropped++;
+          this.#log.warn({ err, type: event.type }, 'event not shared with other replicas');
+        },
+      );
     });
-    this.#subscriber.on('message', (channel: string, message: string) => { if (channel === this.channel) this.#onMessage(message); });
+    this.#subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.channel) this.#onMessage(message);
+    });
     // ioredis re-subscribes by itself after a reconnect.
     await this.#subscriber.subscribe(this.channel);
   }
 
   stats(): FanoutStats {
-    return { enabled: true, channel: this.channel, instance_id: this.instanceId, connected: this.#subscriber.status === 'ready',
-      sent: this.#sent, received: this.#received, dropped: this.#dropped };
+    return {
+      enabled: true,
+      channel: this.channel,
+      instance_id: this.instanceId,
+      connected: this.#subscriber.status === 'ready',
+      sent: this.#sent,
+      received: this.#received,
+      dropped: this.#dropped,
+    };
   }
 
   async close(): Promise<void> {
@@ -94,14 +125,20 @@ export class RedisFanout {
     if (parsed.origin === this.instanceId) return;
     this.#received++;
     this.#injecting = parsed.event.id;
-    try { this.#bus.deliver(parsed.event as ZantaraEvent); } finally { this.#injecting = undefined; }
+    try {
+      this.#bus.deliver(parsed.event as ZantaraEvent);
+    } finally {
+      this.#injecting = undefined;
+    }
   }
 }
 
 /** The fan-out for this runtime, or undefined when REDIS_URL is not set (one replica: nothing to share). */
 export const redisFanoutService = defineService('realtime-redis-fanout', (runtime): RedisFanout | undefined => {
   const { REDIS_URL, ZANTARA_EVENTS_CHANNEL } = parseEnv(fanoutEnv, runtime.env);
-  return REDIS_URL ? new RedisFanout(runtime.service(eventBusService), REDIS_URL, ZANTARA_EVENTS_CHANNEL, runtime.logger) : undefined;
+  return REDIS_URL
+    ? new RedisFanout(runtime.service(eventBusService), REDIS_URL, ZANTARA_EVENTS_CHANNEL, runtime.logger)
+    : undefined;
 });
 
 /** At server start: builds the event feed (and its metrics) and starts sharing events between replicas when REDIS_URL is set. */
@@ -113,6 +150,10 @@ export const eventFanoutTask: BackgroundTask = {
     const fanout = runtime.service(redisFanoutService);
     if (!fanout) return;
     // Not awaited: an unreachable Redis must not hold up the server; the subscription completes when it answers.
-    fanout.start().catch((err: unknown) => runtime.logger.error({ err }, 'redis event fan-out did not start: events reach this replica only'));
+    fanout
+      .start()
+      .catch((err: unknown) =>
+        runtime.logger.error({ err }, 'redis event fan-out did not start: events reach this replica only'),
+      );
   },
 };

@@ -33,7 +33,8 @@ export class SseReader {
   async nextEvent(): Promise<{ type: string; id?: string; data: any }> {
     for (;;) {
       const frame = await this.next();
-      if (frame.event) return { type: frame.event, id: frame.id, data: frame.data === undefined ? undefined : JSON.parse(frame.data) };
+      if (frame.event)
+        return { type: frame.event, id: frame.id, data: frame.data === undefined ? undefined : JSON.parse(frame.data) };
     }
   }
 

@@ -7,7 +7,11 @@ export function fixedClock(iso: string): Clock & { set(iso: string): void; advan
   let current = new Date(iso);
   return {
     now: () => new Date(current),
-    set(next) { current = new Date(next); },
-    advance(ms) { current = new Date(current.getTime() + ms); },
+    set(next) {
+      current = new Date(next);
+    },
+    advance(ms) {
+      current = new Date(current.getTime() + ms);
+    },
   };
 }

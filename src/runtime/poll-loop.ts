@@ -46,17 +46,26 @@ export class PollLoop {
   /** Drains now (or right after the drain under way). */
   kick(): void {
     if (this.#stopped) return;
-    if (this.#running) { this.#again = true; return; }
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
     clearTimeout(this.#timer);
     this.#running = true;
     this.#loop = (async () => {
       try {
-        do { this.#again = false; await this.#options.drain(); } while (this.#again && !this.#stopped);
+        do {
+          this.#again = false;
+          await this.#options.drain();
+        } while (this.#again && !this.#stopped);
       } catch (error) {
         this.#options.logger.error({ err: error, loop: this.#options.name }, `${this.#options.name} batch failed`);
       } finally {
         this.#running = false;
-        if (!this.#stopped) { this.#timer = setTimeout(() => this.kick(), this.#options.pollMs); this.#timer.unref(); }
+        if (!this.#stopped) {
+          this.#timer = setTimeout(() => this.kick(), this.#options.pollMs);
+          this.#timer.unref();
+        }
       }
     })();
   }

@@ -19,7 +19,11 @@ export function lockDataDir(dir: string): { release(): void } {
         if (released) return;
         released = true;
         process.off('exit', release); // a process that opens many stores in turn (the CLI's tests) keeps no stale listener
-        try { rmSync(path); } catch { /* already gone */ }
+        try {
+          rmSync(path);
+        } catch {
+          /* already gone */
+        }
       };
       process.once('exit', release);
       return { release };
@@ -27,12 +31,17 @@ export function lockDataDir(dir: string): { release(): void } {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
       if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
-        throw new ZantaraError('data_dir_locked',
+        throw new ZantaraError(
+          'data_dir_locked',
           `The database directory ${dir} is in use by process ${holder}. Stop it, or point ZANTARA_DATA_DIR elsewhere, or use DATABASE_URL (PostgreSQL) for several processes.`,
-          { status: 500, expose: true });
+          { status: 500, expose: true },
+        );
       }
       if (holder === process.pid) {
-        throw new ZantaraError('data_dir_locked', `The database directory ${dir} is already open in this process.`, { status: 500, expose: true });
+        throw new ZantaraError('data_dir_locked', `The database directory ${dir} is already open in this process.`, {
+          status: 500,
+          expose: true,
+        });
       }
       rmSync(path, { force: true }); // stale lock from a process that died
     }
@@ -41,5 +50,10 @@ export function lockDataDir(dir: string): { release(): void } {
 }
 
 function isAlive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (error) { return (error as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -13,8 +13,12 @@ export type MigrationModule = { up(store: Store): Promise<void> };
  * each in its own transaction for SQL files, recording each in `schema_migrations`. Safe to run at every start.
  */
 export async function migrate(store: Store): Promise<string[]> {
-  await store.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-  const done = new Set((await store.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
+  await store.exec(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  const done = new Set(
+    (await store.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name),
+  );
   const files = readdirSync(migrationsDir)
     .filter((f) => /^\d{3}-[a-z0-9-]+\.(sql|ts)$/.test(f) && !f.endsWith('.test.ts'))
     .sort();

@@ -35,11 +35,21 @@ export async function createPgliteStore(dataDir?: string, options: { loadDataDir
     kind: 'pglite',
     hasVector: true,
     query: base.query,
-    async exec(sql) { await db.exec(sql); },
-    async transaction(fn) { return db.transaction((tx) => fn(asQueryable(tx))); },
-    async close() {
-      try { await db.close(); } finally { lock?.release(); }
+    async exec(sql) {
+      await db.exec(sql);
     },
-    async dumpDataDir() { return new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer()); },
+    async transaction(fn) {
+      return db.transaction((tx) => fn(asQueryable(tx)));
+    },
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        lock?.release();
+      }
+    },
+    async dumpDataDir() {
+      return new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer());
+    },
   };
 }

@@ -13,7 +13,9 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
     max: options.max ?? 10,
     options: options.schema ? `-c search_path=${options.schema},public` : undefined,
   });
-  pool.on('error', () => { /* an idle client died; the pool replaces it */ });
+  pool.on('error', () => {
+    /* an idle client died; the pool replaces it */
+  });
   const wrap = (client: Pick<pg.Pool, 'query'>): Queryable => ({
     async query<T extends Row>(sql: string, params: unknown[] = []) {
       const result = await client.query<T>(sql, params);
@@ -27,7 +29,9 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
     kind: 'postgres',
     hasVector,
     query: wrap(pool).query,
-    async exec(sql) { await pool.query(sql); },
+    async exec(sql) {
+      await pool.query(sql);
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {
@@ -42,7 +46,9 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
         client.release();
       }
     },
-    async close() { await pool.end(); },
+    async close() {
+      await pool.end();
+    },
     listen: (channel, onMessage, onState) => listen(options, channel, onMessage, onState),
   };
 }
@@ -50,8 +56,12 @@ export async function createPostgresStore(options: PostgresOptions): Promise<Sto
 // Kept between attempts so a database restart costs at most this long without notifications.
 const RELISTEN_MS = 500;
 
-function listen(options: PostgresOptions, channel: string, onMessage: (payload: string) => void,
-  onState: (connected: boolean) => void): () => Promise<void> {
+function listen(
+  options: PostgresOptions,
+  channel: string,
+  onMessage: (payload: string) => void,
+  onState: (connected: boolean) => void,
+): () => Promise<void> {
   let stopped = false;
   let client: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -71,11 +81,16 @@ function listen(options: PostgresOptions, channel: string, onMessage: (payload: 
     };
     current.on('error', fail);
     current.on('end', fail);
-    current.on('notification', (message) => { if (message.channel === channel) onMessage(message.payload ?? ''); });
+    current.on('notification', (message) => {
+      if (message.channel === channel) onMessage(message.payload ?? '');
+    });
     try {
       await current.connect();
       await current.query(`LISTEN ${quoteIdent(channel)}`);
-      if (stopped) { await current.end(); return; }
+      if (stopped) {
+        await current.end();
+        return;
+      }
       onState(true);
     } catch {
       fail();

@@ -9,8 +9,12 @@ import { migrate } from './migrate.ts';
 import { createPgliteStore } from './pglite-store.ts';
 
 let stores: TestStore[];
-before(async () => { stores = await createTestStores(); });
-after(async () => { for (const s of stores) await s.close(); });
+before(async () => {
+  stores = await createTestStores();
+});
+after(async () => {
+  for (const s of stores) await s.close();
+});
 
 describe('store (PGlite and PostgreSQL)', () => {
   it('runs the same migrations on every driver, once', async () => {
@@ -18,7 +22,10 @@ describe('store (PGlite and PostgreSQL)', () => {
       const applied = await migrate(store);
       assert.deepEqual(applied, [], `${store.kind}: nothing left to apply`);
       const { rows } = await store.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
-      assert.ok(rows.some((r) => r.name === '001-core.sql'), store.kind);
+      assert.ok(
+        rows.some((r) => r.name === '001-core.sql'),
+        store.kind,
+      );
     }
   });
 
@@ -28,12 +35,21 @@ describe('store (PGlite and PostgreSQL)', () => {
       await store.transaction(async (tx) => {
         await tx.query(`INSERT INTO principals (id, role, display_name) VALUES (gen_random_uuid(), 'client', 'kept')`);
       });
-      await assert.rejects(store.transaction(async (tx) => {
-        await tx.query(`INSERT INTO principals (id, role, display_name) VALUES (gen_random_uuid(), 'client', 'lost')`);
-        throw new Error('abort');
-      }), /abort/);
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.query(
+            `INSERT INTO principals (id, role, display_name) VALUES (gen_random_uuid(), 'client', 'lost')`,
+          );
+          throw new Error('abort');
+        }),
+        /abort/,
+      );
       const { rows } = await store.query<{ display_name: string }>('SELECT display_name FROM principals');
-      assert.deepEqual(rows.map((r) => r.display_name), ['kept'], store.kind);
+      assert.deepEqual(
+        rows.map((r) => r.display_name),
+        ['kept'],
+        store.kind,
+      );
     }
   });
 
@@ -41,7 +57,9 @@ describe('store (PGlite and PostgreSQL)', () => {
     for (const store of stores) {
       await store.reset();
       const evil = "x'); DROP TABLE principals; --";
-      await store.query(`INSERT INTO principals (id, role, display_name) VALUES (gen_random_uuid(), 'client', $1)`, [evil]);
+      await store.query(`INSERT INTO principals (id, role, display_name) VALUES (gen_random_uuid(), 'client', $1)`, [
+        evil,
+      ]);
       const { rows } = await store.query<{ display_name: string }>('SELECT display_name FROM principals');
       assert.equal(rows[0].display_name, evil, store.kind);
     }
@@ -60,7 +78,9 @@ describe('PGlite data directory', () => {
     try {
       const first = await createPgliteStore(dir);
       await migrate(first);
-      await first.query(`INSERT INTO principals (id, role, display_name) VALUES (gen_random_uuid(), 'staff', 'persisted')`);
+      await first.query(
+        `INSERT INTO principals (id, role, display_name) VALUES (gen_random_uuid(), 'staff', 'persisted')`,
+      );
       const script = `import { createPgliteStore } from ${JSON.stringify(new URL('./pglite-store.ts', import.meta.url).href)};
         try { await createPgliteStore(${JSON.stringify(dir)}); console.log('opened'); } catch (e) { console.log(e.code + ': ' + e.message); }`;
       const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
@@ -68,7 +88,10 @@ describe('PGlite data directory', () => {
       await first.close();
       const again = await createPgliteStore(dir);
       const { rows } = await again.query<{ display_name: string }>('SELECT display_name FROM principals');
-      assert.deepEqual(rows.map((r) => r.display_name), ['persisted']);
+      assert.deepEqual(
+        rows.map((r) => r.display_name),
+        ['persisted'],
+      );
       await again.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -19,5 +19,9 @@ export interface Store extends Queryable {
    * PostgreSQL only (replicas share it): LISTEN on `channel` on a dedicated connection that reconnects by itself.
    * `onState` reports whether notifications can arrive; the returned function stops listening.
    */
-  listen?(channel: string, onMessage: (payload: string) => void, onState: (connected: boolean) => void): () => Promise<void>;
+  listen?(
+    channel: string,
+    onMessage: (payload: string) => void,
+    onState: (connected: boolean) => void,
+  ): () => Promise<void>;
 }

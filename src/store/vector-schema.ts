@@ -12,7 +12,8 @@ export const CREATE_EMBEDDINGS_TABLE = `CREATE TABLE IF NOT EXISTS rag_chunk_emb
 
 /** The HNSW index for one dimension; the search repeats the same `embedding::vector(N)` expression so it is used. */
 export async function ensureDimensionIndex(db: Queryable, dim: number): Promise<void> {
-  if (!Number.isInteger(dim) || dim <= 0 || dim > MAX_INDEXED_DIM) throw new Error(`Unsupported embedding dimension ${dim}`);
+  if (!Number.isInteger(dim) || dim <= 0 || dim > MAX_INDEXED_DIM)
+    throw new Error(`Unsupported embedding dimension ${dim}`);
   await db.query(`CREATE INDEX IF NOT EXISTS rag_chunk_embeddings_hnsw_${dim} ON rag_chunk_embeddings
     USING hnsw ((embedding::vector(${dim})) vector_cosine_ops) WHERE dim = ${dim}`);
 }

@@ -28,7 +28,8 @@ type Row = Omit<TeamMember, 'last_verified' | 'updated_at'> & {
 
 const SEEDED = 'team_directory_seeded';
 const EDITED_SOURCE = 'team directory (staff console)';
-const COLUMNS = 'id, name, placeholder, department, role, languages, services, email, phone, source, last_verified, updated_at';
+const COLUMNS =
+  'id, name, placeholder, department, role, languages, services, email, phone, source, last_verified, updated_at';
 const day = (v: string | Date) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
 
 function toMember(row: Row): TeamMember {

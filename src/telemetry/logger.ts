@@ -14,6 +14,14 @@ const loggerEnv = z.object({ LOG_LEVEL: z.enum(LEVELS, { error: `must be one of 
 
 export function createLogger(env: Env): Logger {
   const level = parseEnv(loggerEnv, env).LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info');
-  return pino({ level, redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.api_key', '*.key_hash'], censor: '[redacted]' } },
-    pino.destination({ dest: 1, sync: level === 'silent' }));
+  return pino(
+    {
+      level,
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.api_key', '*.key_hash'],
+        censor: '[redacted]',
+      },
+    },
+    pino.destination({ dest: 1, sync: level === 'silent' }),
+  );
 }

@@ -11,7 +11,9 @@ let hooked = false;
 export function guardChild<T extends ChildProcess>(child: T): T {
   if (!hooked) {
     hooked = true;
-    process.once('exit', () => { for (const c of live) c.kill('SIGKILL'); });
+    process.once('exit', () => {
+      for (const c of live) c.kill('SIGKILL');
+    });
   }
   live.add(child);
   child.once('exit', () => live.delete(child));

@@ -8,7 +8,14 @@ import type { Principal } from '../auth/principal.ts';
 import type { KnowledgeData } from '../knowledge/load-knowledge.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Language } from '../text/language.ts';
-import { amountsIn, missingFigures, otherVariantAmounts, resolveFigure, unexplainedAmounts, type EvalCase } from './eval-figures.ts';
+import {
+  amountsIn,
+  missingFigures,
+  otherVariantAmounts,
+  resolveFigure,
+  unexplainedAmounts,
+  type EvalCase,
+} from './eval-figures.ts';
 import { tryLocalAnswer, type LocalVerdict } from '../orchestrator/local-tier/local-tier.ts';
 
 export type ClientEvalReport = {
@@ -33,11 +40,19 @@ export type ClientEvalReport = {
 };
 
 /** Whether an answered verdict is right for a knowledge case; the reason when it is not. */
-export function judgeAnswer(c: EvalCase, verdict: Extract<LocalVerdict, { status: 'answered' }>, kb: KnowledgeData): string | null {
+export function judgeAnswer(
+  c: EvalCase,
+  verdict: Extract<LocalVerdict, { status: 'answered' }>,
+  kb: KnowledgeData,
+): string | null {
   if (c.category !== 'knowledge') return `a ${c.category} message was answered (${verdict.handlers_used.join(', ')})`;
   if (verdict.language !== c.language) return `answered in ${verdict.language}`;
-  if (!verdict.handlers_used.some((key) => c.expected.includes(key))) return `answered by ${verdict.handlers_used.join(', ')}, not ${c.expected.join('/')}`;
-  const missing = missingFigures(verdict.response, c.figures.map((f) => resolveFigure(f, kb, c.language)));
+  if (!verdict.handlers_used.some((key) => c.expected.includes(key)))
+    return `answered by ${verdict.handlers_used.join(', ')}, not ${c.expected.join('/')}`;
+  const missing = missingFigures(
+    verdict.response,
+    c.figures.map((f) => resolveFigure(f, kb, c.language)),
+  );
   if (missing.length) return `missing ${missing.join(', ')}`;
   const unexplained = unexplainedAmounts(verdict.response, kb);
   if (unexplained.length) return `unexplained amounts ${unexplained.join(', ')}`;
@@ -50,8 +65,14 @@ export function judgeAnswer(c: EvalCase, verdict: Extract<LocalVerdict, { status
 }
 
 /** Runs every case (`rounds` times for the timings) and scores the first run. */
-export async function runClientEval(runtime: Runtime, principal: Principal, cases: EvalCase[], kb: KnowledgeData,
-  rounds = 1, handlerMs?: { value: number }): Promise<ClientEvalReport & { verdicts: Map<string, LocalVerdict> }> {
+export async function runClientEval(
+  runtime: Runtime,
+  principal: Principal,
+  cases: EvalCase[],
+  kb: KnowledgeData,
+  rounds = 1,
+  handlerMs?: { value: number },
+): Promise<ClientEvalReport & { verdicts: Map<string, LocalVerdict> }> {
   const verdicts = new Map<string, LocalVerdict>();
   const answerMs: number[] = [];
   const ownMs: number[] = [];
@@ -64,22 +85,37 @@ export async function runClientEval(runtime: Runtime, principal: Principal, case
       const verdict = await tryLocalAnswer(runtime, principal, c.query, { history: c.history ?? [] });
       const ms = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
-      if (verdict.status === 'answered') { answerMs.push(ms); ownMs.push(ms - (handlerMs?.value ?? 0)); cpuMs.push((cpu.user + cpu.system) / 1000); }
+      if (verdict.status === 'answered') {
+        answerMs.push(ms);
+        ownMs.push(ms - (handlerMs?.value ?? 0));
+        cpuMs.push((cpu.user + cpu.system) / 1000);
+      }
       if (round === 0) verdicts.set(c.id, verdict);
     }
   }
   const report: ClientEvalReport = {
-    cases: cases.length, answerable: 0, answeredRight: 0, wrong: [], wrongLanguage: [], outOfScopeAnswered: [], handedOver: [], answerMs, ownMs, cpuMs,
+    cases: cases.length,
+    answerable: 0,
+    answeredRight: 0,
+    wrong: [],
+    wrongLanguage: [],
+    outOfScopeAnswered: [],
+    handedOver: [],
+    answerMs,
+    ownMs,
+    cpuMs,
   };
   for (const c of cases) {
     const verdict = verdicts.get(c.id)!;
     if (c.category === 'knowledge') report.answerable++;
-    if (verdict.language !== c.language) report.wrongLanguage.push(`${c.id} ${verdict.status} in ${verdict.language}: ${c.query}`);
+    if (verdict.language !== c.language)
+      report.wrongLanguage.push(`${c.id} ${verdict.status} in ${verdict.language}: ${c.query}`);
     if (verdict.status !== 'answered') {
       if (c.category === 'knowledge') report.handedOver.push(`${c.id} (${verdict.reason}) ${c.query}`);
       continue;
     }
-    if (c.category === 'out_of_scope') report.outOfScopeAnswered.push(`${c.id} ${c.query} → ${verdict.handlers_used.join(', ')}`);
+    if (c.category === 'out_of_scope')
+      report.outOfScopeAnswered.push(`${c.id} ${c.query} → ${verdict.handlers_used.join(', ')}`);
     const problem = judgeAnswer(c, verdict, kb);
     if (problem) report.wrong.push(`${c.id} ${problem}: ${c.query}`);
     else report.answeredRight++;
@@ -88,6 +124,16 @@ export async function runClientEval(runtime: Runtime, principal: Principal, case
 }
 
 /** Out-of-scope template messages as evaluation cases. */
-export function outOfScopeCases(messages: Array<{ id: string; language: Language; topic: string; query: string }>): EvalCase[] {
-  return messages.map((m) => ({ id: m.id, language: m.language, category: 'out_of_scope', intent: m.topic, query: m.query, expected: [], figures: [] }));
+export function outOfScopeCases(
+  messages: Array<{ id: string; language: Language; topic: string; query: string }>,
+): EvalCase[] {
+  return messages.map((m) => ({
+    id: m.id,
+    language: m.language,
+    category: 'out_of_scope',
+    intent: m.topic,
+    query: m.query,
+    expected: [],
+    figures: [],
+  }));
 }

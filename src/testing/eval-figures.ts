@@ -66,20 +66,42 @@ export function otherVariantAmounts(c: EvalCase, kb: KnowledgeData): number[] {
   const refs = c.figures.flatMap((f) => ('price_ref' in f ? [f.price_ref] : []));
   const wanted = new Set(refs.flatMap((ref) => resolveFigure({ price_ref: ref }, kb).amounts ?? []));
   const items = new Set(refs.map((ref) => ref.split('.')[0]));
-  return [...new Set(kb.items.filter((i) => items.has(i.id)).flatMap((i) => i.variants.map((v) => v.amount)))].filter((a) => !wanted.has(a));
+  return [...new Set(kb.items.filter((i) => items.has(i.id)).flatMap((i) => i.variants.map((v) => v.amount)))].filter(
+    (a) => !wanted.has(a),
+  );
 }
 
 export function loadEvalCases(path = EVAL_CASES_PATH): EvalCase[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).map((l) => JSON.parse(l) as EvalCase);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.trim().startsWith('#'))
+    .map((l) => JSON.parse(l) as EvalCase);
 }
 
 /** What a figure reference must look like in an answer: IDR amounts, a day range, or a literal string. */
-export type ExpectedFigure = { ref: string; amounts?: number[]; range?: [number, number]; text?: string; texts?: string[]; pattern?: RegExp };
+export type ExpectedFigure = {
+  ref: string;
+  amounts?: number[];
+  range?: [number, number];
+  text?: string;
+  texts?: string[];
+  pattern?: RegExp;
+};
 
-function pickVariant(variants: Variant[], option: string | undefined, years?: number, days?: number): Variant | undefined {
+function pickVariant(
+  variants: Variant[],
+  option: string | undefined,
+  years?: number,
+  days?: number,
+): Variant | undefined {
   const chosen = option ?? (variants.some((v) => v.option === 'offshore') ? 'offshore' : 'standard');
   return variants
-    .filter((v) => v.option === chosen && (years === undefined || v.years === undefined || v.years === years) && (days === undefined || v.days === undefined || v.days === days))
+    .filter(
+      (v) =>
+        v.option === chosen &&
+        (years === undefined || v.years === undefined || v.years === years) &&
+        (days === undefined || v.days === undefined || v.days === days),
+    )
     .sort((a, b) => (a.years ?? 0) - (b.years ?? 0) || (a.days ?? 0) - (b.days ?? 0))[0];
 }
 
@@ -94,10 +116,16 @@ export function resolveFigure(ref: FigureRef, kb: KnowledgeData, language: Langu
     return { ref: `topic.${ref.topic_ref}`, text: topic.answer[language] };
   }
   if ('deadline_ref' in ref) {
-    const file = parseYaml(readFileSync(join(kb.dir, 'tax-deadlines.yaml'), 'utf8')) as { deadlines: Array<{ id: string; name: string; day: number | string }> };
+    const file = parseYaml(readFileSync(join(kb.dir, 'tax-deadlines.yaml'), 'utf8')) as {
+      deadlines: Array<{ id: string; name: string; day: number | string }>;
+    };
     const deadline = file.deadlines.find((d) => d.id === ref.deadline_ref);
     if (!deadline) throw new Error(`deadline_ref ${ref.deadline_ref}: no such deadline`);
-    return { ref: `deadline.${ref.deadline_ref}`, texts: [deadline.name.split(' (')[0]], pattern: new RegExp(`\\b${deadline.day}\\b`) };
+    return {
+      ref: `deadline.${ref.deadline_ref}`,
+      texts: [deadline.name.split(' (')[0]],
+      pattern: new RegExp(`\\b${deadline.day}\\b`),
+    };
   }
   if ('price_ref' in ref) {
     const [itemId, option, span] = ref.price_ref.split('.');
@@ -142,20 +170,29 @@ export function resolveFigure(ref: FigureRef, kb: KnowledgeData, language: Langu
   }
   if ('documents_ref' in ref) {
     const [kind, id] = ref.documents_ref.split(':');
-    const documents = kind === 'visa' ? kb.visas.find((v) => v.code === id)?.documents : kb.checklists.find((c) => c.service === id)?.documents;
+    const documents =
+      kind === 'visa'
+        ? kb.visas.find((v) => v.code === id)?.documents
+        : kb.checklists.find((c) => c.service === id)?.documents;
     if (!documents?.length) throw new Error(`documents_ref ${ref.documents_ref}: no documents`);
     // Italian and Indonesian answers list the documents as translations.yaml translates them.
-    const texts = language === 'en' ? documents : documents.map((d) => {
-      // Data loaded by an older loader has no translations: the documents are checked as written.
-      const translated = kb.translations ? kb.translations.get(d)?.[language] : d;
-      if (!translated) throw new Error(`documents_ref ${ref.documents_ref}: "${d}" has no ${language} translation`);
-      return translated;
-    });
+    const texts =
+      language === 'en'
+        ? documents
+        : documents.map((d) => {
+            // Data loaded by an older loader has no translations: the documents are checked as written.
+            const translated = kb.translations ? kb.translations.get(d)?.[language] : d;
+            if (!translated)
+              throw new Error(`documents_ref ${ref.documents_ref}: "${d}" has no ${language} translation`);
+            return translated;
+          });
     return { ref: `documents.${ref.documents_ref}`, texts };
   }
   if ('requirement_ref' in ref) {
     const [kind, id] = ref.requirement_ref.split(':');
-    const note = (kind === 'general' ? kb.kbliRequirements.general : kb.kbliRequirements.rules).find((n) => n.id === id);
+    const note = (kind === 'general' ? kb.kbliRequirements.general : kb.kbliRequirements.rules).find(
+      (n) => n.id === id,
+    );
     if (!note) throw new Error(`requirement_ref ${ref.requirement_ref}: no such note`);
     return { ref: `requirement.${ref.requirement_ref}`, text: note.text };
   }
@@ -177,7 +214,9 @@ export function resolveFigure(ref: FigureRef, kb: KnowledgeData, language: Langu
 /** Every IDR amount written in an answer ("IDR 12,500,000", "Rp 12.500.000"). */
 export function amountsIn(text: string): number[] {
   // Only written-out amounts: "IDR 10 billion" in a note is a rule, not a price.
-  return [...text.matchAll(/(?:IDR|Rp)\s?(\d{1,3}(?:[.,\u00a0]\d{3})+)(?![.,]?\d)/g)].map((m) => Number(m[1].replace(/[^\d]/g, '')));
+  return [...text.matchAll(/(?:IDR|Rp)\s?(\d{1,3}(?:[.,\u00a0]\d{3})+)(?![.,]?\d)/g)].map((m) =>
+    Number(m[1].replace(/[^\d]/g, '')),
+  );
 }
 
 /** The expected figures missing from an answer (empty when every figure is right). */
@@ -186,7 +225,8 @@ export function missingFigures(answer: string, expected: ExpectedFigure[]): stri
   const missing: string[] = [];
   for (const figure of expected) {
     if (figure.amounts && !figure.amounts.every((a) => amounts.has(a))) missing.push(figure.ref);
-    if (figure.range && !new RegExp(`\\b${figure.range[0]}\\s*[–-]\\s*${figure.range[1]}\\b`).test(answer)) missing.push(figure.ref);
+    if (figure.range && !new RegExp(`\\b${figure.range[0]}\\s*[–-]\\s*${figure.range[1]}\\b`).test(answer))
+      missing.push(figure.ref);
     if (figure.text && !answer.includes(figure.text)) missing.push(figure.ref);
     if (figure.texts && !figure.texts.every((t) => answer.includes(t))) missing.push(figure.ref);
     if (figure.pattern && !figure.pattern.test(answer)) missing.push(figure.ref);
@@ -211,7 +251,10 @@ export function unexplainedAmounts(answer: string, kb: KnowledgeData): number[] 
     const before = others.slice(0, index);
     for (let start = 0; start < before.length; start++) {
       let sum = 0;
-      for (let end = start; end < before.length; end++) { sum += before[end]; if (sum === amount) return false; }
+      for (let end = start; end < before.length; end++) {
+        sum += before[end];
+        if (sum === amount) return false;
+      }
     }
     return true;
   });

@@ -22,7 +22,10 @@ export function fakeEmbedder(dim: number, id = `fake:bow-${dim}`): Embedder & { 
   const model = new MockEmbeddingModelV4({
     modelId: id,
     maxEmbeddingsPerCall: 100,
-    doEmbed: async ({ values }) => { calls++; return { embeddings: values.map((v) => fakeEmbedding(v, dim)), warnings: [] }; },
+    doEmbed: async ({ values }) => {
+      calls++;
+      return { embeddings: values.map((v) => fakeEmbedding(v, dim)), warnings: [] };
+    },
   });
   return { id, model, calls: () => calls };
 }

@@ -7,7 +7,10 @@ export function mockTextModel(text: string | (() => string), modelId = 'mock-mod
     doGenerate: async () => ({
       content: [{ type: 'text', text: typeof text === 'function' ? text() : text }],
       finishReason: { unified: 'stop', raw: 'stop' },
-      usage: { inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 5, text: 5, reasoning: 0 } },
+      usage: {
+        inputTokens: { total: 10, noCache: 10, cacheRead: 0, cacheWrite: 0 },
+        outputTokens: { total: 5, text: 5, reasoning: 0 },
+      },
       warnings: [],
     }),
   });

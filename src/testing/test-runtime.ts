@@ -20,11 +20,24 @@ export type TestRuntime = Runtime & {
   /** Creates an API key with this role and returns it with its principal. */
   key(role: Role, name?: string): Promise<{ key: string; principal: Principal }>;
   /** Sends a request to the HTTP app; `body` objects are sent as JSON. */
-  request(path: string, init?: { method?: string; key?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  request(
+    path: string,
+    init?: { method?: string; key?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Response>;
 };
 
-export async function createTestRuntime(options: { store: Store; env?: Env; handlers?: AnyHandler[]; clock?: Clock }): Promise<TestRuntime> {
-  const runtime = await createZantara({ env: { NODE_ENV: 'test', ...options.env }, store: options.store, handlers: options.handlers, clock: options.clock });
+export async function createTestRuntime(options: {
+  store: Store;
+  env?: Env;
+  handlers?: AnyHandler[];
+  clock?: Clock;
+}): Promise<TestRuntime> {
+  const runtime = await createZantara({
+    env: { NODE_ENV: 'test', ...options.env },
+    store: options.store,
+    handlers: options.handlers,
+    clock: options.clock,
+  });
   const app = createApp(runtime);
   return Object.assign(runtime, {
     registry: runtime.service(handlerRegistry),
@@ -33,7 +46,10 @@ export async function createTestRuntime(options: { store: Store; env?: Env; hand
       const principal = await runtime.service(apiKeysService).verify(created.key);
       return { key: created.key, principal: principal! };
     },
-    async request(path: string, init: { method?: string; key?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    async request(
+      path: string,
+      init: { method?: string; key?: string; body?: unknown; headers?: Record<string, string> } = {},
+    ) {
       const headers: Record<string, string> = { ...init.headers };
       if (init.key) headers['x-api-key'] = init.key;
       let body: string | undefined;

@@ -21,7 +21,11 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 export type TestStore = Store & { reset(): Promise<void> };
 
 const migrationsDir = new URL('../store/migrations/', import.meta.url);
-const pgliteVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve('@electric-sql/pglite')), 'utf8')) as { version: string }).version;
+const pgliteVersion = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.resolve('@electric-sql/pglite')), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 /**
  * The path of a tarball of a migrated PGlite data directory (PGlite's `dumpDataDir`), built on first use. Its name
@@ -30,7 +34,8 @@ const pgliteVersion = (JSON.parse(readFileSync(new URL('../package.json', import
  */
 export async function pgliteTemplate(): Promise<string> {
   const hash = createHash('sha256').update(pgliteVersion);
-  for (const name of readdirSync(migrationsDir).sort()) hash.update(name).update(readFileSync(new URL(name, migrationsDir)));
+  for (const name of readdirSync(migrationsDir).sort())
+    hash.update(name).update(readFileSync(new URL(name, migrationsDir)));
   const dir = join(tmpdir(), 'zantara-test-templates');
   const path = join(dir, `pglite-${hash.digest('hex').slice(0, 16)}.tar`);
   if (existsSync(path)) return path;
@@ -60,7 +65,15 @@ let reachable: Promise<boolean> | undefined;
 export function postgresReachable(): Promise<boolean> {
   reachable ??= (async () => {
     const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2000 });
-    try { await client.connect(); await client.query('SELECT 1'); return true; } catch { return false; } finally { await client.end().catch(() => undefined); }
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   })();
   return reachable;
 }
@@ -96,7 +109,8 @@ function withReset(store: Store): TestStore {
   return Object.assign(store, {
     async reset() {
       const tables = await store.query<{ tablename: string }>(
-        `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'`);
+        `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'`,
+      );
       if (tables.rows.length === 0) return;
       await store.exec(`TRUNCATE ${tables.rows.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
     },

@@ -141,7 +141,8 @@ describe('guests of the public chat', () => {
     assert.match(guest.attributes, /SameSite=Strict/);
     const cookie = `zt_guest=${guest.value}`;
     assert.equal((await rt.request('/v1/conversations', { headers: { cookie } })).status, 200);
-    const stored = async () => (await store.query('SELECT 1 FROM principals WHERE id = $1', [body.principal.id])).rows.length;
+    const stored = async () =>
+      (await store.query('SELECT 1 FROM principals WHERE id = $1', [body.principal.id])).rows.length;
     assert.equal(await stored(), 0, 'opening the page stores nothing');
     const tampered = `zt_guest=${guest.value.replace(/^.{8}/, '00000000')}`;
     assert.equal((await rt.request('/v1/conversations', { headers: { cookie: tampered } })).status, 401);

@@ -29,7 +29,9 @@ describe('finding 3: a revoked ZANTARA_ADMIN_KEY', () => {
       const rt = await createTestRuntime({ store, env: { ZANTARA_ADMIN_KEY: ADMIN_KEY } });
       try {
         assert.deepEqual(await bootstrapAdmin(rt), { source: 'env' });
-        const id = (await rt.store.query<{ id: string }>('SELECT id FROM api_keys WHERE key_hash = $1', [hashKey(ADMIN_KEY)])).rows[0].id;
+        const id = (
+          await rt.store.query<{ id: string }>('SELECT id FROM api_keys WHERE key_hash = $1', [hashKey(ADMIN_KEY)])
+        ).rows[0].id;
         await rt.service(apiKeysService).revoke(id);
         await assert.rejects(bootstrapAdmin(rt), (error: Error & { code?: string }) => {
           assert.equal(error.code, 'admin_key_revoked', store.kind);
@@ -48,24 +50,56 @@ describe('finding 3: a revoked ZANTARA_ADMIN_KEY', () => {
 });
 
 type Run = { code: number | null; stdout: string; stderr: string };
-function run(dataDir: string, env: Record<string, string>, untilListening: boolean): Promise<Run & { url?: string; stop(): Promise<void> }> {
-  const child = guardChild(spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ZANTARA_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env } }));
+function run(
+  dataDir: string,
+  env: Record<string, string>,
+  untilListening: boolean,
+): Promise<Run & { url?: string; stop(): Promise<void> }> {
+  const child = guardChild(
+    spawn(process.execPath, [main], {
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ZANTARA_DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+    }),
+  );
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => { stdout += d; });
-  child.stderr!.on('data', (d: Buffer) => { stderr += d; });
+  child.stdout!.on('data', (d: Buffer) => {
+    stdout += d;
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d;
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const stop = async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await exited; } };
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no start within 90 s: ${stdout}${stderr}`)); }, 90_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no start within 90 s: ${stdout}${stderr}`));
+    }, 90_000);
     if (untilListening) {
       child.stdout!.on('data', () => {
         const url = stdout.match(/listening on (http:\/\/[\d.:]+)/)?.[1];
-        if (url) { clearTimeout(timer); resolve({ code: null, stdout, stderr, url, stop }); }
+        if (url) {
+          clearTimeout(timer);
+          resolve({ code: null, stdout, stderr, url, stop });
+        }
       });
     }
-    void exited.then((code) => { clearTimeout(timer); resolve({ code, stdout, stderr, stop }); });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, stop });
+    });
   });
 }
 
@@ -85,8 +119,12 @@ describe('npm start and the admin key', { timeout: 240_000 }, () => {
     // Register ZANTARA_ADMIN_KEY, then revoke it through the API, then start again with it.
     await first.stop();
     const second = await run(dataDir, { ZANTARA_ADMIN_KEY: ADMIN_KEY }, true);
-    const post = (body: unknown) => fetch(`${second.url}/call`, { method: 'POST', headers: { 'x-api-key': key!, 'content-type': 'application/json' },
-      body: JSON.stringify(body) }).then((r) => r.json());
+    const post = (body: unknown) =>
+      fetch(`${second.url}/call`, {
+        method: 'POST',
+        headers: { 'x-api-key': key!, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json());
     const keys = (await post({ key: 'keys.list' })).data.keys as Array<{ id: string; name: string }>;
     const envKey = keys.find((k) => k.name === 'ZANTARA_ADMIN_KEY')!;
     assert.equal((await post({ key: 'keys.revoke', params: { id: envKey.id } })).ok, true);

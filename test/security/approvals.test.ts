@@ -21,23 +21,51 @@ import { createTestRuntime, type TestRuntime } from '../../src/testing/test-runt
 const TOKEN = 'tok_live_secret_value_0123456789';
 // A handler whose result carries a secret, callable by models (it is not administrative).
 const tokenIssue = defineHandler({
-  key: 'test.token_issue', category: 'business', description: 'Test-only write that issues an access token and returns it once.',
+  key: 'test.token_issue',
+  category: 'business',
+  description: 'Test-only write that issues an access token and returns it once.',
   input: z.object({ label: z.string().min(1).describe('What the token is for') }),
-  effect: 'write', roles: ['admin', 'staff', 'client'], secretOutput: ['token'],
-  examples: [{ description: 'Issue a token', params: { label: 'a' } }, { description: 'Buat token', params: { label: 'b' } }],
-  async run(input) { return { label: input.label, token: TOKEN }; },
+  effect: 'write',
+  roles: ['admin', 'staff', 'client'],
+  secretOutput: ['token'],
+  examples: [
+    { description: 'Issue a token', params: { label: 'a' } },
+    { description: 'Buat token', params: { label: 'b' } },
+  ],
+  async run(input) {
+    return { label: input.label, token: TOKEN };
+  },
 });
 const tokenPeek = defineHandler({
-  key: 'test.token_peek', category: 'business', description: 'Test-only read that returns a secret token, as a model tool would see it.',
-  input: z.object({}), effect: 'read', roles: ['admin', 'staff', 'client'], secretOutput: ['token'],
-  examples: [{ description: 'Peek', params: {} }, { description: 'Lihat', params: {} }],
-  async run() { return { token: TOKEN, note: 'visible' }; },
+  key: 'test.token_peek',
+  category: 'business',
+  description: 'Test-only read that returns a secret token, as a model tool would see it.',
+  input: z.object({}),
+  effect: 'read',
+  roles: ['admin', 'staff', 'client'],
+  secretOutput: ['token'],
+  examples: [
+    { description: 'Peek', params: {} },
+    { description: 'Lihat', params: {} },
+  ],
+  async run() {
+    return { token: TOKEN, note: 'visible' };
+  },
 });
 const adminWrite = defineHandler({
-  key: 'test.admin_write', category: 'business', description: 'Test-only write that only the admin role may run.',
-  input: z.object({ note: z.string().min(1).describe('A note') }), effect: 'write', roles: ['admin'],
-  examples: [{ description: 'Write', params: { note: 'a' } }, { description: 'Tulis', params: { note: 'b' } }],
-  async run(input) { return { written: input.note }; },
+  key: 'test.admin_write',
+  category: 'business',
+  description: 'Test-only write that only the admin role may run.',
+  input: z.object({ note: z.string().min(1).describe('A note') }),
+  effect: 'write',
+  roles: ['admin'],
+  examples: [
+    { description: 'Write', params: { note: 'a' } },
+    { description: 'Tulis', params: { note: 'b' } },
+  ],
+  async run(input) {
+    return { written: input.note };
+  },
 });
 
 const handlers = [...adminHandlers, ...memoryHandlers, aiChat, tokenIssue, tokenPeek, adminWrite] as AnyHandler[];
@@ -56,8 +84,18 @@ async function withRuntime(store: TestStore, fn: (rt: TestRuntime) => Promise<vo
   await store.reset();
   fake.reset();
   const rt = await createTestRuntime({ store, handlers, env: { LLAMA_BASE_URL: fake.baseURL, LLAMA_MODEL: 'm' } });
-  rt.service(orchestratorService).configure({ config: resolveConfig({}, rt.env, 'test'), tryLocalAnswer: escalate, selectTools: offerAll, hooks: [] });
-  try { await fn(rt); } finally { await rt.service(orchestratorService).idle(); await rt.close(); }
+  rt.service(orchestratorService).configure({
+    config: resolveConfig({}, rt.env, 'test'),
+    tryLocalAnswer: escalate,
+    selectTools: offerAll,
+    hooks: [],
+  });
+  try {
+    await fn(rt);
+  } finally {
+    await rt.service(orchestratorService).idle();
+    await rt.close();
+  }
 }
 
 type Turn = { pending_actions: Array<{ id: string }>; conversation_id: string };
@@ -65,7 +103,7 @@ async function chat(rt: TestRuntime, key: string, tool: string, args: Record<str
   fake.enqueue({ toolCalls: [{ name: tool, args }] }, { text: 'Done what I could.' });
   const res = await rt.request('/v1/chat', { key, body: { message: `please run ${tool}` } });
   assert.equal(res.status, 200);
-  return await res.json() as Turn;
+  return (await res.json()) as Turn;
 }
 const call = async (rt: TestRuntime, key: string, handler: string, params: Record<string, unknown>) =>
   rt.request('/call', { key, body: { key: handler, params } });
@@ -79,11 +117,18 @@ describe('finding 1: a staff key can no longer become an admin key', () => {
         const admin = await rt.key('admin');
         const turn = await chat(rt, admin.key, 'keys-create', { role: 'admin', name: 'from the model' });
         assert.deepEqual(turn.pending_actions, [], store.kind);
-        const offered = (fake.requests[0].body.tools as Array<{ function: { name: string } }>).map((t) => t.function.name);
-        for (const name of ['keys-create', 'keys-list', 'keys-revoke', 'system-config']) assert.ok(!offered.includes(name), `${name} offered`);
+        const offered = (fake.requests[0].body.tools as Array<{ function: { name: string } }>).map(
+          (t) => t.function.name,
+        );
+        for (const name of ['keys-create', 'keys-list', 'keys-revoke', 'system-config'])
+          assert.ok(!offered.includes(name), `${name} offered`);
         assert.ok(offered.includes('memory-save'));
         assert.equal(await count(rt, 'SELECT count(*)::int AS n FROM pending_actions'), 0, store.kind);
-        assert.equal(await count(rt, `SELECT count(*)::int AS n FROM api_keys WHERE name = 'from the model'`), 0, store.kind);
+        assert.equal(
+          await count(rt, `SELECT count(*)::int AS n FROM api_keys WHERE name = 'from the model'`),
+          0,
+          store.kind,
+        );
       });
     }
   });
@@ -94,9 +139,11 @@ describe('finding 1: a staff key can no longer become an admin key', () => {
         const admin = await rt.key('admin');
         const staff = await rt.key('staff');
         const id = randomUUID();
-        await rt.store.query(`INSERT INTO pending_actions (id, principal_id, handler_key, params, summary, status, expires_at)
+        await rt.store.query(
+          `INSERT INTO pending_actions (id, principal_id, handler_key, params, summary, status, expires_at)
           VALUES ($1, $2, 'keys.create', $3, 'keys.create', 'pending', now() + interval '1 hour')`,
-        [id, admin.principal.id, JSON.stringify({ role: 'admin', name: 'sneaky' })]);
+          [id, admin.principal.id, JSON.stringify({ role: 'admin', name: 'sneaky' })],
+        );
         assert.equal((await rt.request(`/v1/actions/${id}`, { key: staff.key })).status, 404, store.kind);
         assert.deepEqual((await (await rt.request('/v1/actions', { key: staff.key })).json()).actions, []);
         const approved = await rt.request(`/v1/actions/${id}/approve`, { key: admin.key, body: {} });
@@ -163,10 +210,20 @@ describe('finding 2: an approved action runs as its proposer, never as the appro
       await withRuntime(store, async (rt) => {
         const staff = await rt.key('staff');
         const client = await rt.key('client');
-        assert.equal((await call(rt, staff.key, 'memory.save', { content: 'Staff desk is on the second floor', key: 'desk' })).status, 200);
-        assert.equal((await call(rt, client.key, 'memory.save', { content: 'Holds an E33G KITAS', key: 'permit' })).status, 200);
+        assert.equal(
+          (await call(rt, staff.key, 'memory.save', { content: 'Staff desk is on the second floor', key: 'desk' }))
+            .status,
+          200,
+        );
+        assert.equal(
+          (await call(rt, client.key, 'memory.save', { content: 'Holds an E33G KITAS', key: 'permit' })).status,
+          200,
+        );
         const turn = await chat(rt, client.key, 'memory-forget', { confirm: true });
-        const approved = await rt.request(`/v1/actions/${turn.pending_actions[0].id}/approve`, { key: staff.key, body: {} });
+        const approved = await rt.request(`/v1/actions/${turn.pending_actions[0].id}/approve`, {
+          key: staff.key,
+          body: {},
+        });
         assert.equal(approved.status, 200, store.kind);
         const action = (await approved.json()).action;
         assert.equal(action.status, 'executed');
@@ -177,8 +234,13 @@ describe('finding 2: an approved action runs as its proposer, never as the appro
         const clientFacts = await (await call(rt, client.key, 'memory.list', {})).json();
         assert.equal(clientFacts.data.facts.length, 0);
         // The audit row names the proposer as the one who ran it.
-        const audit = await rt.store.query<{ principal_id: string }>(`SELECT principal_id FROM audit_log WHERE handler_key = 'memory.forget'`);
-        assert.deepEqual(audit.rows.map((r) => r.principal_id), [client.principal.id]);
+        const audit = await rt.store.query<{ principal_id: string }>(
+          `SELECT principal_id FROM audit_log WHERE handler_key = 'memory.forget'`,
+        );
+        assert.deepEqual(
+          audit.rows.map((r) => r.principal_id),
+          [client.principal.id],
+        );
       });
     }
   });
@@ -190,17 +252,32 @@ describe('finding 2: an approved action runs as its proposer, never as the appro
         const client = await rt.key('client');
         const victim = await rt.key('client');
         await call(rt, victim.key, 'memory.save', { content: 'Passport number kept by the office', key: 'passport' });
-        const victimFacts = async () => JSON.stringify((await (await call(rt, victim.key, 'memory.list', {})).json()).data.facts.map((f: { content: string }) => f.content));
+        const victimFacts = async () =>
+          JSON.stringify(
+            (await (await call(rt, victim.key, 'memory.list', {})).json()).data.facts.map(
+              (f: { content: string }) => f.content,
+            ),
+          );
         const before = await victimFacts();
 
-        const proposed = await chat(rt, client.key, 'memory-save', { content: 'overwritten', key: 'passport', user_id: victim.principal.id });
-        const first = await (await rt.request(`/v1/actions/${proposed.pending_actions[0].id}/approve`, { key: staff.key, body: {} })).json();
+        const proposed = await chat(rt, client.key, 'memory-save', {
+          content: 'overwritten',
+          key: 'passport',
+          user_id: victim.principal.id,
+        });
+        const first = await (
+          await rt.request(`/v1/actions/${proposed.pending_actions[0].id}/approve`, { key: staff.key, body: {} })
+        ).json();
         assert.equal(first.action.status, 'failed', store.kind);
         assert.equal(first.action.result.error, 'forbidden');
 
         const innocent = await chat(rt, client.key, 'memory-save', { content: 'likes mornings', key: 'slot' });
-        const edited = await (await rt.request(`/v1/actions/${innocent.pending_actions[0].id}/approve`, { key: staff.key,
-          body: { params: { content: 'overwritten', key: 'passport', user_id: victim.principal.id } } })).json();
+        const edited = await (
+          await rt.request(`/v1/actions/${innocent.pending_actions[0].id}/approve`, {
+            key: staff.key,
+            body: { params: { content: 'overwritten', key: 'passport', user_id: victim.principal.id } },
+          })
+        ).json();
         assert.equal(edited.action.status, 'failed', store.kind);
         assert.equal(await victimFacts(), before, `the victim's memory changed (${store.kind})`);
       });

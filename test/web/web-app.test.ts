@@ -105,8 +105,10 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     // The browser starts while the store is created and migrated.
     const launching = launchBrowser(chromium!);
     [store, model] = await Promise.all([createTestPglite(), startFakeModelServer('openai')]);
-    [staffSite, publicSite] = await Promise.all([startWebServer(store, model),
-      startWebServer(store, model, { ZANTARA_PUBLIC_CHAT: '1', ZANTARA_GUEST_RATE: '2/600' })]);
+    [staffSite, publicSite] = await Promise.all([
+      startWebServer(store, model),
+      startWebServer(store, model, { ZANTARA_PUBLIC_CHAT: '1', ZANTARA_GUEST_RATE: '2/600' }),
+    ]);
     clientKey = await staffSite.key('client', 'Marco Client');
     adminKey = await staffSite.key('admin', 'Dewi Admin');
     browser = await launching;
@@ -280,8 +282,11 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
     await staff.page.getByLabel('Channel').selectOption('web');
     await staff.page.getByRole('button', { name: 'Search' }).click();
     await staff.page.locator('table.data tbody tr td:nth-child(3)').first().waitFor();
-    const channels = await staff.page.locator('table.data').first()
-      .locator(':scope > tbody > tr:not(.trace-detail) > td:nth-child(3)').allTextContents();
+    const channels = await staff.page
+      .locator('table.data')
+      .first()
+      .locator(':scope > tbody > tr:not(.trace-detail) > td:nth-child(3)')
+      .allTextContents();
     assert.ok(channels.length >= 4 && channels.every((c) => c === 'web'), channels.join());
     await staff.page.getByRole('button', { name: 'Details' }).first().click();
     assert.equal(await staff.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
@@ -332,7 +337,9 @@ describe('web app in chromium', { skip: !chromium, timeout: 240_000 }, () => {
       if (name === 'Leads') {
         await page.getByLabel('Status of Anna Rossi').selectOption('contacted');
         await page.getByText('Anna Rossi: contacted.').waitFor();
-        const { rows } = await store.query<{ status: string }>(`SELECT status FROM leads WHERE email = 'anna@example.com'`);
+        const { rows } = await store.query<{ status: string }>(
+          `SELECT status FROM leads WHERE email = 'anna@example.com'`,
+        );
         assert.deepEqual(rows, [{ status: 'contacted' }]);
       }
     }

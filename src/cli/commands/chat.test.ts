@@ -23,11 +23,22 @@ test('zantara chat --url --key --message streams the answer from a running serve
   const server = await startServer(rt, { port: 0, hostname: '127.0.0.1' });
   try {
     const { key } = await rt.key('client');
-    fake.enqueue({ toolCalls: [{ name: 'test-record_save', args: { name: 'Ana' } }] }, { text: 'Saving Ana is proposed and awaits approval.' });
+    fake.enqueue(
+      { toolCalls: [{ name: 'test-record_save', args: { name: 'Ana' } }] },
+      { text: 'Saving Ana is proposed and awaits approval.' },
+    );
     let out = '';
     let err = '';
-    const code = await runCli(['chat', '--url', server.url, '--key', key, '--message', 'Save me as Ana'],
-      { out: (t) => { out += t; }, err: (t) => { err += t; }, env: {}, isTTY: false });
+    const code = await runCli(['chat', '--url', server.url, '--key', key, '--message', 'Save me as Ana'], {
+      out: (t) => {
+        out += t;
+      },
+      err: (t) => {
+        err += t;
+      },
+      env: {},
+      isTTY: false,
+    });
     assert.equal(code, 0, err);
     assert.match(out, /zantara> Saving Ana is proposed and awaits approval\./);
     assert.match(out, /pending [0-9a-f-]{36}: test\.record_save \{"name":"Ana"\}/);
@@ -41,7 +52,14 @@ test('zantara chat --url --key --message streams the answer from a running serve
 
 test('zantara chat --url without a key is a usage error', async () => {
   let err = '';
-  const code = await runCli(['chat', '--url', 'http://127.0.0.1:9', '--message', 'hi'], { out: () => undefined, err: (t) => { err += t; }, env: {}, isTTY: false });
+  const code = await runCli(['chat', '--url', 'http://127.0.0.1:9', '--message', 'hi'], {
+    out: () => undefined,
+    err: (t) => {
+      err += t;
+    },
+    env: {},
+    isTTY: false,
+  });
   assert.equal(code, 1);
   assert.match(err, /--key KEY/);
 });
@@ -55,8 +73,17 @@ test('interactive zantara chat answers /help and unknown slash commands locally,
     const modelCalls = fake.requests.length;
     let out = '';
     let err = '';
-    const running = runCli(['chat', '--url', server.url, '--key', key],
-      { out: (t) => { out += t; }, err: (t) => { err += t; }, env: {}, isTTY: false, input });
+    const running = runCli(['chat', '--url', server.url, '--key', key], {
+      out: (t) => {
+        out += t;
+      },
+      err: (t) => {
+        err += t;
+      },
+      env: {},
+      isTTY: false,
+      input,
+    });
     input.end('/help\n/frob\n/quit\n');
     assert.equal(await running, 0, err);
     assert.match(out, /\/help lists the commands/);

@@ -28,11 +28,17 @@ function httpClient(url: string, key: string): ChatClient {
   const headers = { 'content-type': 'application/json', 'x-api-key': key };
   return {
     async send(message, conversationId, onToken) {
-      const res = await cliFetch(`${base}/v1/chat`, { method: 'POST', headers: { ...headers, accept: 'text/event-stream' },
-        body: JSON.stringify({ message, ...(conversationId ? { conversation_id: conversationId } : {}) }) });
+      const res = await cliFetch(`${base}/v1/chat`, {
+        method: 'POST',
+        headers: { ...headers, accept: 'text/event-stream' },
+        body: JSON.stringify({ message, ...(conversationId ? { conversation_id: conversationId } : {}) }),
+      });
       if (!res.ok || !res.body) {
-        const body = await res.json().catch(() => ({})) as { message?: string };
-        throw new ZantaraError('chat_failed', `${res.status}: ${body.message ?? res.statusText}`, { status: res.status, expose: true });
+        const body = (await res.json().catch(() => ({}))) as { message?: string };
+        throw new ZantaraError('chat_failed', `${res.status}: ${body.message ?? res.statusText}`, {
+          status: res.status,
+          expose: true,
+        });
       }
       let buffer = '';
       let result: ChatTurnResult | undefined;
@@ -44,21 +50,38 @@ function httpClient(url: string, key: string): ChatClient {
           const block = buffer.slice(0, cut);
           buffer = buffer.slice(cut + 2);
           const event = block.match(/^event: (.*)$/m)?.[1];
-          const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+          const data = block
+            .split('\n')
+            .filter((l) => l.startsWith('data: '))
+            .map((l) => l.slice(6))
+            .join('\n');
           if (!event || !data) continue;
           const parsed = JSON.parse(data) as Record<string, unknown>;
           if (event === 'token') onToken(String(parsed.text));
           else if (event === 'done') result = parsed as unknown as ChatTurnResult;
-          else if (event === 'error') throw new ZantaraError(String(parsed.error), String(parsed.message), { status: 502, expose: true });
+          else if (event === 'error')
+            throw new ZantaraError(String(parsed.error), String(parsed.message), { status: 502, expose: true });
         }
       }
-      if (!result) throw new ZantaraError('chat_failed', 'The server closed the stream without an answer.', { status: 502, expose: true });
+      if (!result)
+        throw new ZantaraError('chat_failed', 'The server closed the stream without an answer.', {
+          status: 502,
+          expose: true,
+        });
       return result;
     },
     async decide(id, decision) {
-      const res = await cliFetch(`${base}/v1/actions/${encodeURIComponent(id)}/${decision}`, { method: 'POST', headers, body: '{}' });
-      const body = await res.json() as { action?: { status: string; result?: unknown }; message?: string };
-      if (!res.ok || !body.action) throw new ZantaraError('action_failed', `${res.status}: ${body.message ?? 'failed'}`, { status: res.status, expose: true });
+      const res = await cliFetch(`${base}/v1/actions/${encodeURIComponent(id)}/${decision}`, {
+        method: 'POST',
+        headers,
+        body: '{}',
+      });
+      const body = (await res.json()) as { action?: { status: string; result?: unknown }; message?: string };
+      if (!res.ok || !body.action)
+        throw new ZantaraError('action_failed', `${res.status}: ${body.message ?? 'failed'}`, {
+          status: res.status,
+          expose: true,
+        });
       return body.action;
     },
   };
@@ -67,13 +90,21 @@ function httpClient(url: string, key: string): ChatClient {
 function localClient(runtime: Runtime, principal: Principal): ChatClient {
   return {
     async send(message, conversationId, onToken) {
-      return runChatTurn(runtime, principal, { message, conversation_id: conversationId, channel: 'cli' }, {
-        onEvent: (event: ChatEvent) => { if (event.type === 'token') onToken(event.text); },
-      });
+      return runChatTurn(
+        runtime,
+        principal,
+        { message, conversation_id: conversationId, channel: 'cli' },
+        {
+          onEvent: (event: ChatEvent) => {
+            if (event.type === 'token') onToken(event.text);
+          },
+        },
+      );
     },
     async decide(id, decision) {
       const approvals = runtime.service(approvalsService);
-      const action = decision === 'approve' ? await approvals.approve(principal, id) : await approvals.reject(principal, id);
+      const action =
+        decision === 'approve' ? await approvals.approve(principal, id) : await approvals.reject(principal, id);
       return { status: action.status, result: action.result };
     },
   };
@@ -90,17 +121,31 @@ Anything else is a message to ZANTARA.
 `;
 
 function footer(result: ChatTurnResult): string {
-  const pending = result.pending_actions.map((p) => `\n  ⏳ pending ${p.id}: ${p.summary}\n     /approve ${p.id}   or   /reject ${p.id}`).join('');
+  const pending = result.pending_actions
+    .map((p) => `\n  ⏳ pending ${p.id}: ${p.summary}\n     /approve ${p.id}   or   /reject ${p.id}`)
+    .join('');
   const used = result.handlers_used.length ? ` · handlers ${result.handlers_used.join(', ')}` : '';
   return `${pending}\n  [${result.model} via ${result.provider} · ${result.route}${used} · $${result.cost_usd.toFixed(6)} · ${result.latency_ms} ms]\n`;
 }
 
-async function converse(client: ChatClient, io: CommandIo, options: { message?: string; conversation?: string }): Promise<number> {
+async function converse(
+  client: ChatClient,
+  io: CommandIo,
+  options: { message?: string; conversation?: string },
+): Promise<number> {
   let conversationId = options.conversation;
   const turn = async (message: string) => {
     let prompted = false;
-    const prompt = () => { if (!prompted) { prompted = true; io.out('zantara> '); } };
-    const result = await client.send(message, conversationId, (text) => { prompt(); io.out(text); });
+    const prompt = () => {
+      if (!prompted) {
+        prompted = true;
+        io.out('zantara> ');
+      }
+    };
+    const result = await client.send(message, conversationId, (text) => {
+      prompt();
+      io.out(text);
+    });
     prompt();
     conversationId = result.conversation_id;
     io.out(`\n${footer(result)}`);
@@ -110,7 +155,12 @@ async function converse(client: ChatClient, io: CommandIo, options: { message?: 
     io.out(`  conversation ${conversationId}\n`);
     return 0;
   }
-  const output = new Writable({ write(chunk, _encoding, done) { io.out(String(chunk)); done(); } });
+  const output = new Writable({
+    write(chunk, _encoding, done) {
+      io.out(String(chunk));
+      done();
+    },
+  });
   const rl = createInterface({ input: io.input ?? process.stdin, output, terminal: io.isTTY });
   io.out('ZANTARA chat — type a message; /help lists the commands.\n');
   rl.setPrompt('you> ');
@@ -121,18 +171,26 @@ async function converse(client: ChatClient, io: CommandIo, options: { message?: 
       const line = raw.trim();
       if (line === '/quit' || line === '/exit') break;
       const decision = line.match(/^\/(approve|reject)\s+(\S+)$/);
-      if (!line) { /* nothing to do */ }
-      else if (line === '/new') { conversationId = undefined; io.out('(new conversation)\n'); }
-      else if (line === '/help' || line === '/?') io.out(CHAT_HELP);
-      else if (!decision && line.startsWith('/')) io.err(`  ! unknown command ${line.split(/\s/)[0]}; /help lists them\n`);
+      if (!line) {
+        /* nothing to do */
+      } else if (line === '/new') {
+        conversationId = undefined;
+        io.out('(new conversation)\n');
+      } else if (line === '/help' || line === '/?') io.out(CHAT_HELP);
+      else if (!decision && line.startsWith('/'))
+        io.err(`  ! unknown command ${line.split(/\s/)[0]}; /help lists them\n`);
       else {
         try {
           if (decision) {
             const action = await client.decide(decision[2], decision[1] as 'approve' | 'reject');
-            io.out(`  action ${decision[2]}: ${action.status}${action.result ? ` ${JSON.stringify(action.result)}` : ''}\n`);
+            io.out(
+              `  action ${decision[2]}: ${action.status}${action.result ? ` ${JSON.stringify(action.result)}` : ''}\n`,
+            );
           } else await turn(line);
         } catch (error) {
-          io.err(`  ! ${ZantaraError.isInstance(error) && error.expose ? error.message : String((error as Error).message ?? error)}\n`);
+          io.err(
+            `  ! ${ZantaraError.isInstance(error) && error.expose ? error.message : String((error as Error).message ?? error)}\n`,
+          );
         }
       }
       rl.prompt();

@@ -15,7 +15,11 @@ before(async () => {
   rt = await createTestRuntime({ store });
   server = await startServer(rt, { port: 0, hostname: '127.0.0.1' });
 });
-after(async () => { await server.close(); await rt.close(); await store.close(); });
+after(async () => {
+  await server.close();
+  await rt.close();
+  await store.close();
+});
 
 async function connections(n: number): Promise<void> {
   while (rt.service(eventFeedService).connections().length !== n) await new Promise((r) => setTimeout(r, 10));
@@ -25,8 +29,16 @@ test('zantara events prints the feed, reconnects with Last-Event-ID and misses n
   const { key } = await rt.key('staff');
   let out = '';
   let err = '';
-  const running = runCli(['events', '--url', server.url, '--key', key, '--types', 'lead.*', '--count', '2'],
-    { out: (t) => { out += t; }, err: (t) => { err += t; }, env: {}, isTTY: false });
+  const running = runCli(['events', '--url', server.url, '--key', key, '--types', 'lead.*', '--count', '2'], {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    env: {},
+    isTTY: false,
+  });
   await connections(1);
   const bus = rt.service(eventBusService);
   bus.publish('outbox.status', { status: 'sent' }); // filtered out
@@ -46,7 +58,14 @@ test('zantara events prints the feed, reconnects with Last-Event-ID and misses n
 test('zantara events refuses a client key', async () => {
   const { key } = await rt.key('client');
   let err = '';
-  const code = await runCli(['events', '--url', server.url, '--key', key, '--count', '1'], { out: () => undefined, err: (t) => { err += t; }, env: {}, isTTY: false });
+  const code = await runCli(['events', '--url', server.url, '--key', key, '--count', '1'], {
+    out: () => undefined,
+    err: (t) => {
+      err += t;
+    },
+    env: {},
+    isTTY: false,
+  });
   assert.equal(code, 1);
   assert.match(err, /403/);
 });

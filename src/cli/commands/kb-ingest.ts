@@ -14,7 +14,8 @@ export const kbIngest: Command = {
       const index = rt.service(ragService);
       io.out(`Vector search: ${index.vectorStatus().note}\n`);
       const bar = progressBar(io, 'Ingest', 'files');
-      const summary = await index.ingestPaths(positional, { onFile: (done, total, path) => bar.update(done, total, path) })
+      const summary = await index
+        .ingestPaths(positional, { onFile: (done, total, path) => bar.update(done, total, path) })
         .finally(() => bar.stop());
       printSummary(summary, io);
       return summary.errors.length ? 1 : 0;
@@ -23,7 +24,9 @@ export const kbIngest: Command = {
 };
 
 export function printSummary(summary: IngestSummary, io: CommandIo): void {
-  io.out(`Files: ${summary.files} (ingested ${summary.ingested}, unchanged ${summary.unchanged}, skipped ${summary.skipped.length}, errors ${summary.errors.length})\n`);
+  io.out(
+    `Files: ${summary.files} (ingested ${summary.ingested}, unchanged ${summary.unchanged}, skipped ${summary.skipped.length}, errors ${summary.errors.length})\n`,
+  );
   io.out(`Chunks written: ${summary.chunks}\n`);
   for (const s of summary.skipped) io.out(`  skipped ${s.path}: ${s.reason}\n`);
   for (const e of summary.errors) io.err(`  error   ${e.path}: ${e.message}\n`);

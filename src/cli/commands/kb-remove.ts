@@ -8,7 +8,8 @@ export const kbRemove: Command = {
   summary: 'Drop indexed documents (a file, or everything under a folder)',
   args: 'PATH...',
   async run({ positionals: positional }, io) {
-    if (positional.length === 0) throw new ZantaraError('usage', 'Usage: zantara kb remove PATH... (as given to kb ingest)');
+    if (positional.length === 0)
+      throw new ZantaraError('usage', 'Usage: zantara kb remove PATH... (as given to kb ingest)');
     const result = await withCliRuntime(io.env, (rt) => rt.service(ragService).remove(positional));
     for (const source of result.removed) io.out(`removed ${source}\n`);
     for (const path of result.not_found) io.err(`not indexed: ${path}\n`);

@@ -14,10 +14,15 @@ const create: Command = {
   async run({ values }, io) {
     const role = str(values.role);
     const name = str(values.name)?.trim();
-    if (!role || !(ROLES as readonly string[]).includes(role)) throw new ZantaraError('usage', `--role must be one of ${ROLES.join(', ')}`);
+    if (!role || !(ROLES as readonly string[]).includes(role))
+      throw new ZantaraError('usage', `--role must be one of ${ROLES.join(', ')}`);
     if (!name) throw new ZantaraError('usage', '--name "..." is required');
-    const created = await withCliRuntime(io.env, (rt) => rt.service(apiKeysService).create({ role: role as Role, name }));
-    io.out(`Created ${created.role} key ${created.id} for "${name}". It is shown only this once:\n\n  ${created.key}\n\n`);
+    const created = await withCliRuntime(io.env, (rt) =>
+      rt.service(apiKeysService).create({ role: role as Role, name }),
+    );
+    io.out(
+      `Created ${created.role} key ${created.id} for "${name}". It is shown only this once:\n\n  ${created.key}\n\n`,
+    );
     return 0;
   },
 };
@@ -32,9 +37,18 @@ const list: Command = {
   async run({ values }, io) {
     const keys = await withCliRuntime(io.env, (rt) => rt.service(apiKeysService).list());
     const shown = values.all ? keys : keys.filter((k) => !k.revoked_at);
-    if (values.json) { io.out(`${JSON.stringify(shown, null, 2)}\n`); return 0; }
-    if (shown.length === 0) { io.out('No keys.\n'); return 0; }
-    for (const k of shown) io.out(`${k.id}  ${k.role.padEnd(6)}  ${k.prefix}…  ${k.name}${k.revoked_at ? `  (revoked ${k.revoked_at})` : ''}\n`);
+    if (values.json) {
+      io.out(`${JSON.stringify(shown, null, 2)}\n`);
+      return 0;
+    }
+    if (shown.length === 0) {
+      io.out('No keys.\n');
+      return 0;
+    }
+    for (const k of shown)
+      io.out(
+        `${k.id}  ${k.role.padEnd(6)}  ${k.prefix}…  ${k.name}${k.revoked_at ? `  (revoked ${k.revoked_at})` : ''}\n`,
+      );
     return 0;
   },
 };
@@ -45,7 +59,8 @@ const revoke: Command = {
   args: 'ID',
   async run({ positionals }, io) {
     const id = positionals[0];
-    if (!id || !/^[0-9a-f-]{36}$/i.test(id)) throw new ZantaraError('usage', 'Usage: zantara keys revoke ID (the id from keys list)');
+    if (!id || !/^[0-9a-f-]{36}$/i.test(id))
+      throw new ZantaraError('usage', 'Usage: zantara keys revoke ID (the id from keys list)');
     await withCliRuntime(io.env, (rt) => rt.service(apiKeysService).revoke(id));
     io.out(`Revoked ${id}.\n`);
     return 0;

@@ -5,4 +5,13 @@ import { systemConfig } from './system-config.ts';
 import { auditList } from './audit.ts';
 import { knowledgeFreshness } from './knowledge-freshness.ts';
 
-export const handlers: AnyHandler[] = [keysCreate, keysList, keysRevoke, systemHandlersList, systemHandlersGet, systemConfig, auditList, knowledgeFreshness] as AnyHandler[];
+export const handlers: AnyHandler[] = [
+  keysCreate,
+  keysList,
+  keysRevoke,
+  systemHandlersList,
+  systemHandlersGet,
+  systemConfig,
+  auditList,
+  knowledgeFreshness,
+] as AnyHandler[];

@@ -6,13 +6,16 @@ import { defineHandler } from '../handler.ts';
 export const keysCreate = defineHandler({
   key: 'keys.create',
   category: 'admin',
-  description: 'Create an API key with a role (admin, staff or client) and a name. The key is returned once and stored only as a hash.',
+  description:
+    'Create an API key with a role (admin, staff or client) and a name. The key is returned once and stored only as a hash.',
   input: z.object({
     role: z.enum(ROLES).describe('Role the key grants: admin, staff or client'),
     name: z.string().trim().min(1).max(120).describe('Who or what the key is for, e.g. "Reception laptop"'),
   }),
   output: z.object({
-    key: z.string().describe('The new API key, shown only this once'), id: z.string(), role: z.enum(ROLES),
+    key: z.string().describe('The new API key, shown only this once'),
+    id: z.string(),
+    role: z.enum(ROLES),
   }),
   effect: 'write',
   roles: ['admin'],
@@ -31,15 +34,24 @@ export const keysCreate = defineHandler({
 export const keysList = defineHandler({
   key: 'keys.list',
   category: 'admin',
-  description: 'List API keys (id, name, role, key prefix, created, revoked, last used). Never returns the keys themselves.',
+  description:
+    'List API keys (id, name, role, key prefix, created, revoked, last used). Never returns the keys themselves.',
   input: z.object({
     include_revoked: z.boolean().default(false).describe('Also list revoked keys'),
   }),
   output: z.object({
-    keys: z.array(z.object({
-      id: z.string(), name: z.string(), role: z.enum(ROLES), prefix: z.string().describe('The first characters of the key, to recognise it'),
-      principal_id: z.string(), created_at: z.string(), revoked_at: z.string().nullable(), last_used_at: z.string().nullable(),
-    })),
+    keys: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        role: z.enum(ROLES),
+        prefix: z.string().describe('The first characters of the key, to recognise it'),
+        principal_id: z.string(),
+        created_at: z.string(),
+        revoked_at: z.string().nullable(),
+        last_used_at: z.string().nullable(),
+      }),
+    ),
   }),
   effect: 'read',
   roles: ['admin'],
@@ -57,7 +69,8 @@ export const keysList = defineHandler({
 export const keysRevoke = defineHandler({
   key: 'keys.revoke',
   category: 'admin',
-  description: 'Revoke an API key by id; it stops working at once on this server and within a second on other replicas.',
+  description:
+    'Revoke an API key by id; it stops working at once on this server and within a second on other replicas.',
   input: z.object({
     id: z.uuid().describe('The key id from keys.list'),
   }),

@@ -48,12 +48,21 @@ export const knowledgeFreshness = defineHandler({
   }),
   output: z.object({
     max_age_days: z.number().int(),
-    files: z.array(z.object({
-      file: z.string(), entries: z.number().int(), oldest: z.string().nullable(), newest: z.string().nullable(),
-      oldest_age_days: z.number().int().nullable(), stale_count: z.number().int(),
-      stale: z.array(z.object({ path: z.string(), label: z.string(), last_verified: z.string(), age_days: z.number().int() }))
-        .describe('At most 50'),
-    })),
+    files: z.array(
+      z.object({
+        file: z.string(),
+        entries: z.number().int(),
+        oldest: z.string().nullable(),
+        newest: z.string().nullable(),
+        oldest_age_days: z.number().int().nullable(),
+        stale_count: z.number().int(),
+        stale: z
+          .array(
+            z.object({ path: z.string(), label: z.string(), last_verified: z.string(), age_days: z.number().int() }),
+          )
+          .describe('At most 50'),
+      }),
+    ),
     stale_total: z.number().int(),
   }),
   effect: 'read',

@@ -14,7 +14,10 @@ const SECRETS = {
   SMTP_PASSWORD: 'hunter2-smtp',
   REDIS_URL: 'redis://default:redispass-fake@127.0.0.1:6379/0',
   ZANTARA_ADMIN_KEY: 'zt_fakeadminkey_abcdefghijklmnop',
-  GOOGLE_SERVICE_ACCOUNT_JSON: JSON.stringify({ type: 'service_account', private_key: `${PEM('BEGIN')}\nMIIfake\n${PEM('END')}\n` }),
+  GOOGLE_SERVICE_ACCOUNT_JSON: JSON.stringify({
+    type: 'service_account',
+    private_key: `${PEM('BEGIN')}\nMIIfake\n${PEM('END')}\n`,
+  }),
   SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T000/B000/fakeWebhookSecretPart123456789abc',
   WHATSAPP_BASE_URL: 'https://graph.example.test/v21.0?access_token=tok-fake-in-query',
 };
@@ -23,10 +26,22 @@ let store: TestStore;
 let rt: TestRuntime;
 before(async () => {
   store = await createTestPglite();
-  rt = await createTestRuntime({ store, env: { ...SECRETS, WHATSAPP_PHONE_NUMBER_ID: '1234567890', ZANTARA_SANDBOX: '1',
-    ZANTARA_RATE_LIMITS: 'read=100/60,write=10/60', PATH: '/usr/bin', HOME: '/root' } });
+  rt = await createTestRuntime({
+    store,
+    env: {
+      ...SECRETS,
+      WHATSAPP_PHONE_NUMBER_ID: '1234567890',
+      ZANTARA_SANDBOX: '1',
+      ZANTARA_RATE_LIMITS: 'read=100/60,write=10/60',
+      PATH: '/usr/bin',
+      HOME: '/root',
+    },
+  });
 });
-after(async () => { await rt.close(); await store.close(); });
+after(async () => {
+  await rt.close();
+  await store.close();
+});
 
 describe('system.config', () => {
   it('reports what is configured and never prints a secret', async () => {
@@ -35,7 +50,14 @@ describe('system.config', () => {
     assert.equal(res.status, 200);
     const text = await res.text();
     for (const [name, secret] of Object.entries(SECRETS)) {
-      for (const fragment of [secret, 'redispass-fake', 'hunter2', 'fakeWebhookSecretPart', 'tok-fake-in-query', 'MIIfake']) {
+      for (const fragment of [
+        secret,
+        'redispass-fake',
+        'hunter2',
+        'fakeWebhookSecretPart',
+        'tok-fake-in-query',
+        'MIIfake',
+      ]) {
         assert.equal(text.includes(fragment) && secret.includes(fragment), false, `${name} leaked`);
       }
     }
@@ -72,10 +94,16 @@ describe('redactValue', () => {
   it('redacts by name, by look and inside URLs, and keeps plain settings', () => {
     assert.equal(redactValue('STRIPE_SECRET', 'abc'), REDACTED);
     assert.equal(redactValue('SOME_PASSWORD', 'x'), REDACTED);
-    assert.equal(redactValue('ZANTARA_SLACK_CHANNELS', 'ops=C0123ABC,standup=https://hooks.example.test/services/T0/B0/abcdefgh'), REDACTED);
+    assert.equal(
+      redactValue('ZANTARA_SLACK_CHANNELS', 'ops=C0123ABC,standup=https://hooks.example.test/services/T0/B0/abcdefgh'),
+      REDACTED,
+    );
     assert.equal(redactValue('ZANTARA_SLACK_CHANNELS', 'ops=C0123ABC,alerts=#alerts'), 'ops=C0123ABC,alerts=#alerts');
     assert.equal(redactValue('CUSTOM_SETTING', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl'), REDACTED);
-    assert.equal(redactValue('DATABASE_URL', 'postgres://app:pw-secret@db:5432/zantara'), 'postgres://app:***@db:5432/zantara');
+    assert.equal(
+      redactValue('DATABASE_URL', 'postgres://app:pw-secret@db:5432/zantara'),
+      'postgres://app:***@db:5432/zantara',
+    );
     assert.equal(redactValue('DATABASE_URL', 'postgres://db:5432/zantara'), 'postgres://db:5432/zantara');
     assert.equal(redactValue('CUSTOM_BLOB', `${PEM('BEGIN')}\nMIIfake\n${PEM('END')}`), REDACTED);
     assert.equal(redactValue('LOG_LEVEL', 'info'), 'info');

@@ -6,13 +6,21 @@ import { handlerRegistry } from '../registry.ts';
 export const systemHandlersList = defineHandler({
   key: 'system.handlers.list',
   category: 'admin',
-  description: 'List the handlers you may call, with key, category, effect and description; optionally filtered by category.',
+  description:
+    'List the handlers you may call, with key, category, effect and description; optionally filtered by category.',
   input: z.object({
     category: z.enum(CATEGORIES).optional().describe('Only handlers of this category'),
   }),
   output: z.object({
     count: z.number().int(),
-    handlers: z.array(z.object({ key: z.string(), category: z.enum(CATEGORIES), effect: z.enum(['read', 'write', 'send']), description: z.string() })),
+    handlers: z.array(
+      z.object({
+        key: z.string(),
+        category: z.enum(CATEGORIES),
+        effect: z.enum(['read', 'write', 'send']),
+        description: z.string(),
+      }),
+    ),
   }),
   effect: 'read',
   roles: ['admin', 'staff', 'client'],
@@ -21,7 +29,9 @@ export const systemHandlersList = defineHandler({
     { description: 'Quali handler ci sono per il business?', params: { category: 'business' } },
   ],
   async run(input, ctx) {
-    const handlers = ctx.runtime.service(handlerRegistry).listFor(ctx.principal)
+    const handlers = ctx.runtime
+      .service(handlerRegistry)
+      .listFor(ctx.principal)
       .filter((h) => !input.category || h.category === input.category)
       .map((h) => ({ key: h.key, category: h.category, effect: h.effect, description: h.description }));
     return { count: handlers.length, handlers };
@@ -36,7 +46,12 @@ export const systemHandlersGet = defineHandler({
     key: z.string().min(1).max(200).describe('Handler key, e.g. bali.zero.pricing'),
   }),
   output: z.object({
-    key: z.string(), tool_name: z.string(), category: z.string(), description: z.string(), effect: z.string(), roles: z.array(z.string()),
+    key: z.string(),
+    tool_name: z.string(),
+    category: z.string(),
+    description: z.string(),
+    effect: z.string(),
+    roles: z.array(z.string()),
     params: z.record(z.string(), z.unknown()).describe('JSON Schema of the params'),
     output: z.record(z.string(), z.unknown()).optional().describe('JSON Schema of the result, when declared'),
     examples: z.array(z.object({ description: z.string(), params: z.record(z.string(), z.unknown()) })),
@@ -49,7 +64,8 @@ export const systemHandlersGet = defineHandler({
   ],
   async run(input, ctx) {
     const handler = ctx.runtime.service(handlerRegistry).get(input.key);
-    if (!handler || !handler.roles.includes(ctx.principal.role)) throw notFound('handler_not_found', `No handler named "${input.key}".`, { key: input.key });
+    if (!handler || !handler.roles.includes(ctx.principal.role))
+      throw notFound('handler_not_found', `No handler named "${input.key}".`, { key: input.key });
     return ctx.runtime.service(handlerRegistry).info(input.key);
   },
 });

@@ -6,10 +6,15 @@ import { chatTurnPort, type ChatTurnResult } from '../../runtime/chat-turn.ts';
 export const aiChat = defineHandler({
   key: 'ai.chat',
   category: 'ai',
-  description: 'Talk to ZANTARA: one chat turn (local answers, model routing, handler calls, approvals for actions). Returns the answer, model, route, handlers used, pending actions, usage, cost and the conversation id to continue.',
+  description:
+    'Talk to ZANTARA: one chat turn (local answers, model routing, handler calls, approvals for actions). Returns the answer, model, route, handlers used, pending actions, usage, cost and the conversation id to continue.',
   input: z.object({
     message: z.string().min(1).max(8000).describe('What the user says'),
-    conversation_id: z.string().uuid().optional().describe('Continue this conversation (one of yours); omit to start a new one'),
+    conversation_id: z
+      .string()
+      .uuid()
+      .optional()
+      .describe('Continue this conversation (one of yours); omit to start a new one'),
   }),
   output: z.object({
     response: z.string(),
@@ -17,9 +22,17 @@ export const aiChat = defineHandler({
     provider: z.string(),
     route: z.string(),
     handlers_used: z.array(z.string()),
-    pending_actions: z.array(z.object({
-      id: z.string(), key: z.string(), params: z.record(z.string(), z.unknown()), summary: z.string(), expires_at: z.string(),
-    })).describe('Writes and sends waiting for approval'),
+    pending_actions: z
+      .array(
+        z.object({
+          id: z.string(),
+          key: z.string(),
+          params: z.record(z.string(), z.unknown()),
+          summary: z.string(),
+          expires_at: z.string(),
+        }),
+      )
+      .describe('Writes and sends waiting for approval'),
     usage: z.object({ input_tokens: z.number(), cached_input_tokens: z.number(), output_tokens: z.number() }),
     cost_usd: z.number(),
     conversation_id: z.string(),
@@ -32,11 +45,21 @@ export const aiChat = defineHandler({
   roles: ['admin', 'staff', 'client'],
   callsModel: true,
   examples: [
-    { description: 'Ask the price of a remote worker KITAS', params: { message: 'How much is the E33G remote worker KITAS?' } },
-    { description: 'Domanda di follow-up in italiano', params: { message: 'E quanto tempo ci vuole?', conversation_id: '0b6f2f5e-3c1a-4a7e-9d53-2f4b1c9e8a10' } },
+    {
+      description: 'Ask the price of a remote worker KITAS',
+      params: { message: 'How much is the E33G remote worker KITAS?' },
+    },
+    {
+      description: 'Domanda di follow-up in italiano',
+      params: { message: 'E quanto tempo ci vuole?', conversation_id: '0b6f2f5e-3c1a-4a7e-9d53-2f4b1c9e8a10' },
+    },
   ],
   async run(input, ctx): Promise<ChatTurnResult> {
-    return ctx.runtime.service(chatTurnPort)(ctx.runtime, ctx.principal, { message: input.message, conversation_id: input.conversation_id, channel: 'api' },
-      { signal: ctx.signal, requestId: ctx.requestId });
+    return ctx.runtime.service(chatTurnPort)(
+      ctx.runtime,
+      ctx.principal,
+      { message: input.message, conversation_id: input.conversation_id, channel: 'api' },
+      { signal: ctx.signal, requestId: ctx.requestId },
+    );
   },
 });

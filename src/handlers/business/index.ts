@@ -11,7 +11,21 @@ import { knowledgeTopic } from './topics.ts';
 
 /** The business handlers: Bali Zero's facts (prices, quotes, visas, KBLI, team, timelines) and leads. */
 export const handlers: AnyHandler[] = [
-  baliZeroPricing, quoteGenerate, visaInfo, documentChecklist, kbliLookup, kbliRequirements,
-  teamList, teamGet, teamDepartments, teamMemberSave, teamMemberRemove, contactInfo, timelineEstimate, knowledgeTopic,
-  leadSave, leadList, leadSetStatus,
+  baliZeroPricing,
+  quoteGenerate,
+  visaInfo,
+  documentChecklist,
+  kbliLookup,
+  kbliRequirements,
+  teamList,
+  teamGet,
+  teamDepartments,
+  teamMemberSave,
+  teamMemberRemove,
+  contactInfo,
+  timelineEstimate,
+  knowledgeTopic,
+  leadSave,
+  leadList,
+  leadSetStatus,
 ] as AnyHandler[];

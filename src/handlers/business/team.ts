@@ -31,7 +31,11 @@ function membersFor(members: TeamMember[], itemId: string | undefined, category:
     .sort((a, b) => Number(b.services.includes(itemId ?? '')) - Number(a.services.includes(itemId ?? '')));
 }
 
-export const teamListOutput = z.object({ count: z.number().int(), members: z.array(memberOutput), handover: z.string() });
+export const teamListOutput = z.object({
+  count: z.number().int(),
+  members: z.array(memberOutput),
+  handover: z.string(),
+});
 export type TeamListResult = z.infer<typeof teamListOutput>;
 
 export const teamList = defineHandler({
@@ -135,10 +139,19 @@ export const teamGet = defineHandler({
 
 export const teamDepartmentsOutput = z.object({
   count: z.number().int(),
-  departments: z.array(z.object({
-    id: z.string(), name: z.string(), description: z.string(), roles: z.array(z.string()), services: z.array(z.string()),
-    member_count: z.number().int(), members: z.array(memberOutput).optional(), source: z.string(), last_verified: z.string(),
-  })),
+  departments: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      description: z.string(),
+      roles: z.array(z.string()),
+      services: z.array(z.string()),
+      member_count: z.number().int(),
+      members: z.array(memberOutput).optional(),
+      source: z.string(),
+      last_verified: z.string(),
+    }),
+  ),
 });
 export type DepartmentsResult = z.infer<typeof teamDepartmentsOutput>;
 
@@ -274,10 +287,22 @@ export const teamMemberRemove = defineHandler({
 });
 
 export const contactOutput = z.object({
-  legal_name: z.string(), trading_name: z.string(), motto: z.string(), email: z.string(), languages: z.array(z.string()),
-  office: z.string(), phone: z.string(), whatsapp: z.string(), hours: z.string(), timezone: z.string(), timezone_label: z.string(),
-  configured_from_env: z.array(z.string()).describe('Fields set by ZANTARA_OFFICE_ADDRESS / ZANTARA_PHONE / ZANTARA_HOURS'),
-  source: z.string(), last_verified: z.string(),
+  legal_name: z.string(),
+  trading_name: z.string(),
+  motto: z.string(),
+  email: z.string(),
+  languages: z.array(z.string()),
+  office: z.string(),
+  phone: z.string(),
+  whatsapp: z.string(),
+  hours: z.string(),
+  timezone: z.string(),
+  timezone_label: z.string(),
+  configured_from_env: z
+    .array(z.string())
+    .describe('Fields set by ZANTARA_OFFICE_ADDRESS / ZANTARA_PHONE / ZANTARA_HOURS'),
+  source: z.string(),
+  last_verified: z.string(),
 });
 export type ContactResult = z.infer<typeof contactOutput>;
 

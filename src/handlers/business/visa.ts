@@ -15,12 +15,18 @@ export type VisaResult = z.infer<typeof visaInfoOutput>;
 export const visaInfo = defineHandler({
   key: 'visa.info',
   category: 'business',
-  description: 'What a visa or stay permit is for and what it takes: purpose, duration, extensions, eligibility, requirements, '
-    + 'processing time and the price reference (IDR), with warnings and verify flags. Accepts a code (C1, C2, D12, E23, E28A, '
-    + 'E33F, E33G, E31A, KITAP…) or a description of the person\'s situation ("I want to retire in Bali", "voglio lavorare da remoto"). '
-    + 'Nothing matching → 404 visa_not_found with the codes we know.',
+  description:
+    'What a visa or stay permit is for and what it takes: purpose, duration, extensions, eligibility, requirements, ' +
+    'processing time and the price reference (IDR), with warnings and verify flags. Accepts a code (C1, C2, D12, E23, E28A, ' +
+    'E33F, E33G, E31A, KITAP…) or a description of the person\'s situation ("I want to retire in Bali", "voglio lavorare da remoto"). ' +
+    'Nothing matching → 404 visa_not_found with the codes we know.',
   input: z.object({
-    query: z.string().trim().min(1).max(300).describe('A visa code or the situation in the person\'s words, in English, Italian or Indonesian'),
+    query: z
+      .string()
+      .trim()
+      .min(1)
+      .max(300)
+      .describe("A visa code or the situation in the person's words, in English, Italian or Indonesian"),
   }),
   output: visaInfoOutput,
   effect: 'read',
@@ -35,13 +41,18 @@ export const visaInfo = defineHandler({
     const kb = ctx.runtime.service(knowledgeService);
     const matches = kb.findVisas(input.query);
     if (!matches.length) {
-      throw notFound('visa_not_found', `No visa or permit matches "${input.query}".`, { query: input.query, known_codes: kb.data.visas.map((v) => v.code) });
+      throw notFound('visa_not_found', `No visa or permit matches "${input.query}".`, {
+        query: input.query,
+        known_codes: kb.data.visas.map((v) => v.code),
+      });
     }
     const [best, ...others] = matches;
     return {
       query: input.query,
       visa: kb.visaInfo(best.value),
-      alternatives: others.slice(0, 3).map((m) => ({ code: m.value.code, name: m.value.name, purpose: m.value.purpose })),
+      alternatives: others
+        .slice(0, 3)
+        .map((m) => ({ code: m.value.code, name: m.value.name, purpose: m.value.purpose })),
       disclaimer: kb.disclaimer,
     };
   },
@@ -53,11 +64,17 @@ export type ChecklistResult = z.infer<typeof checklistResultOutput>;
 export const documentChecklist = defineHandler({
   key: 'document.checklist',
   category: 'business',
-  description: 'The documents a client prepares for a service (visa, KITAS, KITAP, PT PMA, NPWP, alcohol licence…), with the '
-    + 'requirements. Checklists are Bali Zero intake lists and carry verify: true with a "please confirm with our team" note. '
-    + 'Unknown service → 404 service_not_found with suggestions.',
+  description:
+    'The documents a client prepares for a service (visa, KITAS, KITAP, PT PMA, NPWP, alcohol licence…), with the ' +
+    'requirements. Checklists are Bali Zero intake lists and carry verify: true with a "please confirm with our team" note. ' +
+    'Unknown service → 404 service_not_found with suggestions.',
   input: z.object({
-    service: z.string().trim().min(1).max(200).describe('Service code, id or words: "E33G", "working kitas", "PT PMA", "NPWP pribadi"'),
+    service: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .describe('Service code, id or words: "E33G", "working kitas", "PT PMA", "NPWP pribadi"'),
   }),
   output: checklistResultOutput,
   effect: 'read',

@@ -19,11 +19,21 @@ await Promise.all([meta.start(), slack.start(), discord.start(), smtp.start()]);
 const clock = fixedClock('2026-03-02T09:00:00Z');
 
 const liveEnv = {
-  WHATSAPP_ACCESS_TOKEN: meta.token, WHATSAPP_PHONE_NUMBER_ID: meta.phoneNumberId, META_GRAPH_BASE_URL: meta.url,
-  INSTAGRAM_ACCESS_TOKEN: meta.instagramToken, INSTAGRAM_BASE_URL: meta.url, WHATSAPP_BULK_PER_MINUTE: '30',
-  SLACK_BOT_TOKEN: slack.token, SLACK_BASE_URL: `${slack.url}/api`, ZANTARA_SLACK_CHANNELS: `ops=C0OPS,alerts=C0ALERTS,standup=${slack.hookUrl()}`,
+  WHATSAPP_ACCESS_TOKEN: meta.token,
+  WHATSAPP_PHONE_NUMBER_ID: meta.phoneNumberId,
+  META_GRAPH_BASE_URL: meta.url,
+  INSTAGRAM_ACCESS_TOKEN: meta.instagramToken,
+  INSTAGRAM_BASE_URL: meta.url,
+  WHATSAPP_BULK_PER_MINUTE: '30',
+  SLACK_BOT_TOKEN: slack.token,
+  SLACK_BASE_URL: `${slack.url}/api`,
+  ZANTARA_SLACK_CHANNELS: `ops=C0OPS,alerts=C0ALERTS,standup=${slack.hookUrl()}`,
   ZANTARA_DISCORD_WEBHOOKS: `alerts=${discord.webhookUrl()}`,
-  SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_USER: 'mailer', SMTP_PASSWORD: 'secret', SMTP_FROM: 'Bali Zero <info@balizero.test>',
+  SMTP_HOST: '127.0.0.1',
+  SMTP_PORT: String(smtp.port),
+  SMTP_USER: 'mailer',
+  SMTP_PASSWORD: 'secret',
+  SMTP_FROM: 'Bali Zero <info@balizero.test>',
   ZANTARA_OUTBOX_BACKOFF_MS: '1000',
 };
 
@@ -33,14 +43,19 @@ let worker: OutboxWorker;
 
 async function call(key: string, params: Record<string, unknown>, apiKey = staffKey) {
   const res = await rt.request('/call', { key: apiKey, body: { key, params } });
-  return { status: res.status, body: (await res.json()) as { ok: boolean; data: any; error?: string; message?: string } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { ok: boolean; data: any; error?: string; message?: string },
+  };
 }
 async function outboxRow(id: string) {
   return (await store.query<any>('SELECT * FROM outbox WHERE id = $1', [id])).rows[0];
 }
 async function clientWrote(channel: string, sender: string, at: Date) {
-  await store.query(`INSERT INTO inbound_messages (id, channel, provider_message_id, sender, text, received_at, status) VALUES ($1, $2, $3, $4, 'hello', $5, 'done')`,
-    [randomUUID(), channel, `m-${randomUUID()}`, sender, at]);
+  await store.query(
+    `INSERT INTO inbound_messages (id, channel, provider_message_id, sender, text, received_at, status) VALUES ($1, $2, $3, $4, 'hello', $5, 'done')`,
+    [randomUUID(), channel, `m-${randomUUID()}`, sender, at],
+  );
 }
 
 before(async () => {
@@ -61,14 +76,23 @@ after(async () => {
 describe('whatsapp.send', () => {
   test('a text inside the 24-hour window reaches the Cloud API with the documented body', async () => {
     await clientWrote('whatsapp', '6281234567890', new Date(clock.now().getTime() - 3600_000));
-    const { status, body } = await call('whatsapp.send', { to: '+62 812-3456-7890', text: 'Your KITAS was submitted.' });
+    const { status, body } = await call('whatsapp.send', {
+      to: '+62 812-3456-7890',
+      text: 'Your KITAS was submitted.',
+    });
     assert.equal(status, 200);
     assert.equal(body.data.status, 'pending');
     assert.equal(body.data.destination, '6281234567890');
     await worker.drain();
     const sent = meta.whatsapp.at(-1)!;
-    assert.deepEqual(sent.body, { messaging_product: 'whatsapp', recipient_type: 'individual', to: '6281234567890', type: 'text',
-      text: { preview_url: false, body: 'Your KITAS was submitted.' }, biz_opaque_callback_data: body.data.outbox_id });
+    assert.deepEqual(sent.body, {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '6281234567890',
+      type: 'text',
+      text: { preview_url: false, body: 'Your KITAS was submitted.' },
+      biz_opaque_callback_data: body.data.outbox_id,
+    });
     const row = await outboxRow(body.data.outbox_id);
     assert.equal(row.status, 'sent');
     assert.equal(row.provider_message_id, sent.id);
@@ -85,11 +109,17 @@ describe('whatsapp.send', () => {
   });
 
   test('a template may be sent any time, with its body parameters', async () => {
-    const { body } = await call('whatsapp.send', { to: '+393331234567', template: { name: 'visa_expiry_reminder', language: 'it', parameters: ['Mario'] } });
+    const { body } = await call('whatsapp.send', {
+      to: '+393331234567',
+      template: { name: 'visa_expiry_reminder', language: 'it', parameters: ['Mario'] },
+    });
     await worker.drain();
     assert.equal((await outboxRow(body.data.outbox_id)).status, 'sent');
-    assert.deepEqual(meta.whatsapp.at(-1)!.body.template, { name: 'visa_expiry_reminder', language: { code: 'it' },
-      components: [{ type: 'body', parameters: [{ type: 'text', text: 'Mario' }] }] });
+    assert.deepEqual(meta.whatsapp.at(-1)!.body.template, {
+      name: 'visa_expiry_reminder',
+      language: { code: 'it' },
+      components: [{ type: 'body', parameters: [{ type: 'text', text: 'Mario' }] }],
+    });
   });
 
   test('the same idempotency key sends once', async () => {
@@ -124,7 +154,10 @@ describe('whatsapp.send', () => {
     const badRt = await createTestRuntime({ store, clock, env: { ...liveEnv, WHATSAPP_ACCESS_TOKEN: 'expired' } });
     try {
       const key = (await badRt.key('staff')).key;
-      const res = await badRt.request('/call', { key, body: { key: 'whatsapp.send', params: { to: '+393331234567', template: { name: 'welcome' } } } });
+      const res = await badRt.request('/call', {
+        key,
+        body: { key: 'whatsapp.send', params: { to: '+393331234567', template: { name: 'welcome' } } },
+      });
       const id = ((await res.json()) as any).data.outbox_id;
       await new OutboxWorker(badRt).drain();
       clock.advance(3600_000);
@@ -133,7 +166,9 @@ describe('whatsapp.send', () => {
       assert.equal(row.status, 'failed');
       assert.equal(row.attempts, 1);
       assert.match(row.last_error, /190/);
-    } finally { await badRt.close(); }
+    } finally {
+      await badRt.close();
+    }
   });
 
   test('clients may not send WhatsApp messages', async () => {
@@ -145,11 +180,20 @@ describe('whatsapp.send', () => {
 
 describe('whatsapp.send_bulk', () => {
   test('one row per distinct number, paced at the configured rate', async () => {
-    const { body } = await call('whatsapp.send_bulk', { to: ['+628111111111', '+62 811 1111 111', '+628122222222', '+393331234567'], template: { name: 'regulation_update' } });
+    const { body } = await call('whatsapp.send_bulk', {
+      to: ['+628111111111', '+62 811 1111 111', '+628122222222', '+393331234567'],
+      template: { name: 'regulation_update' },
+    });
     assert.equal(body.data.count, 3);
-    const rows = (await store.query<any>('SELECT destination, next_attempt_at FROM outbox ORDER BY next_attempt_at')).rows;
-    assert.deepEqual(rows.map((r) => r.destination), ['628111111111', '628122222222', '393331234567']);
-    const gaps = rows.slice(1).map((r, i) => new Date(r.next_attempt_at).getTime() - new Date(rows[i].next_attempt_at).getTime());
+    const rows = (await store.query<any>('SELECT destination, next_attempt_at FROM outbox ORDER BY next_attempt_at'))
+      .rows;
+    assert.deepEqual(
+      rows.map((r) => r.destination),
+      ['628111111111', '628122222222', '393331234567'],
+    );
+    const gaps = rows
+      .slice(1)
+      .map((r, i) => new Date(r.next_attempt_at).getTime() - new Date(rows[i].next_attempt_at).getTime());
     assert.deepEqual(gaps, [2000, 2000]);
     const before = meta.whatsapp.length;
     await worker.drain();
@@ -163,10 +207,16 @@ describe('whatsapp.send_bulk', () => {
 describe('instagram.send', () => {
   test('a reply inside the window reaches the Instagram messages endpoint', async () => {
     await clientWrote('instagram', '6812345678901234', new Date(clock.now().getTime() - 60_000));
-    const { body } = await call('instagram.send', { recipient_id: '6812345678901234', text: 'We can help, what is your nationality?' });
+    const { body } = await call('instagram.send', {
+      recipient_id: '6812345678901234',
+      text: 'We can help, what is your nationality?',
+    });
     await worker.drain();
     const sent = meta.instagram.at(-1)!;
-    assert.deepEqual({ recipient: sent.recipientId, text: sent.text, account: sent.accountId }, { recipient: '6812345678901234', text: 'We can help, what is your nationality?', account: 'me' });
+    assert.deepEqual(
+      { recipient: sent.recipientId, text: sent.text, account: sent.accountId },
+      { recipient: '6812345678901234', text: 'We can help, what is your nationality?', account: 'me' },
+    );
     assert.equal((await outboxRow(body.data.outbox_id)).provider_message_id, sent.id);
     const closed = await call('instagram.send', { recipient_id: '6899999999999999', text: 'hi' });
     assert.equal(closed.body.error, 'outside_customer_window');
@@ -235,7 +285,12 @@ describe('slack.notify and discord.notify', () => {
 
 describe('email.send', () => {
   test('SMTP with auth delivers the message with a Message-ID derived from the outbox id', async () => {
-    const { body } = await call('email.send', { to: 'client@example.com', subject: 'Your quote', text: 'Dear client, details below.', reply_to: 'consultant@balizero.test' });
+    const { body } = await call('email.send', {
+      to: 'client@example.com',
+      subject: 'Your quote',
+      text: 'Dear client, details below.',
+      reply_to: 'consultant@balizero.test',
+    });
     assert.equal(body.data.channel, 'email');
     await worker.drain();
     const message = smtp.messages.at(-1)!;
@@ -282,7 +337,9 @@ describe('sandbox honesty', () => {
       assert.equal(smtp.messages.length, smtpBefore);
       const statuses = (await store.query<{ status: string }>('SELECT status FROM outbox')).rows.map((r) => r.status);
       assert.deepEqual(statuses, ['sandboxed', 'sandboxed', 'sandboxed', 'sandboxed']);
-    } finally { await bare.close(); }
+    } finally {
+      await bare.close();
+    }
   });
 
   test('ZANTARA_SANDBOX=1 sandboxes configured channels too', async () => {
@@ -290,11 +347,16 @@ describe('sandbox honesty', () => {
     try {
       const key = (await sandbox.key('staff')).key;
       const before = slack.requests.length;
-      const res = await sandbox.request('/call', { key, body: { key: 'slack.notify', params: { destination: 'ops', text: 'x' } } });
+      const res = await sandbox.request('/call', {
+        key,
+        body: { key: 'slack.notify', params: { destination: 'ops', text: 'x' } },
+      });
       assert.equal(((await res.json()) as any).data.status, 'sandboxed');
       await new OutboxWorker(sandbox).drain();
       assert.equal(slack.requests.length, before);
-    } finally { await sandbox.close(); }
+    } finally {
+      await sandbox.close();
+    }
   });
 });
 
@@ -304,7 +366,10 @@ describe('outbox handlers', () => {
     const { body } = await call('whatsapp.send', { to: '+393331234567', template: { name: 'welcome' } });
     await worker.drain();
     const list = await call('outbox.list', { status: 'failed' });
-    assert.deepEqual(list.body.data.messages.map((m: any) => m.id), [body.data.outbox_id]);
+    assert.deepEqual(
+      list.body.data.messages.map((m: any) => m.id),
+      [body.data.outbox_id],
+    );
     assert.equal(list.body.data.counts.failed, 1);
     const retried = await call('outbox.retry', { id: body.data.outbox_id });
     assert.equal(retried.body.data.status, 'pending');

@@ -17,13 +17,32 @@ before(async () => {
   google = await startFakeGoogle();
   await smtp.start();
   // Both configured: Gmail must win.
-  rt = await createTestRuntime({ store, env: { ...google.serviceAccountEnv(USER, 'balizero.test'), SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_FROM: USER } });
+  rt = await createTestRuntime({
+    store,
+    env: {
+      ...google.serviceAccountEnv(USER, 'balizero.test'),
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      SMTP_FROM: USER,
+    },
+  });
 });
-after(async () => { await rt.close(); await store.close(); await google.close(); await smtp.close(); });
+after(async () => {
+  await rt.close();
+  await store.close();
+  await google.close();
+  await smtp.close();
+});
 
 test('email.send uses Gmail when Google Workspace is configured, and SMTP receives nothing', async () => {
   const key = (await rt.key('staff')).key;
-  const res = await rt.request('/call', { key, body: { key: 'email.send', params: { to: 'client@example.com', subject: 'Your quote', text: 'Dear client, the quote is attached.' } } });
+  const res = await rt.request('/call', {
+    key,
+    body: {
+      key: 'email.send',
+      params: { to: 'client@example.com', subject: 'Your quote', text: 'Dear client, the quote is attached.' },
+    },
+  });
   const body = (await res.json()) as any;
   assert.equal(res.status, 200, JSON.stringify(body));
   assert.equal(body.data.channel, 'gmail');
@@ -34,7 +53,19 @@ test('email.send uses Gmail when Google Workspace is configured, and SMTP receiv
   assert.equal(sent[0].headers.to, 'client@example.com');
   assert.equal(sent[0].headers.subject, 'Your quote');
   assert.equal(smtp.messages.length, 0);
-  const again = await rt.request('/call', { key, body: { key: 'email.send', params: { to: 'client@example.com', subject: 'Your quote', text: 'x', idempotency_key: 'quote-42' } } });
-  const twice = await rt.request('/call', { key, body: { key: 'email.send', params: { to: 'client@example.com', subject: 'Your quote', text: 'x', idempotency_key: 'quote-42' } } });
+  const again = await rt.request('/call', {
+    key,
+    body: {
+      key: 'email.send',
+      params: { to: 'client@example.com', subject: 'Your quote', text: 'x', idempotency_key: 'quote-42' },
+    },
+  });
+  const twice = await rt.request('/call', {
+    key,
+    body: {
+      key: 'email.send',
+      params: { to: 'client@example.com', subject: 'Your quote', text: 'x', idempotency_key: 'quote-42' },
+    },
+  });
   assert.equal(((await twice.json()) as any).data.outbox_id, ((await again.json()) as any).data.outbox_id);
 });

@@ -8,6 +8,15 @@ import { whatsappSend, whatsappSendBulk } from './whatsapp-handlers.ts';
 
 /** The communication handlers. */
 export const handlers: AnyHandler[] = [
-  whatsappSend, whatsappSendBulk, instagramSend, slackNotify, discordNotify, emailSend,
-  outboxList, outboxRetry, outboxCancel, channelsThread, channelsReply,
+  whatsappSend,
+  whatsappSendBulk,
+  instagramSend,
+  slackNotify,
+  discordNotify,
+  emailSend,
+  outboxList,
+  outboxRetry,
+  outboxCancel,
+  channelsThread,
+  channelsReply,
 ] as AnyHandler[];

@@ -7,25 +7,50 @@ import { CONTACT_KINDS, clientProfilesService } from '../../identity/client-prof
 const profileOutput = z.object({
   principal: z.object({ id: z.string(), role: z.literal('client'), name: z.string(), created_at: z.string() }),
   contacts: z.array(z.object({ kind: z.enum(CONTACT_KINDS), value: z.string(), linked_at: z.string() })),
-  leads: z.array(z.object({
-    id: z.string(), created_at: z.string(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(),
-    services: z.array(z.string()), source: z.string(), status: z.string(),
-  })).describe('Leads with one of the client\'s addresses, or created by the client'),
+  leads: z
+    .array(
+      z.object({
+        id: z.string(),
+        created_at: z.string(),
+        name: z.string(),
+        email: z.string().nullable(),
+        phone: z.string().nullable(),
+        services: z.array(z.string()),
+        source: z.string(),
+        status: z.string(),
+      }),
+    )
+    .describe("Leads with one of the client's addresses, or created by the client"),
   memory: z.object({
     available: z.boolean(),
-    facts: z.array(z.object({ key: z.string(), type: z.string(), content: z.string(), data: z.unknown(), updated_at: z.string() })),
+    facts: z.array(
+      z.object({ key: z.string(), type: z.string(), content: z.string(), data: z.unknown(), updated_at: z.string() }),
+    ),
   }),
-  conversations: z.object({ available: z.boolean(), total: z.number().int(), last_30_days: z.number().int(), last_at: z.string().nullable() }),
+  conversations: z.object({
+    available: z.boolean(),
+    total: z.number().int(),
+    last_30_days: z.number().int(),
+    last_at: z.string().nullable(),
+  }),
 });
-const contactChange = { principal_id: z.string(), kind: z.enum(CONTACT_KINDS), value: z.string().describe('As stored (normalised)') };
+const contactChange = {
+  principal_id: z.string(),
+  kind: z.enum(CONTACT_KINDS),
+  value: z.string().describe('As stored (normalised)'),
+};
 
 export const identityWhoami = defineHandler({
   key: 'identity.whoami',
   category: 'identity',
-  description: 'Who am I: the principal behind the credential of this request (id, role, name, how it authenticated). Identity comes only from the credential, never from message text.',
+  description:
+    'Who am I: the principal behind the credential of this request (id, role, name, how it authenticated). Identity comes only from the credential, never from message text.',
   input: z.object({}),
   output: z.object({
-    id: z.string(), role: z.enum(['admin', 'staff', 'client']), name: z.string(), via: z.enum(['api_key', 'channel', 'system']),
+    id: z.string(),
+    role: z.enum(['admin', 'staff', 'client']),
+    name: z.string(),
+    via: z.enum(['api_key', 'channel', 'system']),
     key_id: z.string().nullable(),
   }),
   effect: 'read',
@@ -43,10 +68,15 @@ export const identityWhoami = defineHandler({
 export const identityResolve = defineHandler({
   key: 'identity.resolve',
   category: 'identity',
-  description: 'Find the one client registered with an exact e-mail address or phone number (any format: +62 813-…, 0813…) and return their profile. Never lists or searches: an unknown address is 404.',
+  description:
+    'Find the one client registered with an exact e-mail address or phone number (any format: +62 813-…, 0813…) and return their profile. Never lists or searches: an unknown address is 404.',
   input: z.object({
     email: z.string().max(254).optional().describe('Exact e-mail address of the client (case does not matter)'),
-    phone: z.string().max(40).optional().describe('Exact phone or WhatsApp number; spaces, dashes and + are ignored, and 0813… is read as +62 813…'),
+    phone: z
+      .string()
+      .max(40)
+      .optional()
+      .describe('Exact phone or WhatsApp number; spaces, dashes and + are ignored, and 0813… is read as +62 813…'),
   }),
   output: profileOutput,
   effect: 'read',
@@ -66,7 +96,8 @@ export const identityResolve = defineHandler({
 export const identityProfile = defineHandler({
   key: 'identity.profile',
   category: 'identity',
-  description: "A client's profile by principal id: linked phone numbers and e-mails, leads with the same e-mail or phone, what ZANTARA remembers about them, and how many conversations they had.",
+  description:
+    "A client's profile by principal id: linked phone numbers and e-mails, leads with the same e-mail or phone, what ZANTARA remembers about them, and how many conversations they had.",
   input: z.object({
     principal_id: z.uuid().describe('The client principal id (from identity.resolve or a conversation)'),
   }),
@@ -74,7 +105,10 @@ export const identityProfile = defineHandler({
   effect: 'read',
   roles: ['admin', 'staff'],
   examples: [
-    { description: 'Open the profile of this client', params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc' } },
+    {
+      description: 'Open the profile of this client',
+      params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc' },
+    },
     { description: 'Buka profil klien ini', params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc' } },
   ],
   async run(input, ctx) {
@@ -85,7 +119,8 @@ export const identityProfile = defineHandler({
 export const identityLinkContact = defineHandler({
   key: 'identity.link_contact',
   category: 'identity',
-  description: "Attach a phone number, e-mail address, WhatsApp number or Instagram id to a client's profile, so messages from it are recognised as that client. Fails with 409 when the address belongs to another client.",
+  description:
+    "Attach a phone number, e-mail address, WhatsApp number or Instagram id to a client's profile, so messages from it are recognised as that client. Fails with 409 when the address belongs to another client.",
   input: z.object({
     principal_id: z.uuid().describe('The client principal id'),
     kind: z.enum(CONTACT_KINDS).describe('What the address is: phone, email, whatsapp or instagram'),
@@ -96,13 +131,23 @@ export const identityLinkContact = defineHandler({
   roles: ['admin', 'staff'],
   humanOnly: true,
   examples: [
-    { description: "Add the client's e-mail to their WhatsApp profile", params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'email', value: 'anna@example.com' } },
-    { description: 'Collega il numero WhatsApp al cliente', params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'whatsapp', value: '+39 333 123 4567' } },
+    {
+      description: "Add the client's e-mail to their WhatsApp profile",
+      params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'email', value: 'anna@example.com' },
+    },
+    {
+      description: 'Collega il numero WhatsApp al cliente',
+      params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'whatsapp', value: '+39 333 123 4567' },
+    },
   ],
   async run(input, ctx) {
     const result = await ctx.runtime.service(clientProfilesService).link(input.principal_id, input.kind, input.value);
     if (result.linked) {
-      ctx.runtime.service(eventBusService).publish('identity.contact_linked', { principal_id: input.principal_id, kind: input.kind, by: ctx.principal.id });
+      ctx.runtime.service(eventBusService).publish('identity.contact_linked', {
+        principal_id: input.principal_id,
+        kind: input.kind,
+        by: ctx.principal.id,
+      });
     }
     return { principal_id: input.principal_id, ...result };
   },
@@ -111,7 +156,8 @@ export const identityLinkContact = defineHandler({
 export const identityUnlinkContact = defineHandler({
   key: 'identity.unlink_contact',
   category: 'identity',
-  description: "Remove a phone number, e-mail, WhatsApp number or Instagram id from a client's profile (e.g. linked by mistake). The client's last address cannot be removed.",
+  description:
+    "Remove a phone number, e-mail, WhatsApp number or Instagram id from a client's profile (e.g. linked by mistake). The client's last address cannot be removed.",
   input: z.object({
     principal_id: z.uuid().describe('The client principal id'),
     kind: z.enum(CONTACT_KINDS).describe('What the address is: phone, email, whatsapp or instagram'),
@@ -122,12 +168,22 @@ export const identityUnlinkContact = defineHandler({
   roles: ['admin', 'staff'],
   humanOnly: true,
   examples: [
-    { description: 'Remove a wrong e-mail from a client', params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'email', value: 'wrong@example.com' } },
-    { description: 'Hapus nomor WhatsApp yang salah', params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'whatsapp', value: '+62 811 000 000' } },
+    {
+      description: 'Remove a wrong e-mail from a client',
+      params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'email', value: 'wrong@example.com' },
+    },
+    {
+      description: 'Hapus nomor WhatsApp yang salah',
+      params: { principal_id: '3f1c2a4e-1b2c-4d5e-8f90-123456789abc', kind: 'whatsapp', value: '+62 811 000 000' },
+    },
   ],
   async run(input, ctx) {
     const result = await ctx.runtime.service(clientProfilesService).unlink(input.principal_id, input.kind, input.value);
-    ctx.runtime.service(eventBusService).publish('identity.contact_unlinked', { principal_id: input.principal_id, kind: input.kind, by: ctx.principal.id });
+    ctx.runtime.service(eventBusService).publish('identity.contact_unlinked', {
+      principal_id: input.principal_id,
+      kind: input.kind,
+      by: ctx.principal.id,
+    });
     return { principal_id: input.principal_id, ...result };
   },
 });

@@ -15,7 +15,7 @@ for (const store of stores) {
 
     const call = async (key: string, params: Record<string, unknown>, as: string) => {
       const res = await rt.request('/call', { key: as, body: { key: 'memory.' + key, params } });
-      return { status: res.status, body: await res.json() as Record<string, any> };
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
     };
 
     before(async () => {
@@ -25,15 +25,29 @@ for (const store of stores) {
       clientB = await rt.key('client', 'Client B');
       staff = await rt.key('staff', 'Staff');
     });
-    after(async () => { await rt.close(); });
+    after(async () => {
+      await rt.close();
+    });
 
     it('saves, retrieves by key and upserts a keyed fact instead of duplicating it', async () => {
-      const first = await call('save', { content: 'Nationality: Italian', type: 'profile', key: 'nationality' }, clientA.key);
+      const first = await call(
+        'save',
+        { content: 'Nationality: Italian', type: 'profile', key: 'nationality' },
+        clientA.key,
+      );
       assert.equal(first.status, 200);
       assert.equal(first.body.data.outcome, 'created');
-      const again = await call('save', { content: 'Nationality: Italian', type: 'profile', key: 'nationality' }, clientA.key);
+      const again = await call(
+        'save',
+        { content: 'Nationality: Italian', type: 'profile', key: 'nationality' },
+        clientA.key,
+      );
       assert.equal(again.body.data.outcome, 'unchanged');
-      const changed = await call('save', { content: 'Nationality: Australian', type: 'profile', key: 'nationality' }, clientA.key);
+      const changed = await call(
+        'save',
+        { content: 'Nationality: Australian', type: 'profile', key: 'nationality' },
+        clientA.key,
+      );
       assert.equal(changed.body.data.outcome, 'updated');
       assert.equal(changed.body.data.fact.id, first.body.data.fact.id);
       const got = await call('retrieve', { key: 'nationality' }, clientA.key);
@@ -41,7 +55,7 @@ for (const store of stores) {
       assert.equal(got.body.data.facts[0].content, 'Nationality: Australian');
     });
 
-    it('searches only the caller\'s facts, accent- and case-insensitively, best match first', async () => {
+    it("searches only the caller's facts, accent- and case-insensitively, best match first", async () => {
       await call('save', { content: 'Wants to open a PT PMA in Canggu for a café', type: 'case' }, clientA.key);
       await call('save', { content: 'Has a villa rental business in Ubud', type: 'case' }, clientA.key);
       await call('save', { content: 'Also wants a PT PMA for his cafe chain', type: 'case' }, clientB.key);
@@ -68,7 +82,13 @@ for (const store of stores) {
     });
 
     it('a client passing user_id gets 403, even its own id, and sees nothing of the other client', async () => {
-      for (const [handler, params] of [['list', {}], ['search', { query: 'cafe' }], ['retrieve', {}], ['save', { content: 'x' }], ['forget', { confirm: true }]] as const) {
+      for (const [handler, params] of [
+        ['list', {}],
+        ['search', { query: 'cafe' }],
+        ['retrieve', {}],
+        ['save', { content: 'x' }],
+        ['forget', { confirm: true }],
+      ] as const) {
         const res = await call(handler, { ...params, user_id: clientB.principal.id }, clientA.key);
         assert.equal(res.status, 403, handler);
         assert.equal(res.body.error, 'forbidden');
@@ -80,7 +100,11 @@ for (const store of stores) {
       const forA = await call('search', { query: 'canggu', user_id: clientA.principal.id }, staff.key);
       assert.equal(forA.status, 200);
       assert.equal(forA.body.data.count, 1);
-      const saved = await call('save', { content: 'Passport renewal in progress', type: 'case', user_id: clientB.principal.id }, staff.key);
+      const saved = await call(
+        'save',
+        { content: 'Passport renewal in progress', type: 'case', user_id: clientB.principal.id },
+        staff.key,
+      );
       assert.equal(saved.status, 200);
       assert.equal((await call('list', {}, clientB.key)).body.data.total, 2);
       const otherStaff = await rt.key('staff', 'Other staff');
@@ -115,15 +139,26 @@ for (const store of stores) {
         const res = await call('search', { query }, clientA.key);
         assert.equal(res.status, 400, `query ${JSON.stringify(query)}`);
       }
-      for (const query of ['pt & pma', 'cafe | villa', '!canggu', 'canggu:*', "'canggu'", 'canggu" OR 1=1 --', 'Кафе café 咖啡 canggu']) {
+      for (const query of [
+        'pt & pma',
+        'cafe | villa',
+        '!canggu',
+        'canggu:*',
+        "'canggu'",
+        'canggu" OR 1=1 --',
+        'Кафе café 咖啡 canggu',
+      ]) {
         const res = await call('search', { query }, clientA.key);
         assert.equal(res.status, 200, `query ${JSON.stringify(query)}: ${JSON.stringify(res.body)}`);
-        assert.ok(res.body.data.results.every((r: any) => !/chain/.test(r.content)), 'never another user\'s fact');
+        assert.ok(
+          res.body.data.results.every((r: any) => !/chain/.test(r.content)),
+          "never another user's fact",
+        );
       }
       assert.equal((await call('search', { query: 'canggu:*' }, clientA.key)).body.data.count, 1);
     });
 
-    it('forget removes all of the user\'s facts and reports counts, leaving other users alone', async () => {
+    it("forget removes all of the user's facts and reports counts, leaving other users alone", async () => {
       const res = await call('forget', { confirm: true }, clientA.key);
       assert.equal(res.status, 200);
       assert.equal(res.body.data.removed.facts, 2);
@@ -133,4 +168,6 @@ for (const store of stores) {
   });
 }
 
-after(async () => { for (const s of stores as TestStore[]) await s.close(); });
+after(async () => {
+  for (const s of stores as TestStore[]) await s.close();
+});

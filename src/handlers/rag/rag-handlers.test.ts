@@ -14,8 +14,14 @@ import { runCli } from '../../cli/main.ts';
 const stores = await createTestStores();
 const dir = mkdtempSync(join(tmpdir(), 'zantara-rag-h-'));
 mkdirSync(join(dir, 'guides'));
-writeFileSync(join(dir, 'guides/pt-pma.md'), '# PT PMA Guide\n\n## Reporting\n\nA PT PMA submits the LKPM investment activity report every quarter through the OSS system.\n\n## Capital\n\nThe paid-up capital must be deposited in an Indonesian bank account.\n');
-writeFileSync(join(dir, 'guides/visti.md'), '# Guida ai visti\n\n## Rinnovo del KITAS\n\nIl rinnovo del KITAS si chiede all\'ufficio immigrazione prima della scadenza, con passaporto e sponsor.\n');
+writeFileSync(
+  join(dir, 'guides/pt-pma.md'),
+  '# PT PMA Guide\n\n## Reporting\n\nA PT PMA submits the LKPM investment activity report every quarter through the OSS system.\n\n## Capital\n\nThe paid-up capital must be deposited in an Indonesian bank account.\n',
+);
+writeFileSync(
+  join(dir, 'guides/visti.md'),
+  "# Guida ai visti\n\n## Rinnovo del KITAS\n\nIl rinnovo del KITAS si chiede all'ufficio immigrazione prima della scadenza, con passaporto e sponsor.\n",
+);
 
 for (const store of stores) {
   describe(`rag handlers through /call (${store.kind})`, () => {
@@ -23,7 +29,7 @@ for (const store of stores) {
     let client: string;
     const call = async (key: string, params: Record<string, unknown>) => {
       const res = await rt.request('/call', { key: client, body: { key, params } });
-      return { status: res.status, body: await res.json() as Record<string, any> };
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
     };
     before(async () => {
       await store.reset();
@@ -32,7 +38,9 @@ for (const store of stores) {
       const summary = await new RagIndex(store, { cwd: dir }).ingestPaths(['guides']);
       assert.equal(summary.ingested, 2);
     });
-    after(async () => { await rt.close(); });
+    after(async () => {
+      await rt.close();
+    });
 
     it('rag.search returns passages with source, title, heading, snippet and score, without the full text', async () => {
       const { status, body } = await call('rag.search', { query: 'How often is the LKPM report due?', k: 2 });
@@ -63,7 +71,13 @@ for (const store of stores) {
       assert.equal(status, 200);
       assert.equal(body.data.mode, 'passages');
       assert.match(body.data.answer, /\[1\] Guida ai visti — Rinnovo del KITAS/);
-      assert.deepEqual(body.data.citations[0], { n: 1, title: 'Guida ai visti', source: 'guides/visti.md', heading: 'Rinnovo del KITAS', snippet: body.data.citations[0].snippet });
+      assert.deepEqual(body.data.citations[0], {
+        n: 1,
+        title: 'Guida ai visti',
+        source: 'guides/visti.md',
+        heading: 'Rinnovo del KITAS',
+        snippet: body.data.citations[0].snippet,
+      });
     });
 
     it('rag.query says so when nothing relevant is found, in the asked language', async () => {
@@ -80,12 +94,17 @@ for (const store of stores) {
         const { body } = await call('rag.query', { question: 'When is the LKPM due?' });
         assert.equal(body.data.mode, 'model');
         assert.equal(body.data.answer, 'The LKPM is submitted every quarter [1].');
-        assert.deepEqual(body.data.citations.map((c: any) => c.n), [1]);
+        assert.deepEqual(
+          body.data.citations.map((c: any) => c.n),
+          [1],
+        );
         assert.equal(body.data.citations[0].source, 'guides/pt-pma.md');
         const prompt = JSON.stringify(model.doGenerateCalls[0].prompt);
         assert.match(prompt, /ONLY the numbered passages/);
         assert.match(prompt, /\[1\] PT PMA Guide — Reporting \(guides\/pt-pma.md\)/);
-      } finally { rt.service(ragAnswerModelService).model = undefined; }
+      } finally {
+        rt.service(ragAnswerModelService).model = undefined;
+      }
     });
 
     it('turns rag tool results into /v1/chat sources, de-duplicated', async () => {
@@ -100,7 +119,10 @@ for (const store of stores) {
     });
 
     it('reports vector search readiness for /ready', () => {
-      assert.deepEqual(ragReadiness(rt), { available: false, vector_search: 'not configured (set ZANTARA_EMBEDDINGS=provider:model): search is full-text only' });
+      assert.deepEqual(ragReadiness(rt), {
+        available: false,
+        vector_search: 'not configured (set ZANTARA_EMBEDDINGS=provider:model): search is full-text only',
+      });
     });
   });
 }
@@ -110,8 +132,18 @@ describe('zantara kb ingest / kb remove', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'zantara-kb-cli-'));
     writeFileSync(join(dir, 'guides/junk.md'), Buffer.from([0, 1, 2, 3, 255]));
     const run = async (argv: string[]) => {
-      let out = '', err = '';
-      const code = await runCli(argv, { out: (t) => { out += t; }, err: (t) => { err += t; }, env: { ZANTARA_DATA_DIR: dataDir, NODE_ENV: 'test' }, isTTY: false });
+      let out = '',
+        err = '';
+      const code = await runCli(argv, {
+        out: (t) => {
+          out += t;
+        },
+        err: (t) => {
+          err += t;
+        },
+        env: { ZANTARA_DATA_DIR: dataDir, NODE_ENV: 'test' },
+        isTTY: false,
+      });
       return { code, out, err };
     };
     try {

@@ -15,24 +15,34 @@ before(async () => {
   admin = (await rt.key('admin', 'Owner')).key;
   staff = (await rt.key('staff', 'Dewi')).key;
 });
-after(async () => { await rt.close(); await store.close(); });
+after(async () => {
+  await rt.close();
+  await store.close();
+});
 
 async function call(key: string, handler: string, params: Record<string, unknown> = {}) {
   const res = await rt.request('/call', { key, body: { key: handler, params } });
-  return { status: res.status, body: await res.json() as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
 describe('realtime.broadcast and realtime.stats', () => {
   it('an admin announcement reaches the staff feed and is counted by type', async () => {
     const feed = new SseReader(await rt.request('/v1/events', { key: staff }));
     await feed.nextEvent();
-    const sent = await call(admin, 'realtime.broadcast', { message: 'Office closes at 14:00 today.', level: 'warning' });
+    const sent = await call(admin, 'realtime.broadcast', {
+      message: 'Office closes at 14:00 today.',
+      level: 'warning',
+    });
     assert.equal(sent.status, 200, JSON.stringify(sent.body));
     assert.equal(sent.body.data.connections_on_this_server, 1);
     const event = await feed.nextEvent();
     assert.equal(event.type, 'announcement');
     assert.equal(event.id, sent.body.data.event_id);
-    assert.deepEqual(event.data.data, { message: 'Office closes at 14:00 today.', level: 'warning', from: { id: event.data.data.from.id, name: 'Owner' } });
+    assert.deepEqual(event.data.data, {
+      message: 'Office closes at 14:00 today.',
+      level: 'warning',
+      from: { id: event.data.data.from.id, name: 'Owner' },
+    });
 
     const stats = await call(staff, 'realtime.stats');
     assert.equal(stats.body.data.connected_subscribers, 1);
@@ -64,7 +74,12 @@ describe('realtime.broadcast and realtime.stats', () => {
 
   it('broadcast is admin only and audited as a send', async () => {
     assert.equal((await call(staff, 'realtime.broadcast', { message: 'hi' })).status, 403);
-    const { rows } = await store.query<{ effect: string; outcome: string }>(`SELECT effect, outcome FROM audit_log WHERE handler_key = 'realtime.broadcast' ORDER BY id`);
-    assert.deepEqual(rows.map((r) => `${r.effect}:${r.outcome}`), ['send:ok', 'send:ok']);
+    const { rows } = await store.query<{ effect: string; outcome: string }>(
+      `SELECT effect, outcome FROM audit_log WHERE handler_key = 'realtime.broadcast' ORDER BY id`,
+    );
+    assert.deepEqual(
+      rows.map((r) => `${r.effect}:${r.outcome}`),
+      ['send:ok', 'send:ok'],
+    );
   });
 });

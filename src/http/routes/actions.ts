@@ -16,18 +16,27 @@ export const approveBody = z.object({ params: z.record(z.string(), z.unknown()).
 export function actionsRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   const approvals = () => runtime.service(approvalsService);
 
-  app.get('/v1/actions', requireKey(runtime), async (c) => c.json({ ok: true, actions: await approvals().listPending(c.get('principal')) }));
+  app.get('/v1/actions', requireKey(runtime), async (c) =>
+    c.json({ ok: true, actions: await approvals().listPending(c.get('principal')) }),
+  );
 
-  app.get('/v1/actions/:id', requireKey(runtime), async (c) => c.json({ ok: true, action: await approvals().get(c.get('principal'), c.req.param('id')) }));
+  app.get('/v1/actions/:id', requireKey(runtime), async (c) =>
+    c.json({ ok: true, action: await approvals().get(c.get('principal'), c.req.param('id')) }),
+  );
 
   app.post('/v1/actions/:id/approve', requireKey(runtime), async (c) => {
     const text = (await readBody(c)).toString('utf8');
     let raw: unknown = {};
     if (text.trim()) {
-      try { raw = JSON.parse(text); } catch { throw invalidParams([{ path: '', message: 'not valid JSON' }], 'The body must be {} or {"params": {...}}.'); }
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        throw invalidParams([{ path: '', message: 'not valid JSON' }], 'The body must be {} or {"params": {...}}.');
+      }
     }
     const parsed = approveBody.safeParse(raw);
-    if (!parsed.success) throw invalidParams(issuesFromZod(parsed.error.issues), 'The body must be {} or {"params": {...}}.');
+    if (!parsed.success)
+      throw invalidParams(issuesFromZod(parsed.error.issues), 'The body must be {} or {"params": {...}}.');
     const { already, ...action } = await approvals().approve(c.get('principal'), c.req.param('id'), parsed.data.params);
     return c.json({ ok: true, already_decided: already, action });
   });

@@ -11,19 +11,26 @@ import type { AppEnv } from '../app-env.ts';
 import { requireKey } from '../auth-middleware.ts';
 import { errorBody, readJsonObject } from '../envelope.ts';
 
-export const chatBody = z.object({
-  message: z.string().min(1).max(8000),
-  conversation_id: z.string().uuid().optional(),
-}).strict();
+export const chatBody = z
+  .object({
+    message: z.string().min(1).max(8000),
+    conversation_id: z.string().uuid().optional(),
+  })
+  .strict();
 
 /** The data of each SSE event: `token`, `handler`, `pending_action`, `done` (the JSON result) and `error`. */
 function sseData(event: ChatEvent): { event: string; data: unknown } {
   switch (event.type) {
-    case 'token': return { event: 'token', data: { text: event.text } };
-    case 'handler': return { event: 'handler', data: { phase: event.phase, key: event.key, ok: event.ok, outcome: event.outcome } };
-    case 'pending_action': return { event: 'pending_action', data: event.action };
-    case 'done': return { event: 'done', data: event.result };
-    case 'error': return { event: 'error', data: { ok: false, error: event.error, message: event.message } };
+    case 'token':
+      return { event: 'token', data: { text: event.text } };
+    case 'handler':
+      return { event: 'handler', data: { phase: event.phase, key: event.key, ok: event.ok, outcome: event.outcome } };
+    case 'pending_action':
+      return { event: 'pending_action', data: event.action };
+    case 'done':
+      return { event: 'done', data: event.result };
+    case 'error':
+      return { event: 'error', data: { ok: false, error: event.error, message: event.message } };
   }
 }
 
@@ -38,7 +45,11 @@ export function chatRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
     const unsafe = inputIssues(body);
     if (unsafe.length) throw invalidParams(unsafe, 'The message must be valid text without NUL characters.');
     const parsed = chatBody.safeParse(body);
-    if (!parsed.success) throw invalidParams(issuesFromZod(parsed.error.issues), 'The body must be {"message": string, "conversation_id"?: uuid}.');
+    if (!parsed.success)
+      throw invalidParams(
+        issuesFromZod(parsed.error.issues),
+        'The body must be {"message": string, "conversation_id"?: uuid}.',
+      );
     const principal = c.get('principal');
     await runtime.rateLimiter.consume(principal, 'ai');
     // Turns from the web app (a browser session or a guest) are on the `web` channel.
@@ -56,7 +67,11 @@ export function chatRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
         queue = queue.then(() => stream.writeSSE({ event: name, data: JSON.stringify(data) })).catch(() => undefined);
       };
       try {
-        const result = await runChatTurn(runtime, principal, request, { onEvent: send, signal: c.req.raw.signal, requestId });
+        const result = await runChatTurn(runtime, principal, request, {
+          onEvent: send,
+          signal: c.req.raw.signal,
+          requestId,
+        });
         send({ type: 'done', result });
       } catch (error) {
         const { body } = errorBody(error, requestId);

@@ -14,12 +14,18 @@ let client: string;
 
 before(async () => {
   store = await createTestPglite();
-  rt = await createTestRuntime({ store, env: { ZANTARA_EVENTS_HEARTBEAT_SECONDS: '0.05', ZANTARA_EVENTS_BUFFER: '5', ZANTARA_EVENTS_MAX_CONNECTIONS: '3' } });
+  rt = await createTestRuntime({
+    store,
+    env: { ZANTARA_EVENTS_HEARTBEAT_SECONDS: '0.05', ZANTARA_EVENTS_BUFFER: '5', ZANTARA_EVENTS_MAX_CONNECTIONS: '3' },
+  });
   staff = (await rt.key('staff', 'Dewi')).key;
   admin = (await rt.key('admin', 'Owner')).key;
   client = (await rt.key('client')).key;
 });
-after(async () => { await rt.close(); await store.close(); });
+after(async () => {
+  await rt.close();
+  await store.close();
+});
 
 const bus = () => rt.service(eventBusService);
 /** Waits until the bus has `n` subscribers (the feed subscribes once the stream starts). */
@@ -39,7 +45,7 @@ describe('GET /v1/events', () => {
     assert.equal((await rt.request('/v1/events')).status, 401);
     const res = await rt.request('/v1/events', { key: client });
     assert.equal(res.status, 403);
-    assert.equal((await res.json() as { error: string }).error, 'forbidden');
+    assert.equal(((await res.json()) as { error: string }).error, 'forbidden');
   });
 
   it('streams ready, then live events staff may see, with heartbeats; cleans up on disconnect', async () => {
@@ -55,7 +61,8 @@ describe('GET /v1/events', () => {
     assert.deepEqual([got.type, got.id, got.data.data.name], ['lead.created', lead.id, 'Maria']);
     // Heartbeats are comments between events.
     let frame;
-    do frame = await feed.next(); while (!frame.comment);
+    do frame = await feed.next();
+    while (!frame.comment);
     assert.match(frame.comment, /^heartbeat /);
     await feed.cancel();
     await subscribers(before);
@@ -64,9 +71,12 @@ describe('GET /v1/events', () => {
   it('a lead saved through /call reaches the feed as lead.created', async () => {
     const feed = await open(staff, {}, '?types=lead.*');
     await feed.nextEvent();
-    const saved = await rt.request('/call', { key: staff, body: { key: 'lead.save', params: { name: 'Anna Smith', email: 'anna@example.com', source: 'web' } } });
+    const saved = await rt.request('/call', {
+      key: staff,
+      body: { key: 'lead.save', params: { name: 'Anna Smith', email: 'anna@example.com', source: 'web' } },
+    });
     assert.equal(saved.status, 200);
-    const id = (await saved.json() as { data: { id: string } }).data.id;
+    const id = ((await saved.json()) as { data: { id: string } }).data.id;
     const event = await feed.nextEvent();
     assert.deepEqual([event.type, event.data.data.id, event.data.data.name], ['lead.created', id, 'Anna Smith']);
     await feed.cancel();
@@ -114,7 +124,7 @@ describe('GET /v1/events', () => {
     for (const f of feeds) await f.nextEvent();
     const res = await rt.request('/v1/events', { key: staff });
     assert.equal(res.status, 503);
-    assert.equal((await res.json() as { error: string }).error, 'too_many_connections');
+    assert.equal(((await res.json()) as { error: string }).error, 'too_many_connections');
     for (const f of feeds) await f.cancel();
     await subscribers(0);
   });
@@ -123,7 +133,10 @@ describe('GET /v1/events', () => {
     const server = await startServer(rt, { port: 0, hostname: '127.0.0.1' });
     try {
       const controller = new AbortController();
-      const res = await fetch(`${server.url}/v1/events`, { headers: { 'x-api-key': staff }, signal: controller.signal });
+      const res = await fetch(`${server.url}/v1/events`, {
+        headers: { 'x-api-key': staff },
+        signal: controller.signal,
+      });
       assert.equal(res.status, 200);
       const feed = new SseReader(res);
       assert.equal((await feed.nextEvent()).type, 'ready');

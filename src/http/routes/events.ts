@@ -13,10 +13,17 @@ import { requireKey } from '../auth-middleware.ts';
  */
 export function eventRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
   app.get('/v1/events', requireKey(runtime, ['staff', 'admin']), (c) => {
-    const types = (c.req.query('types') ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    const types = (c.req.query('types') ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
     const bad = types.filter((t) => !TYPE_PATTERN.test(t));
-    if (bad.length || types.length > 20) throw invalidParams([{ path: 'types', message: 'a comma-separated list of event types or prefixes like outbox.*' }]);
-    const lastEventId = (c.req.header('last-event-id') ?? c.req.query('last_event_id'))?.trim().slice(0, 100) || undefined;
+    if (bad.length || types.length > 20)
+      throw invalidParams([
+        { path: 'types', message: 'a comma-separated list of event types or prefixes like outbox.*' },
+      ]);
+    const lastEventId =
+      (c.req.header('last-event-id') ?? c.req.query('last_event_id'))?.trim().slice(0, 100) || undefined;
     const feed = runtime.service(eventFeedService);
     const principal = c.get('principal');
     feed.assertCapacity();
@@ -26,18 +33,37 @@ export function eventRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
       let chain = Promise.resolve();
       let pending = 0;
       let finish!: () => void;
-      const finished = new Promise<void>((resolve) => { finish = resolve; });
+      const finished = new Promise<void>((resolve) => {
+        finish = resolve;
+      });
       const write = (message: FeedMessage) => {
         if (stream.aborted || stream.closed) return;
         // A client that stops reading is dropped rather than buffered without end.
-        if (++pending > MAX_PENDING_MESSAGES) { stream.abort(); return; }
-        chain = chain.then(() => ('comment' in message ? stream.write(`: ${message.comment}\n\n`).then(() => undefined) : stream.writeSSE(message)))
-          .catch(() => undefined).finally(() => { pending--; });
+        if (++pending > MAX_PENDING_MESSAGES) {
+          stream.abort();
+          return;
+        }
+        chain = chain
+          .then(() =>
+            'comment' in message
+              ? stream.write(`: ${message.comment}\n\n`).then(() => undefined)
+              : stream.writeSSE(message),
+          )
+          .catch(() => undefined)
+          .finally(() => {
+            pending--;
+          });
       };
       let connection: { dispose(): void } | undefined;
-      stream.onAbort(() => { connection?.dispose(); finish(); });
+      stream.onAbort(() => {
+        connection?.dispose();
+        finish();
+      });
       connection = feed.open(principal, { lastEventId, types }, write, finish);
-      if (stream.aborted) { connection.dispose(); finish(); }
+      if (stream.aborted) {
+        connection.dispose();
+        finish();
+      }
       await finished;
       await chain;
     });

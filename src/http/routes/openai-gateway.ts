@@ -109,7 +109,12 @@ function ledgerBatch(runtime: Runtime): { add(trace: TurnTrace): void } {
   return batcher;
 }
 
-export function startGatewayCall(runtime: Runtime, principal: Principal, modelName: string, stream = false): GatewayCall {
+export function startGatewayCall(
+  runtime: Runtime,
+  principal: Principal,
+  modelName: string,
+  stream = false,
+): GatewayCall {
   const orchestrator = runtime.service(orchestratorService);
   const config = orchestrator.config;
   const target = gatewayTarget(config, modelName);
@@ -117,10 +122,19 @@ export function startGatewayCall(runtime: Runtime, principal: Principal, modelNa
   const attempts: Attempt[] = [];
   let current: { provider: string; model: string } | undefined;
   // A streamed call is shown to its caller after the chain's held-back characters; a JSON one may fall back throughout.
-  const model = orchestrator.chain(target.entries, (attempt) => {
-    attempts.push(attempt);
-    if (attempt.outcome === 'ok') current = { provider: attempt.provider, model: attempt.model };
-  }, { holdBackChars: stream ? config.agent.stream_hold_back_chars : undefined, onAnswering: (answering) => { current = answering; } });
+  const model = orchestrator.chain(
+    target.entries,
+    (attempt) => {
+      attempts.push(attempt);
+      if (attempt.outcome === 'ok') current = { provider: attempt.provider, model: attempt.model };
+    },
+    {
+      holdBackChars: stream ? config.agent.stream_hold_back_chars : undefined,
+      onAnswering: (answering) => {
+        current = answering;
+      },
+    },
+  );
   return {
     model,
     target,

@@ -19,19 +19,36 @@ export function systemRoutes(app: Hono<AppEnv>, runtime: Runtime): void {
     const orchestrator = runtime.service(orchestratorService);
     const configProblem = orchestrator.configProblem();
     if (configProblem) {
-      return c.json({ ok: false, error: 'not_ready', message: `The orchestrator config is broken: ${configProblem}`, request_id: c.get('requestId') }, 503);
+      return c.json(
+        {
+          ok: false,
+          error: 'not_ready',
+          message: `The orchestrator config is broken: ${configProblem}`,
+          request_id: c.get('requestId'),
+        },
+        503,
+      );
     }
     try {
       await runtime.store.query('SELECT 1');
       return c.json({
-        status: 'ready', version,
-        store: { kind: runtime.store.kind, ok: true, latency_ms: Math.round(performance.now() - started), pgvector: runtime.store.hasVector },
+        status: 'ready',
+        version,
+        store: {
+          kind: runtime.store.kind,
+          ok: true,
+          latency_ms: Math.round(performance.now() - started),
+          pgvector: runtime.store.hasVector,
+        },
         vector_search: ragReadiness(runtime).vector_search,
         orchestrator: { config: 'ok', circuits: orchestrator.circuitStates() },
       });
     } catch (error) {
       runtime.logger.error({ err: error }, 'readiness check failed');
-      return c.json({ ok: false, error: 'not_ready', message: 'The database does not answer.', request_id: c.get('requestId') }, 503);
+      return c.json(
+        { ok: false, error: 'not_ready', message: 'The database does not answer.', request_id: c.get('requestId') },
+        503,
+      );
     }
   });
 

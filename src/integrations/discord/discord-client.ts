@@ -16,13 +16,21 @@ export async function executeDiscordWebhook(webhookUrl: string, content: string,
   if (response.status === 429) {
     const body = (await response.json().catch(() => ({}))) as { retry_after?: number };
     const header = response.headers.get('retry-after');
-    const ms = typeof body.retry_after === 'number' ? Math.ceil(body.retry_after * 1000) : header ? Math.ceil(Number(header) * 1000) : undefined;
+    const ms =
+      typeof body.retry_after === 'number'
+        ? Math.ceil(body.retry_after * 1000)
+        : header
+          ? Math.ceil(Number(header) * 1000)
+          : undefined;
     throw new RetryableError('Discord webhook rate limited', { retryAfterMs: ms, providerCode: '429' });
   }
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { code?: number; message?: string };
-    throw errorForStatus(response.status, `Discord webhook failed (HTTP ${response.status}): ${body.message ?? response.statusText}`,
-      { retryAfter: response.headers.get('retry-after'), providerCode: body.code?.toString() });
+    throw errorForStatus(
+      response.status,
+      `Discord webhook failed (HTTP ${response.status}): ${body.message ?? response.statusText}`,
+      { retryAfter: response.headers.get('retry-after'), providerCode: body.code?.toString() },
+    );
   }
   const message = (await response.json()) as { id?: string };
   return message.id ?? 'unknown';

@@ -15,6 +15,12 @@ export const discordDeliverer: ChannelDeliverer = {
     const text = row.payload.text;
     if (!url) throw new PermanentError(`No Discord webhook named "${row.destination}" in ZANTARA_DISCORD_WEBHOOKS`);
     if (typeof text !== 'string' || !text) throw new PermanentError('Discord payload has no text');
-    return { providerMessageId: await executeDiscordWebhook(url, text.slice(0, 2000), typeof row.payload.username === 'string' ? row.payload.username : undefined) };
+    return {
+      providerMessageId: await executeDiscordWebhook(
+        url,
+        text.slice(0, 2000),
+        typeof row.payload.username === 'string' ? row.payload.username : undefined,
+      ),
+    };
   },
 };

@@ -53,7 +53,12 @@ export const emailDeliverer: ChannelDeliverer = {
 function smtpError(error: unknown): Error {
   const e = error as { responseCode?: number; code?: string; message?: string };
   const message = `SMTP send failed: ${e.message ?? String(error)}`;
-  if (e.code === 'EAUTH' || e.code === 'EENVELOPE') return new PermanentError(message, { providerCode: e.code, cause: error });
-  if (typeof e.responseCode === 'number' && e.responseCode >= 500) return new PermanentError(message, { providerCode: String(e.responseCode), cause: error });
-  return new RetryableError(message, { providerCode: e.code ?? (e.responseCode ? String(e.responseCode) : undefined), cause: error });
+  if (e.code === 'EAUTH' || e.code === 'EENVELOPE')
+    return new PermanentError(message, { providerCode: e.code, cause: error });
+  if (typeof e.responseCode === 'number' && e.responseCode >= 500)
+    return new PermanentError(message, { providerCode: String(e.responseCode), cause: error });
+  return new RetryableError(message, {
+    providerCode: e.code ?? (e.responseCode ? String(e.responseCode) : undefined),
+    cause: error,
+  });
 }

@@ -18,7 +18,7 @@ let staff: string;
 
 async function send(params: Record<string, unknown>, runtime = rt, key = staff) {
   const res = await runtime.request('/call', { key, body: { key: 'gmail.send', params } });
-  const body = await res.json() as Record<string, any>;
+  const body = (await res.json()) as Record<string, any>;
   assert.equal(res.status, 200, JSON.stringify(body));
   return body.data as { outbox_id: string; status: string; duplicate: boolean; note: string; from: string };
 }
@@ -46,8 +46,14 @@ beforeEach(async () => {
 
 describe('gmail.send through the outbox channel gmail', () => {
   it('queues the mail, and the worker sends an RFC 2822 message (base64url raw) that Gmail accepts', async () => {
-    const queued = await send({ to: ['marco@example.it'], cc: ['anna@example.it'], bcc: ['archive@balizero.test'], subject: 'Il tuo KITAS è pronto',
-      body: 'Buongiorno Marco, il KITAS è pronto.', html: '<p>Buongiorno Marco</p>' });
+    const queued = await send({
+      to: ['marco@example.it'],
+      cc: ['anna@example.it'],
+      bcc: ['archive@balizero.test'],
+      subject: 'Il tuo KITAS è pronto',
+      body: 'Buongiorno Marco, il KITAS è pronto.',
+      html: '<p>Buongiorno Marco</p>',
+    });
     assert.equal(queued.status, 'pending');
     assert.equal(google.gmail.sent().length, 0, 'nothing leaves before the worker runs');
     assert.equal((await row(queued.outbox_id)).channel, 'gmail');
@@ -72,20 +78,33 @@ describe('gmail.send through the outbox channel gmail', () => {
   });
 
   it('the same idempotency key twice queues and sends one e-mail', async () => {
-    const first = await send({ to: ['a@example.com'], subject: 'Once', body: 'Only once', idempotency_key: 'reply-123-abc' });
-    const second = await send({ to: ['a@example.com'], subject: 'Once', body: 'Only once', idempotency_key: 'reply-123-abc' });
+    const first = await send({
+      to: ['a@example.com'],
+      subject: 'Once',
+      body: 'Only once',
+      idempotency_key: 'reply-123-abc',
+    });
+    const second = await send({
+      to: ['a@example.com'],
+      subject: 'Once',
+      body: 'Only once',
+      idempotency_key: 'reply-123-abc',
+    });
     assert.equal(second.outbox_id, first.outbox_id);
     assert.equal(second.duplicate, true);
     await new OutboxWorker(rt).drain();
     assert.equal(google.gmail.sent().length, 1);
   });
 
-  it('as_user sends from that staff member\'s mailbox; outside the domain is refused before queueing', async () => {
+  it("as_user sends from that staff member's mailbox; outside the domain is refused before queueing", async () => {
     const queued = await send({ to: ['b@example.com'], subject: 'From Adit', body: 'Hi', as_user: `adit@${DOMAIN}` });
     assert.equal(queued.from, `adit@${DOMAIN}`);
     await new OutboxWorker(rt).drain();
     assert.equal(google.gmail.sent(`adit@${DOMAIN}`)[0].headers.from, `adit@${DOMAIN}`);
-    const res = await rt.request('/call', { key: staff, body: { key: 'gmail.send', params: { to: ['b@example.com'], subject: 'x', body: 'y', as_user: 'ceo@gmail.com' } } });
+    const res = await rt.request('/call', {
+      key: staff,
+      body: { key: 'gmail.send', params: { to: ['b@example.com'], subject: 'x', body: 'y', as_user: 'ceo@gmail.com' } },
+    });
     assert.equal(res.status, 403);
     assert.equal((await store.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n, 1);
   });
@@ -135,7 +154,9 @@ describe('gmail.send through the outbox channel gmail', () => {
       const [claimed] = await rt.service(outboxService).claim('worker-that-dies');
       await gmailDeliverer.deliver(rt, claimed);
       assert.notEqual(google.gmail.sent()[0].headers['message-id'], `<outbox-${queued.outbox_id}@zantara.invalid>`);
-      await store.query(`UPDATE outbox SET lease_until = now() - interval '1 second' WHERE id = $1`, [queued.outbox_id]);
+      await store.query(`UPDATE outbox SET lease_until = now() - interval '1 second' WHERE id = $1`, [
+        queued.outbox_id,
+      ]);
       await new OutboxWorker(rt).drain();
       assert.equal((await row(queued.outbox_id)).status, 'sent');
       assert.equal(google.gmail.sent().length, 1);
@@ -145,7 +166,11 @@ describe('gmail.send through the outbox channel gmail', () => {
   });
 
   it('sandbox mode records the mail as sandboxed and never sends it', async () => {
-    const sandboxed = await createTestRuntime({ store, handlers, env: { ...google.serviceAccountEnv(USER, DOMAIN), ZANTARA_SANDBOX: '1' } });
+    const sandboxed = await createTestRuntime({
+      store,
+      handlers,
+      env: { ...google.serviceAccountEnv(USER, DOMAIN), ZANTARA_SANDBOX: '1' },
+    });
     try {
       const key = (await sandboxed.key('staff')).key;
       const queued = await send({ to: ['f@example.com'], subject: 'Sandbox', body: 'Hi' }, sandboxed, key);

@@ -39,11 +39,19 @@ export const gmailDeliverer: ChannelDeliverer = {
   },
   async deliver(runtime, row) {
     const parsed = gmailPayload.safeParse(row.payload);
-    if (!parsed.success) throw new PermanentError('The outbox payload is not a gmail message.', { providerCode: 'invalid_payload' });
+    if (!parsed.success)
+      throw new PermanentError('The outbox payload is not a gmail message.', { providerCode: 'invalid_payload' });
     const mail = parsed.data;
     const raw = await buildRawMessage({
-      from: mail.user.includes('@') ? mail.user : undefined, to: mail.to, cc: mail.cc, bcc: mail.bcc, subject: mail.subject, text: mail.text,
-      html: mail.html, inReplyTo: mail.in_reply_to, messageId: messageIdFor(row),
+      from: mail.user.includes('@') ? mail.user : undefined,
+      to: mail.to,
+      cc: mail.cc,
+      bcc: mail.bcc,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      inReplyTo: mail.in_reply_to,
+      messageId: messageIdFor(row),
     });
     try {
       const gmail = runtime.service(googleWorkspaceService).clients(mail.user).gmail;
@@ -83,12 +91,21 @@ function deliveryError(error: unknown): DeliveryError {
     const retryable = error.code === 'google_unavailable' || error.code === 'rate_limited';
     const seconds = error.details?.retry_after_seconds;
     return retryable
-      ? new RetryableError(error.message, { providerCode: error.code, retryAfterMs: typeof seconds === 'number' ? seconds * 1000 : undefined, cause: error })
+      ? new RetryableError(error.message, {
+          providerCode: error.code,
+          retryAfterMs: typeof seconds === 'number' ? seconds * 1000 : undefined,
+          cause: error,
+        })
       : new PermanentError(error.message, { providerCode: error.code, cause: error });
   }
   const { status, retryAfter, message, reason } = googleErrorParts(error);
   const text = `Gmail ${status ?? 'network error'}: ${message}`;
-  if (status === undefined || status === 429 || status >= 500 || (status === 403 && reason && /rateLimitExceeded|userRateLimitExceeded/.test(reason))) {
+  if (
+    status === undefined ||
+    status === 429 ||
+    status >= 500 ||
+    (status === 403 && reason && /rateLimitExceeded|userRateLimitExceeded/.test(reason))
+  ) {
     return new RetryableError(text, { retryAfterMs: retryAfterMs(retryAfter), providerCode: reason, cause: error });
   }
   return new PermanentError(text, { providerCode: reason ?? String(status), cause: error });

@@ -22,8 +22,17 @@ export type OutgoingMail = {
  */
 export async function buildRawMessage(mail: OutgoingMail): Promise<string> {
   const composer = new MailComposer({
-    from: mail.from, to: mail.to, cc: mail.cc, bcc: mail.bcc, subject: mail.subject, text: mail.text, html: mail.html,
-    replyTo: mail.replyTo, inReplyTo: mail.inReplyTo, references: mail.inReplyTo, messageId: mail.messageId,
+    from: mail.from,
+    to: mail.to,
+    cc: mail.cc,
+    bcc: mail.bcc,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    replyTo: mail.replyTo,
+    inReplyTo: mail.inReplyTo,
+    references: mail.inReplyTo,
+    messageId: mail.messageId,
   });
   const node = composer.compile();
   // Gmail reads Bcc from the raw message and removes it before delivery; without it Bcc recipients get nothing.
@@ -32,7 +41,17 @@ export async function buildRawMessage(mail: OutgoingMail): Promise<string> {
   return message.toString('base64url');
 }
 
-export type MessageSummary = { id: string; thread_id: string; from: string; to: string; subject: string; date: string; snippet: string; unread: boolean; labels: string[] };
+export type MessageSummary = {
+  id: string;
+  thread_id: string;
+  from: string;
+  to: string;
+  subject: string;
+  date: string;
+  snippet: string;
+  unread: boolean;
+  labels: string[];
+};
 
 export function headerOf(message: gmail_v1.Schema$Message, name: string): string {
   return message.payload?.headers?.find((h) => h.name?.toLowerCase() === name.toLowerCase())?.value ?? '';
@@ -40,18 +59,28 @@ export function headerOf(message: gmail_v1.Schema$Message, name: string): string
 
 export function summarizeMessage(message: gmail_v1.Schema$Message): MessageSummary {
   return {
-    id: message.id ?? '', thread_id: message.threadId ?? '', from: headerOf(message, 'From'), to: headerOf(message, 'To'),
-    subject: headerOf(message, 'Subject'), date: headerOf(message, 'Date'), snippet: message.snippet ?? '',
-    unread: message.labelIds?.includes('UNREAD') ?? false, labels: message.labelIds ?? [],
+    id: message.id ?? '',
+    thread_id: message.threadId ?? '',
+    from: headerOf(message, 'From'),
+    to: headerOf(message, 'To'),
+    subject: headerOf(message, 'Subject'),
+    date: headerOf(message, 'Date'),
+    snippet: message.snippet ?? '',
+    unread: message.labelIds?.includes('UNREAD') ?? false,
+    labels: message.labelIds ?? [],
   };
 }
 
 /** The readable text of a message: its text/plain part, else its HTML part with tags removed. */
 export function messageText(payload: gmail_v1.Schema$MessagePart | undefined): { text: string; attachments: string[] } {
   const attachments: string[] = [];
-  let plain: string | undefined; let html: string | undefined;
+  let plain: string | undefined;
+  let html: string | undefined;
   const walk = (part: gmail_v1.Schema$MessagePart) => {
-    if (part.filename) { attachments.push(part.filename); return; }
+    if (part.filename) {
+      attachments.push(part.filename);
+      return;
+    }
     const data = part.body?.data ? Buffer.from(part.body.data, 'base64url').toString('utf8') : undefined;
     if (part.mimeType === 'text/plain' && data !== undefined) plain ??= data;
     else if (part.mimeType === 'text/html' && data !== undefined) html ??= data;
@@ -62,7 +91,16 @@ export function messageText(payload: gmail_v1.Schema$MessagePart | undefined): {
 }
 
 function htmlToText(html: string): string {
-  return html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, '').replace(/<br\s*\/?>|<\/p>|<\/div>|<\/li>/gi, '\n').replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
-    .replace(/\n{3,}/g, '\n\n').trim();
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>|<\/p>|<\/div>|<\/li>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

@@ -25,10 +25,11 @@ async function runtime(env: Record<string, string>): Promise<{ rt: TestRuntime; 
 
 async function call(rt: TestRuntime, key: string, handler: string, params: Record<string, unknown>) {
   const res = await rt.request('/call', { key, body: { key: handler, params } });
-  return { status: res.status, headers: res.headers, body: await res.json() as Record<string, any> };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
 }
 
-const inboxMail = (to: string, subject: string) => `From: client@example.com\r\nTo: ${to}\r\nSubject: ${subject}\r\nDate: Sat, 21 Nov 2026 10:00:00 +0000\r\n\r\nBody of ${subject}`;
+const inboxMail = (to: string, subject: string) =>
+  `From: client@example.com\r\nTo: ${to}\r\nSubject: ${subject}\r\nDate: Sat, 21 Nov 2026 10:00:00 +0000\r\n\r\nBody of ${subject}`;
 
 before(async () => {
   store = await createTestPglite();
@@ -50,11 +51,14 @@ beforeEach(() => {
 });
 
 describe('service account with domain-wide delegation', () => {
-  it('signs a JWT-bearer assertion the token endpoint verifies, then reads the default user\'s mailbox', async () => {
+  it("signs a JWT-bearer assertion the token endpoint verifies, then reads the default user's mailbox", async () => {
     const { rt, staff } = await runtime(google.serviceAccountEnv(DEFAULT_USER, DOMAIN));
     const res = await call(rt, staff, 'gmail.list', {});
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual(res.body.data.messages.map((m: { subject: string }) => m.subject), ['For info']);
+    assert.deepEqual(
+      res.body.data.messages.map((m: { subject: string }) => m.subject),
+      ['For info'],
+    );
     const grant = google.token.grants.at(-1)!;
     assert.equal(grant.grant, 'jwt_bearer');
     assert.equal(grant.user, DEFAULT_USER);
@@ -66,9 +70,16 @@ describe('service account with domain-wide delegation', () => {
   });
 
   it('a key the token endpoint does not trust is refused: 502 google_auth_failed, no data', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const forged = JSON.stringify({ ...JSON.parse(google.serviceAccountJson), private_key: privateKey });
-    const { rt, staff } = await runtime({ ...google.serviceAccountEnv(DEFAULT_USER, DOMAIN), GOOGLE_SERVICE_ACCOUNT_JSON: forged });
+    const { rt, staff } = await runtime({
+      ...google.serviceAccountEnv(DEFAULT_USER, DOMAIN),
+      GOOGLE_SERVICE_ACCOUNT_JSON: forged,
+    });
     const res = await call(rt, staff, 'gmail.list', {});
     assert.equal(res.status, 502);
     assert.equal(res.body.error, 'google_auth_failed');
@@ -81,7 +92,10 @@ describe('service account with domain-wide delegation', () => {
     const res = await call(rt, staff, 'gmail.search', { query: 'Adit', as_user: `Adit@${DOMAIN}` });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.data.mailbox, `adit@${DOMAIN}`);
-    assert.deepEqual(res.body.data.messages.map((m: { subject: string }) => m.subject), ['For Adit']);
+    assert.deepEqual(
+      res.body.data.messages.map((m: { subject: string }) => m.subject),
+      ['For Adit'],
+    );
     assert.equal(google.token.grants.at(-1)!.user, `adit@${DOMAIN}`);
   });
 
@@ -102,7 +116,7 @@ describe('service account with domain-wide delegation', () => {
     assert.equal(res.body.error, 'impersonation_not_allowed');
   });
 
-  it('delegation not granted for a user: Google\'s unauthorized_client becomes 502 google_auth_failed', async () => {
+  it("delegation not granted for a user: Google's unauthorized_client becomes 502 google_auth_failed", async () => {
     google.token.delegatedUsers = (user) => user === DEFAULT_USER;
     const { rt, staff } = await runtime(google.serviceAccountEnv(DEFAULT_USER, DOMAIN));
     const res = await call(rt, staff, 'calendar.list', { as_user: `dea@${DOMAIN}` });
@@ -136,7 +150,10 @@ describe('tokens', () => {
   });
 
   it('a service account key that is not JSON is a configuration error naming the variable', async () => {
-    const { rt, staff } = await runtime({ ...google.serviceAccountEnv(DEFAULT_USER, DOMAIN), GOOGLE_SERVICE_ACCOUNT_JSON: '{not json' });
+    const { rt, staff } = await runtime({
+      ...google.serviceAccountEnv(DEFAULT_USER, DOMAIN),
+      GOOGLE_SERVICE_ACCOUNT_JSON: '{not json',
+    });
     const res = await call(rt, staff, 'gmail.list', {});
     assert.equal(res.status, 500);
     assert.equal(res.body.error, 'invalid_config');
@@ -145,11 +162,14 @@ describe('tokens', () => {
 });
 
 describe('OAuth refresh token', () => {
-  it('exchanges the refresh token at the token endpoint and reads that user\'s mailbox', async () => {
+  it("exchanges the refresh token at the token endpoint and reads that user's mailbox", async () => {
     const { rt, staff } = await runtime(google.oauthEnv());
     const res = await call(rt, staff, 'gmail.list', {});
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual(res.body.data.messages.map((m: { subject: string }) => m.subject), ['For the OAuth owner']);
+    assert.deepEqual(
+      res.body.data.messages.map((m: { subject: string }) => m.subject),
+      ['For the OAuth owner'],
+    );
     assert.equal(google.token.grants.at(-1)!.grant, 'refresh_token');
     const form = new URLSearchParams(google.http.calls('/token').at(-1)!.body);
     assert.equal(form.get('grant_type'), 'refresh_token');
@@ -241,7 +261,12 @@ describe('Google errors become ZANTARA errors', () => {
   });
 
   it('403 → 403 google_forbidden', async () => {
-    google.http.failNext({ pathIncludes: '/v1/documents/', status: 403, message: 'The caller does not have permission', times: 2 });
+    google.http.failNext({
+      pathIncludes: '/v1/documents/',
+      status: 403,
+      message: 'The caller does not have permission',
+      times: 2,
+    });
     const res = await call(rt, staff, 'docs.read', { document_id: '1AbCdEfGhIjKlMnOp' });
     assert.equal(res.status, 403);
     assert.equal(res.body.error, 'google_forbidden');
@@ -255,8 +280,11 @@ describe('Google errors become ZANTARA errors', () => {
     assert.equal(res.body.error, 'google_auth_failed');
   });
 
-  it('400 from Google → 422 google_invalid_request with Google\'s reason', async () => {
-    const res = await call(rt, staff, 'sheets.read', { spreadsheet_id: google.sheets.add('Leads', { Leads: [['a']] }), range: 'Nope!A1:B2' });
+  it("400 from Google → 422 google_invalid_request with Google's reason", async () => {
+    const res = await call(rt, staff, 'sheets.read', {
+      spreadsheet_id: google.sheets.add('Leads', { Leads: [['a']] }),
+      range: 'Nope!A1:B2',
+    });
     assert.equal(res.status, 422);
     assert.equal(res.body.error, 'google_invalid_request');
     assert.match(res.body.message, /Unable to parse range/);

@@ -7,11 +7,19 @@ import { ZantaraError } from '../../errors.ts';
 export const DEFAULT_GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
 
 export const googleEnvSchema = z.object({
-  GOOGLE_SERVICE_ACCOUNT_JSON: z.string().optional()
+  GOOGLE_SERVICE_ACCOUNT_JSON: z
+    .string()
+    .optional()
     .describe('Service account key: a path to the JSON key file, or the JSON itself'),
-  GOOGLE_IMPERSONATE_USER: z.string().email().optional()
+  GOOGLE_IMPERSONATE_USER: z
+    .string()
+    .email()
+    .optional()
     .describe('Workspace user the service account acts as (domain-wide delegation), e.g. info@balizero.com'),
-  GOOGLE_WORKSPACE_DOMAIN: z.string().min(3).optional()
+  GOOGLE_WORKSPACE_DOMAIN: z
+    .string()
+    .min(3)
+    .optional()
     .describe('The Workspace domain; per-request impersonation (as_user) is limited to addresses in it'),
   GOOGLE_OAUTH_CLIENT_ID: z.string().optional(),
   GOOGLE_OAUTH_CLIENT_SECRET: z.string().optional(),
@@ -27,27 +35,27 @@ export type ServiceAccountKey = { client_email: string; private_key: string; pri
 export type GoogleConfig =
   | { mode: 'none'; reason: string }
   | {
-    mode: 'service_account';
-    key: ServiceAccountKey;
-    /** The default mailbox/calendar owner; required for Gmail, Calendar and Drive of a user. */
-    defaultUser?: string;
-    domain?: string;
-    tokenUrl: string;
-    rootUrl?: string;
-    driveReadMaxBytes: number;
-    timeoutMs: number;
-  }
+      mode: 'service_account';
+      key: ServiceAccountKey;
+      /** The default mailbox/calendar owner; required for Gmail, Calendar and Drive of a user. */
+      defaultUser?: string;
+      domain?: string;
+      tokenUrl: string;
+      rootUrl?: string;
+      driveReadMaxBytes: number;
+      timeoutMs: number;
+    }
   | {
-    mode: 'oauth';
-    clientId: string;
-    clientSecret: string;
-    refreshToken: string;
-    domain?: string;
-    tokenUrl: string;
-    rootUrl?: string;
-    driveReadMaxBytes: number;
-    timeoutMs: number;
-  };
+      mode: 'oauth';
+      clientId: string;
+      clientSecret: string;
+      refreshToken: string;
+      domain?: string;
+      tokenUrl: string;
+      rootUrl?: string;
+      driveReadMaxBytes: number;
+      timeoutMs: number;
+    };
 
 /**
  * Reads the Google credentials from the environment. A service account wins over an OAuth refresh token when both
@@ -63,14 +71,32 @@ export function loadGoogleConfig(env: Env): GoogleConfig {
     timeoutMs: vars.GOOGLE_API_TIMEOUT_MS,
   };
   if (vars.GOOGLE_SERVICE_ACCOUNT_JSON) {
-    return { mode: 'service_account', key: readServiceAccountKey(vars.GOOGLE_SERVICE_ACCOUNT_JSON), defaultUser: vars.GOOGLE_IMPERSONATE_USER?.toLowerCase(), ...common };
+    return {
+      mode: 'service_account',
+      key: readServiceAccountKey(vars.GOOGLE_SERVICE_ACCOUNT_JSON),
+      defaultUser: vars.GOOGLE_IMPERSONATE_USER?.toLowerCase(),
+      ...common,
+    };
   }
-  const { GOOGLE_OAUTH_CLIENT_ID: clientId, GOOGLE_OAUTH_CLIENT_SECRET: clientSecret, GOOGLE_OAUTH_REFRESH_TOKEN: refreshToken } = vars;
-  if (clientId && clientSecret && refreshToken) return { mode: 'oauth', clientId, clientSecret, refreshToken, ...common };
+  const {
+    GOOGLE_OAUTH_CLIENT_ID: clientId,
+    GOOGLE_OAUTH_CLIENT_SECRET: clientSecret,
+    GOOGLE_OAUTH_REFRESH_TOKEN: refreshToken,
+  } = vars;
+  if (clientId && clientSecret && refreshToken)
+    return { mode: 'oauth', clientId, clientSecret, refreshToken, ...common };
   if (clientId || clientSecret || refreshToken) {
-    return { mode: 'none', reason: 'Google OAuth is half configured: GOOGLE_OAUTH_CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET and GOOGLE_OAUTH_REFRESH_TOKEN are all required.' };
+    return {
+      mode: 'none',
+      reason:
+        'Google OAuth is half configured: GOOGLE_OAUTH_CLIENT_ID, GOOGLE_OAUTH_CLIENT_SECRET and GOOGLE_OAUTH_REFRESH_TOKEN are all required.',
+    };
   }
-  return { mode: 'none', reason: 'Google Workspace is not configured: set GOOGLE_SERVICE_ACCOUNT_JSON (with GOOGLE_IMPERSONATE_USER) or the GOOGLE_OAUTH_* refresh-token variables.' };
+  return {
+    mode: 'none',
+    reason:
+      'Google Workspace is not configured: set GOOGLE_SERVICE_ACCOUNT_JSON (with GOOGLE_IMPERSONATE_USER) or the GOOGLE_OAUTH_* refresh-token variables.',
+  };
 }
 
 /** Accepts inline JSON (starts with `{`) or a path to the key file. */
@@ -80,19 +106,35 @@ function readServiceAccountKey(value: string): ServiceAccountKey {
     try {
       text = readFileSync(text, 'utf8');
     } catch (error) {
-      throw new ZantaraError('invalid_config', `GOOGLE_SERVICE_ACCOUNT_JSON: cannot read the key file ${value}: ${(error as Error).message}`, { status: 500, expose: true });
+      throw new ZantaraError(
+        'invalid_config',
+        `GOOGLE_SERVICE_ACCOUNT_JSON: cannot read the key file ${value}: ${(error as Error).message}`,
+        { status: 500, expose: true },
+      );
     }
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ZantaraError('invalid_config', 'GOOGLE_SERVICE_ACCOUNT_JSON is not valid JSON.', { status: 500, expose: true });
+    throw new ZantaraError('invalid_config', 'GOOGLE_SERVICE_ACCOUNT_JSON is not valid JSON.', {
+      status: 500,
+      expose: true,
+    });
   }
-  const parsed = z.object({ client_email: z.string().email(), private_key: z.string().includes('PRIVATE KEY'), private_key_id: z.string().optional() })
+  const parsed = z
+    .object({
+      client_email: z.string().email(),
+      private_key: z.string().includes('PRIVATE KEY'),
+      private_key_id: z.string().optional(),
+    })
     .safeParse(json);
   if (!parsed.success) {
-    throw new ZantaraError('invalid_config', 'GOOGLE_SERVICE_ACCOUNT_JSON must be a service account key with client_email and private_key.', { status: 500, expose: true });
+    throw new ZantaraError(
+      'invalid_config',
+      'GOOGLE_SERVICE_ACCOUNT_JSON must be a service account key with client_email and private_key.',
+      { status: 500, expose: true },
+    );
   }
   return parsed.data;
 }

@@ -52,7 +52,11 @@ export class GoogleWorkspace {
   /** @throws 503 `integration_not_configured` when no Google credentials are set. */
   requireConfigured(): Configured {
     if (this.config.mode === 'none') {
-      throw new ZantaraError('integration_not_configured', this.config.reason, { expose: true, status: 503, details: { integration: 'google_workspace' } });
+      throw new ZantaraError('integration_not_configured', this.config.reason, {
+        expose: true,
+        status: 503,
+        details: { integration: 'google_workspace' },
+      });
     }
     return this.config;
   }
@@ -65,21 +69,39 @@ export class GoogleWorkspace {
     const config = this.requireConfigured();
     if (asUser) {
       const wanted = asUser.trim().toLowerCase();
-      if (!isStaff(principal)) throw new ZantaraError('impersonation_not_allowed', 'Only staff may act as another Workspace user.', { status: 403 });
+      if (!isStaff(principal))
+        throw new ZantaraError('impersonation_not_allowed', 'Only staff may act as another Workspace user.', {
+          status: 403,
+        });
       if (config.mode !== 'service_account') {
-        throw new ZantaraError('impersonation_unavailable', 'as_user needs a service account with domain-wide delegation; the OAuth refresh token acts as one fixed user.', { status: 422 });
+        throw new ZantaraError(
+          'impersonation_unavailable',
+          'as_user needs a service account with domain-wide delegation; the OAuth refresh token acts as one fixed user.',
+          { status: 422 },
+        );
       }
       if (!config.domain) {
-        throw new ZantaraError('impersonation_not_allowed', 'as_user is disabled: GOOGLE_WORKSPACE_DOMAIN is not set.', { status: 403 });
+        throw new ZantaraError(
+          'impersonation_not_allowed',
+          'as_user is disabled: GOOGLE_WORKSPACE_DOMAIN is not set.',
+          { status: 403 },
+        );
       }
       if (!wanted.endsWith(`@${config.domain}`) || wanted.indexOf('@') !== wanted.lastIndexOf('@')) {
-        throw new ZantaraError('impersonation_not_allowed', `as_user must be an address in ${config.domain}.`, { status: 403, details: { domain: config.domain } });
+        throw new ZantaraError('impersonation_not_allowed', `as_user must be an address in ${config.domain}.`, {
+          status: 403,
+          details: { domain: config.domain },
+        });
       }
       return wanted;
     }
     if (config.mode === 'oauth') return 'me';
     if (!config.defaultUser) {
-      throw new ZantaraError('integration_not_configured', 'The Google service account has no user to act as: set GOOGLE_IMPERSONATE_USER (or pass as_user).', { expose: true, status: 503, details: { integration: 'google_workspace' } });
+      throw new ZantaraError(
+        'integration_not_configured',
+        'The Google service account has no user to act as: set GOOGLE_IMPERSONATE_USER (or pass as_user).',
+        { expose: true, status: 503, details: { integration: 'google_workspace' } },
+      );
     }
     return config.defaultUser;
   }
@@ -105,7 +127,12 @@ export class GoogleWorkspace {
 
 function buildClients(user: string, auth: OAuth2Client, config: Configured): WorkspaceClients {
   // One retry owner: the caller decides; gaxios must not retry 429/5xx underneath (retry: false).
-  const options = { auth, retry: false, timeout: config.timeoutMs, ...(config.rootUrl ? { rootUrl: withSlash(config.rootUrl) } : {}) };
+  const options = {
+    auth,
+    retry: false,
+    timeout: config.timeoutMs,
+    ...(config.rootUrl ? { rootUrl: withSlash(config.rootUrl) } : {}),
+  };
   // docs and slides ship an older googleapis-common with its own copy of google-auth-library: same runtime
   // interface, different nominal type.
   const legacy = options as unknown as docs_v1.Options;

@@ -10,11 +10,19 @@ const RETRYABLE_CODES = new Set([1, 2, 4, 17, 32, 341, 613, 80007, 130429, 13100
  */
 export async function graphError(response: Response, what: string): Promise<DeliveryError> {
   let body: { error?: { message?: string; code?: number; error_subcode?: number; type?: string } } = {};
-  try { body = (await response.json()) as typeof body; } catch { /* not JSON */ }
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    /* not JSON */
+  }
   const code = body.error?.code;
   const message = `${what} failed (HTTP ${response.status}${code !== undefined ? `, Graph error ${code}` : ''}): ${body.error?.message ?? response.statusText}`;
-  const retryable = response.status === 429 || response.status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code));
+  const retryable =
+    response.status === 429 || response.status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code));
   return retryable
-    ? new RetryableError(message, { retryAfterMs: retryAfterMs(response.headers.get('retry-after')), providerCode: code?.toString() })
+    ? new RetryableError(message, {
+        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+        providerCode: code?.toString(),
+      })
     : new PermanentError(message, { providerCode: code?.toString() });
 }

@@ -16,6 +16,10 @@ export async function sendInstagramMessage(config: MetaConfig, recipientId: stri
   });
   if (!response.ok) throw await graphError(response, 'Instagram send');
   const data = (await response.json()) as { message_id?: string };
-  if (!data.message_id) throw await graphError(new Response(JSON.stringify({ error: { message: 'no message_id in the answer' } }), { status: 502 }), 'Instagram send');
+  if (!data.message_id)
+    throw await graphError(
+      new Response(JSON.stringify({ error: { message: 'no message_id in the answer' } }), { status: 502 }),
+      'Instagram send',
+    );
   return data.message_id;
 }

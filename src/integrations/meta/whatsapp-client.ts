@@ -12,7 +12,12 @@ export type WhatsappMessage =
  * Bearer token. `trackingId` goes in `biz_opaque_callback_data`, which Meta echoes in the status webhooks.
  * Returns the `wamid` of the accepted message.
  */
-export async function sendWhatsappMessage(config: MetaConfig, to: string, message: WhatsappMessage, trackingId?: string): Promise<string> {
+export async function sendWhatsappMessage(
+  config: MetaConfig,
+  to: string,
+  message: WhatsappMessage,
+  trackingId?: string,
+): Promise<string> {
   const url = `${config.META_GRAPH_BASE_URL.replace(/\/$/, '')}/${config.META_GRAPH_VERSION}/${encodeURIComponent(config.WHATSAPP_PHONE_NUMBER_ID ?? '')}/messages`;
   const body: Record<string, unknown> = { messaging_product: 'whatsapp', recipient_type: 'individual', to };
   if (message.type === 'text') {
@@ -20,8 +25,11 @@ export async function sendWhatsappMessage(config: MetaConfig, to: string, messag
     body.text = { preview_url: message.preview_url ?? false, body: message.text };
   } else {
     body.type = 'template';
-    body.template = { name: message.template.name, language: { code: message.template.language },
-      ...(message.template.components?.length ? { components: message.template.components } : {}) };
+    body.template = {
+      name: message.template.name,
+      language: { code: message.template.language },
+      ...(message.template.components?.length ? { components: message.template.components } : {}),
+    };
   }
   if (trackingId) body.biz_opaque_callback_data = trackingId;
   const response = await fetchForDelivery(url, {
@@ -32,6 +40,10 @@ export async function sendWhatsappMessage(config: MetaConfig, to: string, messag
   if (!response.ok) throw await graphError(response, 'WhatsApp send');
   const data = (await response.json()) as { messages?: Array<{ id?: string }> };
   const id = data.messages?.[0]?.id;
-  if (!id) throw await graphError(new Response(JSON.stringify({ error: { message: 'no message id in the answer' } }), { status: 502 }), 'WhatsApp send');
+  if (!id)
+    throw await graphError(
+      new Response(JSON.stringify({ error: { message: 'no message id in the answer' } }), { status: 502 }),
+      'WhatsApp send',
+    );
   return id;
 }

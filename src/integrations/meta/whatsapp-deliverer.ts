@@ -16,7 +16,8 @@ export const whatsappDeliverer: ChannelDeliverer = {
   },
   async deliver(runtime, row) {
     const message = row.payload as WhatsappMessage;
-    if (message.type !== 'text' && message.type !== 'template') throw new PermanentError(`Unknown WhatsApp payload type ${String((message as { type?: unknown }).type)}`);
+    if (message.type !== 'text' && message.type !== 'template')
+      throw new PermanentError(`Unknown WhatsApp payload type ${String((message as { type?: unknown }).type)}`);
     const id = await sendWhatsappMessage(metaConfig(runtime.env), row.destination, message, row.id);
     return { providerMessageId: id };
   },

@@ -5,7 +5,10 @@ import { destinationName, parseNamedDestinations } from './named-destinations.ts
 export const slackEnv = z.object({
   SLACK_BOT_TOKEN: z.string().optional().describe('Bot token (xoxb-…) for chat.postMessage'),
   SLACK_BASE_URL: z.url().default('https://slack.com/api').describe('Slack Web API base URL'),
-  ZANTARA_SLACK_CHANNELS: z.string().optional().describe('name=channel list: "ops=C0123,alerts=https://hooks.slack.com/services/…"'),
+  ZANTARA_SLACK_CHANNELS: z
+    .string()
+    .optional()
+    .describe('name=channel list: "ops=C0123,alerts=https://hooks.slack.com/services/…"'),
 });
 
 export type SlackTarget = { kind: 'channel'; channel: string } | { kind: 'webhook'; url: string };

@@ -11,7 +11,8 @@ export const slackDeliverer: ChannelDeliverer = {
   channel: 'slack',
   isConfigured(runtime, destination) {
     const config = slackConfig(runtime.env);
-    if (destination === undefined) return Boolean(config.SLACK_BOT_TOKEN) || config.names.some((n) => config.target(n)?.kind === 'webhook');
+    if (destination === undefined)
+      return Boolean(config.SLACK_BOT_TOKEN) || config.names.some((n) => config.target(n)?.kind === 'webhook');
     const target = config.target(destination);
     return target?.kind === 'webhook' || (target?.kind === 'channel' && Boolean(config.SLACK_BOT_TOKEN));
   },

@@ -12,7 +12,13 @@ import { loadKnowledge, type KnowledgeData } from '../../knowledge/load-knowledg
 import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { outOfScopeCases, runClientEval } from '../../testing/client-eval.ts';
-import { CLIENT_CASES_PATH, CLIENT_HOLDOUT_2_PATH, CLIENT_HOLDOUT_PATH, loadEvalCases, resolveFigure } from '../../testing/eval-figures.ts';
+import {
+  CLIENT_CASES_PATH,
+  CLIENT_HOLDOUT_2_PATH,
+  CLIENT_HOLDOUT_PATH,
+  loadEvalCases,
+  resolveFigure,
+} from '../../testing/eval-figures.ts';
 
 let store: TestStore;
 let rt: TestRuntime;
@@ -36,13 +42,20 @@ test('both sets have every category in the three languages, and every figure ref
     assert.equal(new Set(cases.map((c) => c.id)).size, cases.length, `${path}: ids are unique`);
     for (const language of ['en', 'it', 'id'] as const) {
       for (const category of ['knowledge', 'handover', 'out_of_scope'] as const) {
-        assert.ok(cases.some((c) => c.language === language && c.category === category), `${path}: ${language} ${category}`);
+        assert.ok(
+          cases.some((c) => c.language === language && c.category === category),
+          `${path}: ${language} ${category}`,
+        );
       }
-      assert.ok(cases.some((c) => c.language === language && c.history?.length), `${path}: ${language} follow-ups`);
+      assert.ok(
+        cases.some((c) => c.language === language && c.history?.length),
+        `${path}: ${language} follow-ups`,
+      );
     }
     for (const c of cases) {
       if (c.category === 'knowledge') assert.ok(c.figures.length > 0, `${c.id} has no figure`);
-      for (const ref of c.figures) assert.doesNotThrow(() => resolveFigure(ref, kb, c.language), `${c.id}: ${JSON.stringify(ref)}`);
+      for (const ref of c.figures)
+        assert.doesNotThrow(() => resolveFigure(ref, kb, c.language), `${c.id}: ${JSON.stringify(ref)}`);
     }
   }
 });
@@ -52,7 +65,10 @@ test('the tuning set: no wrong answer, at least 90% of answerable messages answe
   assert.deepEqual(r.wrong, []);
   assert.deepEqual(r.wrongLanguage, []);
   assert.deepEqual(r.outOfScopeAnswered, []);
-  assert.ok(r.answeredRight / r.answerable >= 0.9, `${r.answeredRight}/${r.answerable}; handed over: ${r.handedOver.join('; ')}`);
+  assert.ok(
+    r.answeredRight / r.answerable >= 0.9,
+    `${r.answeredRight}/${r.answerable}; handed over: ${r.handedOver.join('; ')}`,
+  );
 });
 
 test('the held-out sets: at least 70% of answerable messages answered right, no out-of-scope answer, every verdict in its language', async () => {

@@ -10,8 +10,11 @@ test('WhatsApp abbreviations are spelled out in the three languages; "x" is "per
   assert.equal(spellOut("Quanto costa l'estensione?"), 'quanto costa l estensione');
 });
 
-test('typos of the facts\' words are corrected only when one word is that close', () => {
-  const v = new Vocabulary(['Retirement KITAS', 'retirement visa', 'Investor KITAS', 'investment visa'], ['contact', 'contacts']);
+test("typos of the facts' words are corrected only when one word is that close", () => {
+  const v = new Vocabulary(
+    ['Retirement KITAS', 'retirement visa', 'Investor KITAS', 'investment visa'],
+    ['contact', 'contacts'],
+  );
   assert.equal(v.correct('retirment'), 'retirement');
   assert.equal(v.correct('invester'), 'investor');
   assert.equal(v.correct('contacts'), 'contacts', 'known words stay');

@@ -8,36 +8,103 @@ import { foldText } from '../tool-selection/text-analysis.ts';
 
 const ABBREVIATIONS: Record<string, string> = {
   // Indonesian chat spelling
-  brp: 'berapa', brapa: 'berapa', brpa: 'berapa', hrg: 'harga', hrga: 'harga', gmn: 'gimana', gmna: 'gimana',
+  brp: 'berapa',
+  brapa: 'berapa',
+  brpa: 'berapa',
+  hrg: 'harga',
+  hrga: 'harga',
+  gmn: 'gimana',
+  gmna: 'gimana',
   bgmn: 'bagaimana',
-  yg: 'yang', utk: 'untuk', untk: 'untuk', dgn: 'dengan', dg: 'dengan', sy: 'saya', sya: 'saya', aja: 'saja',
-  ga: 'tidak', gak: 'tidak',
-  nggak: 'tidak', ngga: 'tidak', tdk: 'tidak', bs: 'bisa', bsa: 'bisa', dok: 'dokumen', dokumennya: 'dokumen',
+  yg: 'yang',
+  utk: 'untuk',
+  untk: 'untuk',
+  dgn: 'dengan',
+  dg: 'dengan',
+  sy: 'saya',
+  sya: 'saya',
+  aja: 'saja',
+  ga: 'tidak',
+  gak: 'tidak',
+  nggak: 'tidak',
+  ngga: 'tidak',
+  tdk: 'tidak',
+  bs: 'bisa',
+  bsa: 'bisa',
+  dok: 'dokumen',
+  dokumennya: 'dokumen',
   org: 'orang',
-  thn: 'tahun', th: 'tahun', bln: 'bulan', hr: 'hari', krn: 'karena', jg: 'juga', udh: 'sudah', udah: 'sudah',
+  thn: 'tahun',
+  th: 'tahun',
+  bln: 'bulan',
+  hr: 'hari',
+  krn: 'karena',
+  jg: 'juga',
+  udh: 'sudah',
+  udah: 'sudah',
   sdh: 'sudah',
-  blm: 'belum', lg: 'lagi', kalo: 'kalau', klo: 'kalau', gimana: 'bagaimana', prosesnya: 'proses', biayanya: 'biaya',
-  harganya: 'harga', berapaan: 'berapa', perpanjangannya: 'perpanjangan', wa: 'whatsapp',
+  blm: 'belum',
+  lg: 'lagi',
+  kalo: 'kalau',
+  klo: 'kalau',
+  gimana: 'bagaimana',
+  prosesnya: 'proses',
+  biayanya: 'biaya',
+  harganya: 'harga',
+  berapaan: 'berapa',
+  perpanjangannya: 'perpanjangan',
+  wa: 'whatsapp',
   // English chat spelling
-  pls: 'please', plz: 'please', pls2: 'please', u: 'you', ur: 'your', whats: 'what is', im: 'i am', yrs: 'years',
+  pls: 'please',
+  plz: 'please',
+  pls2: 'please',
+  u: 'you',
+  ur: 'your',
+  whats: 'what is',
+  im: 'i am',
+  yrs: 'years',
   yr: 'year',
-  ppl: 'people', docs: 'documents', doc: 'document', info: 'information', thx: 'thanks', tks: 'thanks', hw: 'how',
+  ppl: 'people',
+  docs: 'documents',
+  doc: 'document',
+  info: 'information',
+  thx: 'thanks',
+  tks: 'thanks',
+  hw: 'how',
   abt: 'about',
   // Italian chat spelling
-  cmq: 'comunque', nn: 'non', xche: 'perche', xke: 'perche', qlc: 'qualche', qnt: 'quanto', sn: 'sono', tt: 'tutto',
+  cmq: 'comunque',
+  nn: 'non',
+  xche: 'perche',
+  xke: 'perche',
+  qlc: 'qualche',
+  qnt: 'quanto',
+  sn: 'sono',
+  tt: 'tutto',
 };
 
 /** Folds, spells out abbreviations and turns "x" between a number or "2 anni" context into "per". */
 export function spellOut(message: string): string {
   // "C1 + extension": the plus is a word too ("plus"), not punctuation to drop.
-  const words = foldText(message).replace(/\+/g, ' plus ').replace(/[^a-z0-9/]+/g, ' ').trim().split(/\s+/).filter(Boolean);
+  const words = foldText(message)
+    .replace(/\+/g, ' plus ')
+    .replace(/[^a-z0-9/]+/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     // "x 2 anni", "x persona": the chat "x" for "per"; "2x" stays a count ("perpanjangan 2x" = two extensions).
-    if (w === 'x' && i > 0) { out.push('per'); continue; }
+    if (w === 'x' && i > 0) {
+      out.push('per');
+      continue;
+    }
     const n = /^(\d+)x$/.exec(w);
-    if (n) { out.push(n[1], 'times'); continue; }
+    if (n) {
+      out.push(n[1], 'times');
+      continue;
+    }
     out.push(ABBREVIATIONS[w] ?? w);
   }
   return out.join(' ');
@@ -75,7 +142,11 @@ export class Vocabulary {
         // Typos rarely touch the first letter; requiring it keeps real words ("consulting") from becoming others.
         if (candidate[0] !== word[0]) continue;
         const d = editDistance(word, candidate, limit);
-        if (d < bestDistance) { best = candidate; bestDistance = d; ties = 0; } else if (d === bestDistance) ties++;
+        if (d < bestDistance) {
+          best = candidate;
+          bestDistance = d;
+          ties = 0;
+        } else if (d === bestDistance) ties++;
       }
     }
     const result = best && ties === 0 ? best : word;
@@ -85,7 +156,10 @@ export class Vocabulary {
 
   /** A whole message: spelled out, then each word corrected. */
   normalize(message: string): string {
-    return spellOut(message).split(' ').map((w) => this.correct(w)).join(' ');
+    return spellOut(message)
+      .split(' ')
+      .map((w) => this.correct(w))
+      .join(' ');
   }
 }
 

@@ -11,7 +11,14 @@ import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
 import { evaluationCatalogue, loadPlannedCatalogue } from '../tool-selection/eval-catalogue.ts';
 import { evaluateSelection } from '../tool-selection/selection-eval.ts';
-import { amountsIn, loadEvalCases, missingFigures, resolveFigure, unexplainedAmounts, type EvalCase } from '../../testing/eval-figures.ts';
+import {
+  amountsIn,
+  loadEvalCases,
+  missingFigures,
+  resolveFigure,
+  unexplainedAmounts,
+  type EvalCase,
+} from '../../testing/eval-figures.ts';
 import { tryLocalAnswer, type LocalVerdict } from './local-tier.ts';
 
 const cases = loadEvalCases();
@@ -40,18 +47,28 @@ test('the set has at least 150 queries across the three languages and every figu
   for (const language of ['en', 'it', 'id'] as const) {
     const mine = cases.filter((c) => c.language === language);
     assert.ok(mine.length >= 50, `${language}: ${mine.length}`);
-    for (const category of ['knowledge', 'action', 'out_of_scope'] as const) assert.ok(mine.some((c) => c.category === category), `${language} ${category}`);
+    for (const category of ['knowledge', 'action', 'out_of_scope'] as const)
+      assert.ok(
+        mine.some((c) => c.category === category),
+        `${language} ${category}`,
+      );
   }
   assert.equal(new Set(cases.map((c) => c.id)).size, cases.length, 'ids are unique');
-  for (const c of cases) for (const ref of c.figures) assert.doesNotThrow(() => resolveFigure(ref, kb, c.language), `${c.id}: ${JSON.stringify(ref)}`);
+  for (const c of cases)
+    for (const ref of c.figures)
+      assert.doesNotThrow(() => resolveFigure(ref, kb, c.language), `${c.id}: ${JSON.stringify(ref)}`);
 });
 
 test('tool selection offers the expected handlers in the top 8 for at least 95% of the queries', () => {
   const { documents } = evaluationCatalogue(rt.registry.list());
   const known = new Set(documents.map((d) => d.name));
-  for (const c of cases) for (const key of c.expected) assert.ok(known.has(key), `${c.id}: ${key} is neither registered nor planned`);
+  for (const c of cases)
+    for (const key of c.expected) assert.ok(known.has(key), `${c.id}: ${key} is neither registered nor planned`);
   const report = evaluateSelection(documents, cases, 8);
-  assert.ok(report.recallAtK >= 0.95, `recall@8 ${report.recallAtK.toFixed(3)}; misses: ${report.misses.map((m) => `${m.id} ${m.missing}`).join('; ')}`);
+  assert.ok(
+    report.recallAtK >= 0.95,
+    `recall@8 ${report.recallAtK.toFixed(3)}; misses: ${report.misses.map((m) => `${m.id} ${m.missing}`).join('; ')}`,
+  );
 });
 
 test('every knowledge answer has every expected figure right, cites last_verified, and shows no amount the price list cannot explain', () => {
@@ -64,8 +81,10 @@ test('every knowledge answer has every expected figure right, cites last_verifie
     if (missing.length) wrong.push(`${c.id} missing ${missing.join(', ')}`);
     const unexplained = unexplainedAmounts(verdict.response, kb);
     if (unexplained.length) wrong.push(`${c.id} unexplained amounts ${unexplained.join(', ')}`);
-    if (c.contact_for_quote && amountsIn(verdict.response).length) wrong.push(`${c.id} gives an amount for a price-on-request service`);
-    if (!/(last verified|verificato il|terakhir diverifikasi) \d/.test(verdict.response)) wrong.push(`${c.id} cites no last_verified date`);
+    if (c.contact_for_quote && amountsIn(verdict.response).length)
+      wrong.push(`${c.id} gives an amount for a price-on-request service`);
+    if (!/(last verified|verificato il|terakhir diverifikasi) \d/.test(verdict.response))
+      wrong.push(`${c.id} cites no last_verified date`);
   }
   assert.deepEqual(wrong, []);
 });
@@ -77,7 +96,10 @@ test('most knowledge queries are answered locally, in the language they were ask
   for (const c of answered) {
     const verdict = verdicts.get(c.id) as Extract<LocalVerdict, { status: 'answered' }>;
     assert.equal(verdict.language, c.language, `${c.id} answered in ${verdict.language}`);
-    assert.ok(verdict.handlers_used.some((key) => c.expected.includes(key)), `${c.id} used ${verdict.handlers_used} not ${c.expected}`);
+    assert.ok(
+      verdict.handlers_used.some((key) => c.expected.includes(key)),
+      `${c.id} used ${verdict.handlers_used} not ${c.expected}`,
+    );
   }
 });
 

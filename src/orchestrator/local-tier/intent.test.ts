@@ -4,7 +4,10 @@ import { classifyIntent } from './intent.ts';
 import { quoteParts, subjectOf, wantedVariant } from './subject.ts';
 
 const kind = (message: string) => classifyIntent(message).kind;
-const intents = (message: string) => { const i = classifyIntent(message); return i.kind === 'knowledge' ? i.intents : []; };
+const intents = (message: string) => {
+  const i = classifyIntent(message);
+  return i.kind === 'knowledge' ? i.intents : [];
+};
 
 test('mentioning Italy or Indonesians does not make a Bali Zero question out of scope; other countries do', () => {
   assert.deepEqual(intents("Quanto costa il KITAS investitore se lo faccio dall'Italia?"), ['price']);
@@ -31,7 +34,11 @@ test('asking for a quote or for a document list is not an action; sending, savin
 });
 
 test('workspace and memory reads are in scope but not for the local tier', () => {
-  for (const message of ['What meetings do I have on my calendar tomorrow?', 'Cosa ricordi di me?', 'Di mana kantor imigrasi terdekat dari Canggu?']) {
+  for (const message of [
+    'What meetings do I have on my calendar tomorrow?',
+    'Cosa ricordi di me?',
+    'Di mana kantor imigrasi terdekat dari Canggu?',
+  ]) {
     assert.equal(kind(message), 'unsupported', message);
   }
 });
@@ -53,8 +60,13 @@ test('the subject keeps the service and drops the question, and variants are rea
   assert.equal(subjectOf('Qual è il prezzo del KITAS lavoro?'), 'kitas lavoro');
   assert.deepEqual(wantedVariant('spouse kitas price for 2 years offshore'), { option: 'offshore', years: 2 });
   assert.deepEqual(wantedVariant('Quanto costa la proroga del visto C2?'), { option: 'extension' });
-  assert.deepEqual(wantedVariant("Quanto costa il KITAS investitore se lo faccio dall'Italia?"), { option: 'offshore' });
-  assert.deepEqual(quoteParts('Quote for a PT PMA plus an investor KITAS offshore'), ['quote for a pt pma', 'an investor kitas offshore']);
+  assert.deepEqual(wantedVariant("Quanto costa il KITAS investitore se lo faccio dall'Italia?"), {
+    option: 'offshore',
+  });
+  assert.deepEqual(quoteParts('Quote for a PT PMA plus an investor KITAS offshore'), [
+    'quote for a pt pma',
+    'an investor kitas offshore',
+  ]);
 });
 
 test('contact words answer with the contact card only when Bali Zero is addressed', () => {
@@ -69,8 +81,13 @@ test('contact words answer with the contact card only when Bali Zero is addresse
 });
 
 test('any other country makes a visa question out of scope, in the three languages', () => {
-  for (const message of ['what visa do I need to travel to South America?', 'do i need a visa for peru', 'mi serve il visto per il Brasile?',
-    'perlu visa ke Korea Selatan?', 'how do i get an exit permit to leave the US']) {
+  for (const message of [
+    'what visa do I need to travel to South America?',
+    'do i need a visa for peru',
+    'mi serve il visto per il Brasile?',
+    'perlu visa ke Korea Selatan?',
+    'how do i get an exit permit to leave the US',
+  ]) {
     assert.equal(kind(message), 'out_of_scope', message);
   }
   assert.notEqual(kind('do I need a visa to travel to Indonesia?'), 'out_of_scope');

@@ -5,8 +5,18 @@
  */
 import { foldText } from '../tool-selection/text-analysis.ts';
 
-export type KnowledgeIntent = 'price' | 'quote' | 'visa' | 'documents' | 'kbli' | 'kbli_requirements' | 'team' | 'departments'
-  | 'contact' | 'timeline' | 'deadline';
+export type KnowledgeIntent =
+  | 'price'
+  | 'quote'
+  | 'visa'
+  | 'documents'
+  | 'kbli'
+  | 'kbli_requirements'
+  | 'team'
+  | 'departments'
+  | 'contact'
+  | 'timeline'
+  | 'deadline';
 
 export type Intent =
   | { kind: 'knowledge'; intents: KnowledgeIntent[]; subject: string }
@@ -17,7 +27,10 @@ export type Intent =
 
 /** Folds, pads with spaces and turns punctuation into spaces, so `has(text, ' word ')` matches whole words. */
 export function prepare(message: string): string {
-  return ` ${foldText(message).replace(/[^a-z0-9/]+/g, ' ').replace(/\s+/g, ' ').trim()} `;
+  return ` ${foldText(message)
+    .replace(/[^a-z0-9/]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()} `;
 }
 
 /** True when one of the words or phrases occurs (whole words; a trailing `*` allows any ending). */
@@ -34,7 +47,9 @@ function matcherFor(words: readonly string[]): RegExp {
   let matcher = matchers.get(words);
   if (!matcher) {
     const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const alternatives = words.filter((w) => w.replace('*', '') !== '').map((w) => (w.endsWith('*') ? escape(w.slice(0, -1)) : `${escape(w)}(?= )`));
+    const alternatives = words
+      .filter((w) => w.replace('*', '') !== '')
+      .map((w) => (w.endsWith('*') ? escape(w.slice(0, -1)) : `${escape(w)}(?= )`));
     matcher = new RegExp(`(?<= )(?:${alternatives.join('|')})`);
     matchers.set(words, matcher);
   }
@@ -44,37 +59,59 @@ function matcherFor(words: readonly string[]): RegExp {
 const word = (list: string) => list.trim().split(/\s*,\s*/);
 
 // Bali Zero's own vocabulary: a message using it is about Bali Zero's services even if it also names a country.
-const BALI_ZERO_CODES = /\b(kitas|kitap|itas|itap|e23|e28a|e31a|e31b|e33f|e33g|c1|c2|c7|c7a|c18|c22a|c22b|d1|d2|d12|pt pma|pma|kbli|npwp|npwpd|bpjs|lkpm|nib|bali zero|balizero|nppbkc)\b/;
+const BALI_ZERO_CODES =
+  /\b(kitas|kitap|itas|itap|e23|e28a|e31a|e31b|e33f|e33g|c1|c2|c7|c7a|c18|c22a|c22b|d1|d2|d12|pt pma|pma|kbli|npwp|npwpd|bpjs|lkpm|nib|bali zero|balizero|nppbkc)\b/;
 
 const OFF_TOPIC: Record<string, readonly string[]> = {
-  weather: word('weather, forecast, rain, raining, sunny, temperature, meteo, tempo fara, piove, pioggia, cuaca, hujan, ramalan cuaca'),
-  recipe: word('recipe, recipes, cook, cooking, ricetta, ricette, cucinare, carbonara, resep, masak, memasak, rendang, nasi goreng'),
+  weather: word(
+    'weather, forecast, rain, raining, sunny, temperature, meteo, tempo fara, piove, pioggia, cuaca, hujan, ramalan cuaca',
+  ),
+  recipe: word(
+    'recipe, recipes, cook, cooking, ricetta, ricette, cucinare, carbonara, resep, masak, memasak, rendang, nasi goreng',
+  ),
   crypto: word('bitcoin, btc, ethereum, crypto, cryptocurrency, criptovalut*, kripto, token, nft, dogecoin, solana'),
   stocks: word('stock price, stock market, shares, azione apple, azioni, borsa, saham, nasdaq, dow jones, s&p'),
-  sports: word('football, soccer, match, partita, juventus, inter, milan, serie a, premier league, sepak bola, pertandingan, skor, score, nba, ' +
-    'scores, league, win, won, game last night, gol, goal, goals, points, menang, kalah, timnas, persib, persija, lakers, yankees, arsenal, real madrid, ' +
-    'ha vinto, vinto, risultato di, campionato, liga'),
+  sports: word(
+    'football, soccer, match, partita, juventus, inter, milan, serie a, premier league, sepak bola, pertandingan, skor, score, nba, ' +
+      'scores, league, win, won, game last night, gol, goal, goals, points, menang, kalah, timnas, persib, persija, lakers, yankees, arsenal, real madrid, ' +
+      'ha vinto, vinto, risultato di, campionato, liga',
+  ),
   alarm: word('alarm, alarms, wake me, timer, sveglia, svegliami, bangunkan, bangunin, pasang alarm'),
-  music: word('music, musica, musik, song, songs, canzone, canzoni, lagu, spotify, playlist, play some, play the, listen to, ascoltare, ' +
-    'dengerin, putar lagu, putar musik, volume'),
+  music: word(
+    'music, musica, musik, song, songs, canzone, canzoni, lagu, spotify, playlist, play some, play the, listen to, ascoltare, ' +
+      'dengerin, putar lagu, putar musik, volume',
+  ),
   shopping: word('department store, shopping, sales this weekend, saldi, diskon belanja, grocery, supermarket near'),
-  personal_contacts: word('my contacts, contact list, phone contacts, address book, rubrica, kontak di hp, daftar kontak, contact card of'),
+  personal_contacts: word(
+    'my contacts, contact list, phone contacts, address book, rubrica, kontak di hp, daftar kontak, contact card of',
+  ),
   joke: word('joke, jokes, barzelletta, barzellette, lelucon, lucu, funny'),
   creative: word('poem, poetry, poesia, puisi, song lyrics, story about, racconto, cerita pendek'),
-  health: word('medicine, medicina, headache, mal di testa, sakit kepala, obat, doctor, dottore, dokter, fever, febbre, demam'),
-  real_estate: word('how much is a villa, price of a villa, villa prices, villa price, buy a villa, buy land, rent a villa, house prices, land prices, ' +
-    'quanto costa una villa, prezzo di una villa, prezzi delle ville, comprare una villa, comprare casa, comprare terreno, affittare una villa, ' +
-    'harga villa, harga rumah, harga tanah, beli villa, beli rumah, beli tanah, sewa villa per bulan'),
-  travel: word('sunset, tramonto, best beach, spiaggia piu bella, pantai mana, restaurant recommendation, things to do, cosa vedere, tempat wisata'),
+  health: word(
+    'medicine, medicina, headache, mal di testa, sakit kepala, obat, doctor, dottore, dokter, fever, febbre, demam',
+  ),
+  real_estate: word(
+    'how much is a villa, price of a villa, villa prices, villa price, buy a villa, buy land, rent a villa, house prices, land prices, ' +
+      'quanto costa una villa, prezzo di una villa, prezzi delle ville, comprare una villa, comprare casa, comprare terreno, affittare una villa, ' +
+      'harga villa, harga rumah, harga tanah, beli villa, beli rumah, beli tanah, sewa villa per bulan',
+  ),
+  travel: word(
+    'sunset, tramonto, best beach, spiaggia piu bella, pantai mana, restaurant recommendation, things to do, cosa vedere, tempat wisata',
+  ),
 };
 
 /**
  * Other countries and their visa programmes: Bali Zero serves Indonesian immigration only. Every region name ICU
  * knows in English, Italian and Indonesian (Intl.DisplayNames), plus continents, programmes and common short forms.
  */
-const OTHER_COUNTRIES = word([...regionNames(), 'thai, schengen, esta, america, americano, americana, amerika, usa, the us, the states, ' +
-  'australian, uk, inghilterra, inggris, dubai, uae, emirati, cina, tiongkok, nuova zelanda, south america, sud america, sudamerica, ' +
-  'amerika selatan, latin america, america latina, europe, europa, eropa, africa, afrika, green card, h1b, working holiday, us visa'].join(', '));
+const OTHER_COUNTRIES = word(
+  [
+    ...regionNames(),
+    'thai, schengen, esta, america, americano, americana, amerika, usa, the us, the states, ' +
+      'australian, uk, inghilterra, inggris, dubai, uae, emirati, cina, tiongkok, nuova zelanda, south america, sud america, sudamerica, ' +
+      'amerika selatan, latin america, america latina, europe, europa, eropa, africa, afrika, green card, h1b, working holiday, us visa',
+  ].join(', '),
+);
 
 /** Region names in the three languages, folded; Indonesia itself (and names shorter than 4 letters) left out. */
 function regionNames(): string[] {
@@ -86,9 +123,15 @@ function regionNames(): string[] {
       if (code === 'ID') continue;
       for (const display of displays) {
         let name: string | undefined;
-        try { name = display.of(code); } catch { continue; }
+        try {
+          name = display.of(code);
+        } catch {
+          continue;
+        }
         if (!name || name === code) continue;
-        const folded = foldText(name).replace(/[^a-z0-9]+/g, ' ').trim();
+        const folded = foldText(name)
+          .replace(/[^a-z0-9]+/g, ' ')
+          .trim();
         if (folded.length >= 4 && !/\b(indonesia|unknown|sconosciut|tidak dikenal)/.test(folded)) names.add(folded);
       }
     }
@@ -97,67 +140,119 @@ function regionNames(): string[] {
 }
 
 // Requests to write or send something, or to act on someone's behalf.
-const ACTION = word('send, sent, email the, e mail the, mail the, whatsapp to, message to, notify, alert the, save me, save my, save this, ' +
-  'save the, register me, register my, add this, add the, add me, book a, book an, schedule, reschedule, cancel the, delete, forget, ' +
-  'remember that, remember my, remind me, upload, post on, post to, ' +
-  'invia, inviare, manda, mandare, spedisci, scrivi a, avvisa, notifica, salva, salvare, registrami, registra, aggiungi, fissa, ' +
-  'prenota, organizza, cancella, annulla, elimina, dimentica, ricorda che, ricordati, ricordami, carica, ' +
-  'kirim, kirimkan, mengirim, beritahu, simpan, menyimpan, catat, daftarkan, tambahkan, jadwalkan, buat jadwal, buatkan jadwal, ' +
-  'batalkan, hapus, lupakan, ingat bahwa, ingatkan, unggah');
+const ACTION = word(
+  'send, sent, email the, e mail the, mail the, whatsapp to, message to, notify, alert the, save me, save my, save this, ' +
+    'save the, register me, register my, add this, add the, add me, book a, book an, schedule, reschedule, cancel the, delete, forget, ' +
+    'remember that, remember my, remind me, upload, post on, post to, ' +
+    'invia, inviare, manda, mandare, spedisci, scrivi a, avvisa, notifica, salva, salvare, registrami, registra, aggiungi, fissa, ' +
+    'prenota, organizza, cancella, annulla, elimina, dimentica, ricorda che, ricordati, ricordami, carica, ' +
+    'kirim, kirimkan, mengirim, beritahu, simpan, menyimpan, catat, daftarkan, tambahkan, jadwalkan, buat jadwal, buatkan jadwal, ' +
+    'batalkan, hapus, lupakan, ingat bahwa, ingatkan, unggah',
+);
 
 // In-scope requests the local tier has no template for (workspace, memory, maps, documents search, analytics).
-const UNSUPPORTED = word('calendar, calendario, kalender, agenda, meeting*, riunion*, rapat, jadwal, appointment*, appuntament*, ' +
-  'inbox, gmail, posta, email from, mail from, email dal, email del, email dari, drive, spreadsheet, sheet, foglio, docs, slides, ' +
-  'remember about me, ricordi di me, ingat tentang saya, what do you remember, cosa ricordi, apa yang kamu ingat, ' +
-  'nearest, vicino, terdekat, directions, indicazioni, rute, map, maps, mappa, peta, dashboard, report of, analytics, ' +
-  'summarise, summarize, riassumi, ringkas, outbox, audit, api key, leads, lead list, google doc*, documento google, presentation, presentazione, presentasi');
+const UNSUPPORTED = word(
+  'calendar, calendario, kalender, agenda, meeting*, riunion*, rapat, jadwal, appointment*, appuntament*, ' +
+    'inbox, gmail, posta, email from, mail from, email dal, email del, email dari, drive, spreadsheet, sheet, foglio, docs, slides, ' +
+    'remember about me, ricordi di me, ingat tentang saya, what do you remember, cosa ricordi, apa yang kamu ingat, ' +
+    'nearest, vicino, terdekat, directions, indicazioni, rute, map, maps, mappa, peta, dashboard, report of, analytics, ' +
+    'summarise, summarize, riassumi, ringkas, outbox, audit, api key, leads, lead list, google doc*, documento google, presentation, presentazione, presentasi',
+);
 
-const PRICE = word('price*, cost, costs, costing, how much, fee, fees, charge, charges, tariff*, expensive, cheap*, ' +
-  'prezz*, costa, costano, costo, costi, quanto viene, quanto si paga, tariff*, ' +
-  'harga*, biaya*, berapa duit, ongkos, tarif, bayar');
-const QUOTE = word('quote, quotation, estimate for, preventiv*, offerta, penawaran, rincian biaya, package, packages, pacchett*, paket');
-const TIMELINE = word('how long, how many days, how many weeks, how quickly, how fast, processing time*, timeline, take to get, ' +
-  'quanto tempo, quanti giorni, quante settimane, tempi, tempistic*, durata della pratica, ' +
-  'berapa lama, berapa hari, berapa minggu, proses*, waktu proses');
-const DOCUMENTS = word('document*, paperwork, checklist, what do i need to bring, papers, ' +
-  'documenti, documento, carte, lista documenti, ' +
-  'dokumen, berkas, syarat dokumen, kelengkapan');
-const KBLI = word('kbli, business code, activity code, classification code, codice attivita, codice ateco, kode usaha, kode bidang usaha, klasifikasi');
-const KBLI_REQUIREMENTS = word('investment requirement*, capital requirement*, minimum investment, minimum capital, requisiti di investimento, ' +
-  'capitale minimo, investimento minimo, persyaratan investasi, modal minimum, investasi minimum, requirements to open, requisiti per aprire, ' +
-  'syarat membuka, persyaratan untuk membuka, foreign ownership, proprieta straniera, kepemilikan asing');
+const PRICE = word(
+  'price*, cost, costs, costing, how much, fee, fees, charge, charges, tariff*, expensive, cheap*, ' +
+    'prezz*, costa, costano, costo, costi, quanto viene, quanto si paga, tariff*, ' +
+    'harga*, biaya*, berapa duit, ongkos, tarif, bayar',
+);
+const QUOTE = word(
+  'quote, quotation, estimate for, preventiv*, offerta, penawaran, rincian biaya, package, packages, pacchett*, paket',
+);
+const TIMELINE = word(
+  'how long, how many days, how many weeks, how quickly, how fast, processing time*, timeline, take to get, ' +
+    'quanto tempo, quanti giorni, quante settimane, tempi, tempistic*, durata della pratica, ' +
+    'berapa lama, berapa hari, berapa minggu, proses*, waktu proses',
+);
+const DOCUMENTS = word(
+  'document*, paperwork, checklist, what do i need to bring, papers, ' +
+    'documenti, documento, carte, lista documenti, ' +
+    'dokumen, berkas, syarat dokumen, kelengkapan',
+);
+const KBLI = word(
+  'kbli, business code, activity code, classification code, codice attivita, codice ateco, kode usaha, kode bidang usaha, klasifikasi',
+);
+const KBLI_REQUIREMENTS = word(
+  'investment requirement*, capital requirement*, minimum investment, minimum capital, requisiti di investimento, ' +
+    'capitale minimo, investimento minimo, persyaratan investasi, modal minimum, investasi minimum, requirements to open, requisiti per aprire, ' +
+    'syarat membuka, persyaratan untuk membuka, foreign ownership, proprieta straniera, kepemilikan asing',
+);
 // Visa and permit topics; question phrases alone ("tell me about…") are not enough to ask visa.info.
-const VISA = word('visa, visas, visto, visti, kitas, kitap, permit, permesso, izin tinggal, stay permit, residence, residenza, ' +
-  'retire, retirement, pensione, pension*, pensiun, nomad*, nomadi, remote work*, sposat*, married, wife, husband, moglie, marito, istri, suami');
-const TEAM = word('team, staff, who handles, who is in charge, who deals, squadra, chi si occupa, chi segue, chi parla, chi nel team, ' +
-  'tim, siapa yang menangani, siapa tim, specialist, specialista, consultant, consulente, konsultan, who speaks');
+const VISA = word(
+  'visa, visas, visto, visti, kitas, kitap, permit, permesso, izin tinggal, stay permit, residence, residenza, ' +
+    'retire, retirement, pensione, pension*, pensiun, nomad*, nomadi, remote work*, sposat*, married, wife, husband, moglie, marito, istri, suami',
+);
+const TEAM = word(
+  'team, staff, who handles, who is in charge, who deals, squadra, chi si occupa, chi segue, chi parla, chi nel team, ' +
+    'tim, siapa yang menangani, siapa tim, specialist, specialista, consultant, consulente, konsultan, who speaks',
+);
 const DEPARTMENTS = word('department*, division*, repart*, dipartiment*, departemen, divisi');
 // A status question ("any update on my KITAS?") needs the case file, not the facts.
-const STATUS = word('update on my, status of my, my application, my case, a che punto, la mia pratica, stato della pratica, ' +
-  'sudah jadi, sudah selesai belum, status permohonan, permohonan saya');
+const STATUS = word(
+  'update on my, status of my, my application, my case, a che punto, la mia pratica, stato della pratica, ' +
+    'sudah jadi, sudah selesai belum, status permohonan, permohonan saya',
+);
 // Questions about structures and choices the facts do not cover: a person (or a model) answers them.
-const ADVICE = word('kppa, representative office, rappresentanza, kantor perwakilan, virtual office, ufficio virtuale, ' +
-  'fits me, should i choose');
-const DEADLINE = word('deadline, deadlines, due date, when is, due, scadenza, scadenze, entro quando, batas waktu, tenggat, jatuh tempo, ' +
-  'kapan batas, kapan lapor');
+const ADVICE = word(
+  'kppa, representative office, rappresentanza, kantor perwakilan, virtual office, ufficio virtuale, ' +
+    'fits me, should i choose',
+);
+const DEADLINE = word(
+  'deadline, deadlines, due date, when is, due, scadenza, scadenze, entro quando, batas waktu, tenggat, jatuh tempo, ' +
+    'kapan batas, kapan lapor',
+);
 // Someone asking how to reach Bali Zero addresses it: "your number", "vi contatto", "hubungi bali zero", "nomor kantor anda".
-const ADDRESSED = word('you, your, yours, u, ur, bali zero, balizero, bali nol, the team, your team, your office, you guys, ' +
-  'vi, voi, vostro, vostra, vostri, vostre, siete, avete, contattarvi, raggiungervi, anda, kalian, admin, ' +
-  // Office hours asked with no owner are the office of the assistant the person is writing to.
-  'orario dell ufficio, orari dell ufficio, jam buka kantor, jam kerja kantor, kantornya');
-const CONTACT = word('contact, contacts, reach you, reach bali zero, phone, phone number, telephone, whatsapp number, email address, ' +
-  'your email, office, opening hours, open hours, address, where are you, ' +
-  'contattar*, contatto, contatti, telefono, numero di telefono, numero whatsapp, indirizzo, orari*, orario, ufficio, dove siete, ' +
-  'hubungi, menghubungi, kontak, nomor telepon, nomor whatsapp, nomor wa, alamat, kantor, jam buka, jam kerja, email anda');
+const ADDRESSED = word(
+  'you, your, yours, u, ur, bali zero, balizero, bali nol, the team, your team, your office, you guys, ' +
+    'vi, voi, vostro, vostra, vostri, vostre, siete, avete, contattarvi, raggiungervi, anda, kalian, admin, ' +
+    // Office hours asked with no owner are the office of the assistant the person is writing to.
+    'orario dell ufficio, orari dell ufficio, jam buka kantor, jam kerja kantor, kantornya',
+);
+const CONTACT = word(
+  'contact, contacts, reach you, reach bali zero, phone, phone number, telephone, whatsapp number, email address, ' +
+    'your email, office, opening hours, open hours, address, where are you, ' +
+    'contattar*, contatto, contatti, telefono, numero di telefono, numero whatsapp, indirizzo, orari*, orario, ufficio, dove siete, ' +
+    'hubungi, menghubungi, kontak, nomor telepon, nomor whatsapp, nomor wa, alamat, kantor, jam buka, jam kerja, email anda',
+);
 
 /** Every word and phrase the classifier knows, for typo correction (a word close to one of them is that word). */
-export const INTENT_WORDS: readonly string[] = [PRICE, QUOTE, TIMELINE, DOCUMENTS, KBLI, KBLI_REQUIREMENTS, VISA, TEAM, DEPARTMENTS, CONTACT,
-  DEADLINE].flat().map((w) => w.replace('*', ''));
+export const INTENT_WORDS: readonly string[] = [
+  PRICE,
+  QUOTE,
+  TIMELINE,
+  DOCUMENTS,
+  KBLI,
+  KBLI_REQUIREMENTS,
+  VISA,
+  TEAM,
+  DEPARTMENTS,
+  CONTACT,
+  DEADLINE,
+]
+  .flat()
+  .map((w) => w.replace('*', ''));
 
 /** Every word of every list, so typo correction leaves the classifier's own words alone ("contattarvi"). */
-export const KNOWN_WORDS: readonly string[] = [...Object.values(OFF_TOPIC), OTHER_COUNTRIES, ACTION, UNSUPPORTED, ADDRESSED, STATUS, ADVICE,
-  ...INTENT_WORDS.map((w) => [w])]
-  .flat().flatMap((w) => w.replace('*', '').split(' '));
+export const KNOWN_WORDS: readonly string[] = [
+  ...Object.values(OFF_TOPIC),
+  OTHER_COUNTRIES,
+  ACTION,
+  UNSUPPORTED,
+  ADDRESSED,
+  STATUS,
+  ADVICE,
+  ...INTENT_WORDS.map((w) => [w]),
+]
+  .flat()
+  .flatMap((w) => w.replace('*', '').split(' '));
 
 /** The local tier's reading of one message. */
 export function classifyIntent(message: string): Intent {
@@ -167,18 +262,30 @@ export function classifyIntent(message: string): Intent {
   for (const [topic, words] of Object.entries(OFF_TOPIC)) {
     if (has(text, words) && !baliZero) return { kind: 'out_of_scope', topic };
   }
-  if (has(text, OTHER_COUNTRIES) && !baliZero && !/\b(bali|indonesia|indonesian)\b/.test(text.replace(/ for indonesians? | per un indonesiano | untuk orang indonesia /g, ' '))) {
+  if (
+    has(text, OTHER_COUNTRIES) &&
+    !baliZero &&
+    !/\b(bali|indonesia|indonesian)\b/.test(
+      text.replace(/ for indonesians? | per un indonesiano | untuk orang indonesia /g, ' '),
+    )
+  ) {
     return { kind: 'out_of_scope', topic: 'other_country' };
   }
 
   // "berapa" alone asks how much ("perpanjangan kitas berapa?"); "berapa lama/hari/orang" asks something else.
   // "nomor wa berapa?" asks for a number, not a price.
-  const bareBerapa = (/ berapa (?!lama|hari|minggu|bulan|tahun|jam|orang|kali)/.test(text) || / berapa $/.test(text)) && !has(text, CONTACT);
+  const bareBerapa =
+    (/ berapa (?!lama|hari|minggu|bulan|tahun|jam|orang|kali)/.test(text) || / berapa $/.test(text)) &&
+    !has(text, CONTACT);
   const price = has(text, PRICE) || bareBerapa;
   const quote = has(text, QUOTE);
   // "Make me a quote" and "which documents should I send?" ask for information, not for an action.
   const asksQuote = quote && /\b(buatkan|make|prepare|fammi|mi fai)\b/.test(text);
-  const asksDocuments = has(text, DOCUMENTS) && /\b(should i|do i|must i|need to|devo|dobbiamo|harus|perlu) (send|bring|provide|inviare|mandare|portare|kirim|bawa)\b/.test(text);
+  const asksDocuments =
+    has(text, DOCUMENTS) &&
+    /\b(should i|do i|must i|need to|devo|dobbiamo|harus|perlu) (send|bring|provide|inviare|mandare|portare|kirim|bawa)\b/.test(
+      text,
+    );
   if (has(text, ACTION) && !asksQuote && !asksDocuments) return { kind: 'action', what: 'write_or_send' };
   if (has(text, UNSUPPORTED)) return { kind: 'unsupported', what: 'workspace_or_memory' };
   if (has(text, STATUS)) return { kind: 'unsupported', what: 'case_status' };
@@ -190,11 +297,16 @@ export function classifyIntent(message: string): Intent {
   else if (has(text, KBLI)) intents.push('kbli');
   if (price && !quote) intents.push('price');
   if (has(text, TIMELINE)) intents.push('timeline');
-  if (has(text, DEADLINE) && / (lkpm|tax|pajak|tasse|spt|report|laporan|lapor|rapporto|return|dichiarazione) /.test(text)) intents.push('deadline');
+  if (
+    has(text, DEADLINE) &&
+    / (lkpm|tax|pajak|tasse|spt|report|laporan|lapor|rapporto|return|dichiarazione) /.test(text)
+  )
+    intents.push('deadline');
   if (has(text, DOCUMENTS)) intents.push('documents');
   const addressed = has(text, ADDRESSED);
-  if (has(text, DEPARTMENTS)) { if (addressed) intents.push('departments'); }
-  else if (has(text, TEAM)) intents.push('team');
+  if (has(text, DEPARTMENTS)) {
+    if (addressed) intents.push('departments');
+  } else if (has(text, TEAM)) intents.push('team');
   const contactWords = has(text, CONTACT);
   if (contactWords && addressed && !intents.includes('team')) intents.push('contact');
   // "find my mom's number", "update my home address": contact words with nobody at Bali Zero addressed.

@@ -29,16 +29,23 @@ after(async () => {
 async function chat(rt: TestRuntime, key: string, message: string): Promise<ChatTurnResult> {
   const res = await rt.request('/v1/chat', { key, body: { message } });
   assert.equal(res.status, 200, await res.clone().text());
-  return await res.json() as ChatTurnResult;
+  return (await res.json()) as ChatTurnResult;
 }
 
 test('knowledge questions in English, Italian and Indonesian are answered locally: zero model requests, zero cost', async () => {
   fake.reset();
-  const rt = await createTestRuntime({ store, env: { LLAMA_BASE_URL: fake.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test' } });
+  const rt = await createTestRuntime({
+    store,
+    env: { LLAMA_BASE_URL: fake.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test' },
+  });
   try {
     const { key } = await rt.key('client');
     const offshore = kb.item('e33f-retirement')!.variants.find((v) => v.option === 'offshore')!.amount;
-    for (const message of ['How much is a retirement kitas?', 'Prezzo del KITAS pensionati', 'Berapa biaya KITAS pensiun?']) {
+    for (const message of [
+      'How much is a retirement kitas?',
+      'Prezzo del KITAS pensionati',
+      'Berapa biaya KITAS pensiun?',
+    ]) {
       const body = await chat(rt, key, message);
       assert.equal(body.local, true, message);
       assert.equal(body.model, 'zantara-local');
@@ -55,7 +62,10 @@ test('knowledge questions in English, Italian and Indonesian are answered locall
 test('an out-of-scope question goes to the model, not to the facts', async () => {
   fake.reset();
   fake.enqueue({ text: 'I can only help with Indonesian visas and Bali Zero services.' });
-  const rt = await createTestRuntime({ store, env: { LLAMA_BASE_URL: fake.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test' } });
+  const rt = await createTestRuntime({
+    store,
+    env: { LLAMA_BASE_URL: fake.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test' },
+  });
   try {
     const { key } = await rt.key('client');
     const body = await chat(rt, key, 'How much is a Schengen visa for Indonesians?');
@@ -86,16 +96,25 @@ test('with no provider, an out-of-scope question gets the no-model message with 
 
 test('a follow-up in the same conversation is read against the previous turn, in the conversation language', async () => {
   fake.reset();
-  const rt = await createTestRuntime({ store, env: { LLAMA_BASE_URL: fake.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test' } });
+  const rt = await createTestRuntime({
+    store,
+    env: { LLAMA_BASE_URL: fake.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test' },
+  });
   try {
     const { key } = await rt.key('client');
     const first = await chat(rt, key, 'harga kitas pasangan offshore brp?');
     assert.equal(first.local, true, first.response);
-    const res = await rt.request('/v1/chat', { key, body: { message: 'kalau 2 tahun?', conversation_id: first.conversation_id } });
-    const second = await res.json() as ChatTurnResult;
+    const res = await rt.request('/v1/chat', {
+      key,
+      body: { message: 'kalau 2 tahun?', conversation_id: first.conversation_id },
+    });
+    const second = (await res.json()) as ChatTurnResult;
     assert.equal(second.local, true, second.response);
     const twoYears = kb.item('e31a-spouse')!.variants.find((v) => v.option === 'offshore' && v.years === 2)!.amount;
-    const others = kb.item('e31a-spouse')!.variants.filter((v) => v.amount !== twoYears).map((v) => v.amount);
+    const others = kb
+      .item('e31a-spouse')!
+      .variants.filter((v) => v.amount !== twoYears)
+      .map((v) => v.amount);
     assert.ok(amountsIn(second.response).includes(twoYears), second.response);
     assert.ok(!amountsIn(second.response).some((a) => others.includes(a)), 'only the asked-for variant');
     assert.match(second.response, /Rp /, 'Indonesian formatting');
@@ -112,7 +131,10 @@ test('a follow-up in the same conversation is read against the previous turn, in
 test('a hand-over carries what the local tier found to the model, as quoted data', async () => {
   fake.reset();
   fake.enqueue({ text: 'The investor KITAS is for shareholders; land ownership needs a separate answer.' });
-  const rt = await createTestRuntime({ store, env: { LLAMA_BASE_URL: fake.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test' } });
+  const rt = await createTestRuntime({
+    store,
+    env: { LLAMA_BASE_URL: fake.baseURL, LLAMA_MODEL: 'fake-llama', LLAMA_API_KEY: 'test' },
+  });
   try {
     const { key } = await rt.key('client');
     // A second question the facts cannot answer sends the whole message on; the price lookup already made goes too.

@@ -29,7 +29,11 @@ after(async () => {
 
 async function answer(message: string): Promise<Extract<LocalVerdict, { status: 'answered' }>> {
   const verdict = await tryLocalAnswer(rt, client, message);
-  assert.equal(verdict.status, 'answered', `"${message}" escalated: ${verdict.status === 'escalate' ? verdict.reason : ''}`);
+  assert.equal(
+    verdict.status,
+    'answered',
+    `"${message}" escalated: ${verdict.status === 'escalate' ? verdict.reason : ''}`,
+  );
   return verdict as Extract<LocalVerdict, { status: 'answered' }>;
 }
 
@@ -50,7 +54,10 @@ test('a price question is answered in each language with the price list figures,
   const id = await answer('Berapa harga KITAS E33G untuk pekerja remote?');
   for (const verdict of [en, it, id]) {
     assert.deepEqual(verdict.handlers_used, ['bali.zero.pricing']);
-    assert.ok(amountsIn(verdict.response).includes(offshore) && amountsIn(verdict.response).includes(onshore), verdict.response);
+    assert.ok(
+      amountsIn(verdict.response).includes(offshore) && amountsIn(verdict.response).includes(onshore),
+      verdict.response,
+    );
   }
   assert.equal(en.language, 'en');
   assert.ok(en.response.includes(`IDR ${offshore.toLocaleString('en-US')}`), en.response);
@@ -131,7 +138,10 @@ test('chatty phrasing, comparisons and the company name do not throw the match o
   const chatty = await answer('halo kak, mau tanya harga kitas investor dong');
   assert.ok(amountsIn(chatty.response).includes(amount('e28a-investor', 'offshore')));
   const versus = await answer('How much is E33G vs E28A?');
-  assert.ok(amountsIn(versus.response).includes(amount('e33g-remote-worker', 'offshore')) && amountsIn(versus.response).includes(amount('e28a-investor', 'offshore')));
+  assert.ok(
+    amountsIn(versus.response).includes(amount('e33g-remote-worker', 'offshore')) &&
+      amountsIn(versus.response).includes(amount('e28a-investor', 'offshore')),
+  );
   // "Bali Zero" names the company, not the zero-activity tax report.
   const npwp = await answer('How much does Bali Zero charge for NPWP and how long does it take?');
   assert.deepEqual(npwp.handlers_used, ['bali.zero.pricing', 'timeline.estimate']);
@@ -142,8 +152,13 @@ test('chatty phrasing, comparisons and the company name do not throw the match o
 });
 
 test('out-of-scope questions escalate as out_of_scope in the user language, with no answer to carry a fact', async () => {
-  for (const [message, language] of [['What will the weather be like in Ubud tomorrow?', 'en'], ['Come ottengo il visto per pensionati in Thailandia?', 'it'],
-    ['Berapa harga Ethereum hari ini?', 'id'], ['How much is a Schengen visa for Indonesians?', 'en'], ['How much is a villa in Canggu?', 'en']] as const) {
+  for (const [message, language] of [
+    ['What will the weather be like in Ubud tomorrow?', 'en'],
+    ['Come ottengo il visto per pensionati in Thailandia?', 'it'],
+    ['Berapa harga Ethereum hari ini?', 'id'],
+    ['How much is a Schengen visa for Indonesians?', 'en'],
+    ['How much is a villa in Canggu?', 'en'],
+  ] as const) {
     const verdict = await tryLocalAnswer(rt, client, message);
     assert.deepEqual(verdict, { status: 'escalate', reason: 'out_of_scope', language }, message);
   }
@@ -176,8 +191,11 @@ test('the contact in the fallback comes from contact.info, so a configured phone
 
 test('write and send requests escalate as actions and nothing is written', async () => {
   const before = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM leads');
-  for (const message of ['Save me as a lead: John Smith, john@example.com, interested in the E33G', 'Kirim pesan WhatsApp ke +6281234567890',
-    'Ricorda che il mio KITAS scade a marzo']) {
+  for (const message of [
+    'Save me as a lead: John Smith, john@example.com, interested in the E33G',
+    'Kirim pesan WhatsApp ke +6281234567890',
+    'Ricorda che il mio KITAS scade a marzo',
+  ]) {
     const verdict = await tryLocalAnswer(rt, client, message);
     assert.equal(verdict.status === 'escalate' && verdict.reason, 'action', message);
   }
@@ -186,15 +204,28 @@ test('write and send requests escalate as actions and nothing is written', async
 });
 
 test('vague or unknown questions escalate instead of guessing', async () => {
-  for (const message of ['How much does it cost?', 'Quanto costa un caffè a Canggu?', 'Halo!', 'Who handles surfboard repairs?',
+  for (const message of [
+    'How much does it cost?',
+    'Quanto costa un caffè a Canggu?',
+    'Halo!',
+    'Who handles surfboard repairs?',
     // One common word ("licence", "yoga") is not a match: no alcohol licence price for a driving licence.
-    'How much is a driving licence?', 'How long does a driving licence take?', 'How much is a yoga mat?',
+    'How much is a driving licence?',
+    'How long does a driving licence take?',
+    'How much is a yoga mat?',
     // Two words naming two different services are not one service.
     'How much is the marriage certificate?',
     // "visa" or "shop" alone must not pick a visa or an activity.
-    'Which visa for my dog?', 'Tell me about the golden visa', 'KBLI for a cannabis shop']) {
+    'Which visa for my dog?',
+    'Tell me about the golden visa',
+    'KBLI for a cannabis shop',
+  ]) {
     const verdict = await tryLocalAnswer(rt, client, message);
-    assert.equal(verdict.status, 'escalate', `"${message}" was answered: ${verdict.status === 'answered' ? verdict.response : ''}`);
+    assert.equal(
+      verdict.status,
+      'escalate',
+      `"${message}" was answered: ${verdict.status === 'answered' ? verdict.response : ''}`,
+    );
   }
 });
 

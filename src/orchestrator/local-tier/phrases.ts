@@ -85,40 +85,63 @@ function formatDate(language: Language, iso: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (!match) return iso;
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return new Intl.DateTimeFormat(LOCALES[language], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(date);
+  return new Intl.DateTimeFormat(LOCALES[language], {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
 }
 
 function formatIdr(language: Language, amount: number): string {
-  const digits = new Intl.NumberFormat(LOCALES[language], { maximumFractionDigits: 0, useGrouping: 'always' }).format(amount);
+  const digits = new Intl.NumberFormat(LOCALES[language], { maximumFractionDigits: 0, useGrouping: 'always' }).format(
+    amount,
+  );
   return language === 'id' ? `Rp ${digits}` : `IDR ${digits}`;
 }
 
 const UNITS: Record<Exclude<Language, 'en'>, Record<string, string>> = {
   it: {
-    'per extension': 'per proroga', 'per person': 'a persona', 'per company': 'per società', 'per month': 'al mese', 'per year': "all'anno",
-    'per quarterly report': 'per report trimestrale', 'per person per year': "a persona all'anno",
+    'per extension': 'per proroga',
+    'per person': 'a persona',
+    'per company': 'per società',
+    'per month': 'al mese',
+    'per year': "all'anno",
+    'per quarterly report': 'per report trimestrale',
+    'per person per year': "a persona all'anno",
   },
   id: {
-    'per extension': 'per perpanjangan', 'per person': 'per orang', 'per company': 'per perusahaan', 'per month': 'per bulan',
-    'per year': 'per tahun', 'per quarterly report': 'per laporan triwulan', 'per person per year': 'per orang per tahun',
+    'per extension': 'per perpanjangan',
+    'per person': 'per orang',
+    'per company': 'per perusahaan',
+    'per month': 'per bulan',
+    'per year': 'per tahun',
+    'per quarterly report': 'per laporan triwulan',
+    'per person per year': 'per orang per tahun',
   },
 };
 
 /** A unit from the price list ("per extension") in the answer's language; unknown units stay as written. */
 export function unitIn(language: Language, unit: string): string {
-  return language === 'en' ? unit : UNITS[language][unit] ?? unit;
+  return language === 'en' ? unit : (UNITS[language][unit] ?? unit);
 }
 
 const en: Phrases = {
   idr: (a) => formatIdr('en', a),
   date: (d) => formatDate('en', d),
-  option: { offshore: 'Offshore (applied from abroad)', onshore: 'Onshore (applied inside Indonesia)', extension: 'Extension', standard: 'Price' },
+  option: {
+    offshore: 'Offshore (applied from abroad)',
+    onshore: 'Onshore (applied inside Indonesia)',
+    extension: 'Extension',
+    standard: 'Price',
+  },
   years: (n) => `${n} year${n === 1 ? '' : 's'}`,
   days: (n) => `${n} days`,
   from: 'from',
   fee: 'Bali Zero service fee',
   included: 'Included',
-  processing: (min, max, unit) => `Processing: about ${min}–${max} ${unit === 'working_days' ? 'working days' : 'days'} (estimate)`,
+  processing: (min, max, unit) =>
+    `Processing: about ${min}–${max} ${unit === 'working_days' ? 'working days' : 'days'} (estimate)`,
   estimateLabel: 'Estimate — not a guarantee',
   sourceLine: (s, d) => `Source: ${s}, last verified ${formatDate('en', d)}.`,
   verify: 'Please confirm this with our team before relying on it — our sources disagree on part of it.',
@@ -171,31 +194,43 @@ const en: Phrases = {
   cheapest: (name, amount) => `The cheaper one to start with is ${name}, from ${amount}.`,
   deadlineLine: (name, due) => `${name}: next due ${formatDate('en', due)}.`,
   deadlineAlternative: (due) => `Another reading of the rule gives ${formatDate('en', due)}.`,
-  cannotAnswer: "I can't answer this one automatically right now: no AI model is available, and I only answer on my own with Bali Zero's verified facts (prices, visas and KITAS, KBLI codes, documents, timelines, team and contacts).",
-  outOfScope: "That's outside what I can help with: I'm ZANTARA, Bali Zero's assistant for Indonesian visas and KITAS, company set-up, tax services and KBLI codes.",
-  actionNeedsModel: "I can't carry out requests like this automatically right now (sending messages, saving data, calendars): a person on our team will do it for you.",
+  cannotAnswer:
+    "I can't answer this one automatically right now: no AI model is available, and I only answer on my own with Bali Zero's verified facts (prices, visas and KITAS, KBLI codes, documents, timelines, team and contacts).",
+  outOfScope:
+    "That's outside what I can help with: I'm ZANTARA, Bali Zero's assistant for Indonesian visas and KITAS, company set-up, tax services and KBLI codes.",
+  actionNeedsModel:
+    "I can't carry out requests like this automatically right now (sending messages, saving data, calendars): a person on our team will do it for you.",
   reachTeamUnknown: 'Please contact the Bali Zero team directly; they will help you.',
-  reachTeam: (c) => `To reach the team: ${[c.whatsapp && `WhatsApp ${c.whatsapp}`, c.phone && c.phone !== c.whatsapp && `phone ${c.phone}`, c.email && `email ${c.email}`].filter(Boolean).join(', ')}${c.hours ? ` (${c.hours})` : ''}.`,
+  reachTeam: (c) =>
+    `To reach the team: ${[c.whatsapp && `WhatsApp ${c.whatsapp}`, c.phone && c.phone !== c.whatsapp && `phone ${c.phone}`, c.email && `email ${c.email}`].filter(Boolean).join(', ')}${c.hours ? ` (${c.hours})` : ''}.`,
 };
 
 const it: Phrases = {
   idr: (a) => formatIdr('it', a),
   date: (d) => formatDate('it', d),
-  option: { offshore: "Offshore (richiesto dall'estero)", onshore: 'Onshore (richiesto in Indonesia)', extension: 'Proroga', standard: 'Prezzo' },
+  option: {
+    offshore: "Offshore (richiesto dall'estero)",
+    onshore: 'Onshore (richiesto in Indonesia)',
+    extension: 'Proroga',
+    standard: 'Prezzo',
+  },
   years: (n) => `${n} ${n === 1 ? 'anno' : 'anni'}`,
   days: (n) => `${n} giorni`,
   from: 'da',
   fee: 'tariffa di servizio Bali Zero',
   included: 'Incluso',
-  processing: (min, max, unit) => `Tempi: circa ${min}–${max} ${unit === 'working_days' ? 'giorni lavorativi' : 'giorni'} (stima)`,
+  processing: (min, max, unit) =>
+    `Tempi: circa ${min}–${max} ${unit === 'working_days' ? 'giorni lavorativi' : 'giorni'} (stima)`,
   estimateLabel: 'Stima — non una garanzia',
   sourceLine: (s, d) => `Fonte: ${s}, verificato il ${formatDate('it', d)}.`,
-  verify: 'Ti prego di confermarlo con il nostro team prima di farci affidamento: le nostre fonti non concordano su una parte.',
+  verify:
+    'Ti prego di confermarlo con il nostro team prima di farci affidamento: le nostre fonti non concordano su una parte.',
   contactForQuote: 'Prezzo su richiesta: il nostro team ti prepara un preventivo.',
   notes: 'Note',
   warning: 'Da sapere',
   persons: (n) => `${n} ${n === 1 ? 'persona' : 'persone'}`,
-  disclaimer: (_original, list) => `I prezzi sono tariffe di servizio Bali Zero in IDR (${list}). Tasse governative, imposte e costi di terzi possono cambiare; il prezzo finale è confermato per iscritto dal team Bali Zero prima del pagamento.`,
+  disclaimer: (_original, list) =>
+    `I prezzi sono tariffe di servizio Bali Zero in IDR (${list}). Tasse governative, imposte e costi di terzi possono cambiare; il prezzo finale è confermato per iscritto dal team Bali Zero prima del pagamento.`,
   quoteTitle: 'Preventivo (tariffe di servizio Bali Zero)',
   quoteTotal: (min) => (min ? 'Totale (minimo)' : 'Totale'),
   quoteValidity: (d) => `Valido fino al ${formatDate('it', d)}.`,
@@ -240,31 +275,43 @@ const it: Phrases = {
   cheapest: (name, amount) => `Il più economico per iniziare è ${name}, da ${amount}.`,
   deadlineLine: (name, due) => `${name}: prossima scadenza il ${formatDate('it', due)}.`,
   deadlineAlternative: (due) => `Un'altra lettura della regola dà il ${formatDate('it', due)}.`,
-  cannotAnswer: 'Al momento non posso rispondere automaticamente a questa domanda: nessun modello AI è disponibile e da solo rispondo solo con i dati verificati di Bali Zero (prezzi, visti e KITAS, codici KBLI, documenti, tempi, team e contatti).',
-  outOfScope: "Questo esula da ciò in cui posso aiutarti: sono ZANTARA, l'assistente di Bali Zero per visti e KITAS indonesiani, apertura di società, servizi fiscali e codici KBLI.",
-  actionNeedsModel: 'Al momento non posso eseguire automaticamente richieste come questa (inviare messaggi, salvare dati, calendari): se ne occuperà una persona del nostro team.',
+  cannotAnswer:
+    'Al momento non posso rispondere automaticamente a questa domanda: nessun modello AI è disponibile e da solo rispondo solo con i dati verificati di Bali Zero (prezzi, visti e KITAS, codici KBLI, documenti, tempi, team e contatti).',
+  outOfScope:
+    "Questo esula da ciò in cui posso aiutarti: sono ZANTARA, l'assistente di Bali Zero per visti e KITAS indonesiani, apertura di società, servizi fiscali e codici KBLI.",
+  actionNeedsModel:
+    'Al momento non posso eseguire automaticamente richieste come questa (inviare messaggi, salvare dati, calendari): se ne occuperà una persona del nostro team.',
   reachTeamUnknown: 'Contatta direttamente il team Bali Zero: ti aiuterà.',
-  reachTeam: (c) => `Per contattare il team: ${[c.whatsapp && `WhatsApp ${c.whatsapp}`, c.phone && c.phone !== c.whatsapp && `telefono ${c.phone}`, c.email && `email ${c.email}`].filter(Boolean).join(', ')}${c.hours ? ` (${c.hours})` : ''}.`,
+  reachTeam: (c) =>
+    `Per contattare il team: ${[c.whatsapp && `WhatsApp ${c.whatsapp}`, c.phone && c.phone !== c.whatsapp && `telefono ${c.phone}`, c.email && `email ${c.email}`].filter(Boolean).join(', ')}${c.hours ? ` (${c.hours})` : ''}.`,
 };
 
 const id: Phrases = {
   idr: (a) => formatIdr('id', a),
   date: (d) => formatDate('id', d),
-  option: { offshore: 'Offshore (diajukan dari luar negeri)', onshore: 'Onshore (diajukan di Indonesia)', extension: 'Perpanjangan', standard: 'Harga' },
+  option: {
+    offshore: 'Offshore (diajukan dari luar negeri)',
+    onshore: 'Onshore (diajukan di Indonesia)',
+    extension: 'Perpanjangan',
+    standard: 'Harga',
+  },
   years: (n) => `${n} tahun`,
   days: (n) => `${n} hari`,
   from: 'mulai',
   fee: 'biaya layanan Bali Zero',
   included: 'Termasuk',
-  processing: (min, max, unit) => `Proses: sekitar ${min}–${max} ${unit === 'working_days' ? 'hari kerja' : 'hari'} (perkiraan)`,
+  processing: (min, max, unit) =>
+    `Proses: sekitar ${min}–${max} ${unit === 'working_days' ? 'hari kerja' : 'hari'} (perkiraan)`,
   estimateLabel: 'Perkiraan — bukan jaminan',
   sourceLine: (s, d) => `Sumber: ${s}, terakhir diverifikasi ${formatDate('id', d)}.`,
-  verify: 'Mohon konfirmasi dengan tim kami sebelum mengandalkannya — sumber kami berbeda untuk sebagian informasi ini.',
+  verify:
+    'Mohon konfirmasi dengan tim kami sebelum mengandalkannya — sumber kami berbeda untuk sebagian informasi ini.',
   contactForQuote: 'Harga atas permintaan — tim kami akan menyiapkan penawaran untuk Anda.',
   notes: 'Catatan',
   warning: 'Perlu diketahui',
   persons: (n) => `${n} orang`,
-  disclaimer: (_original, list) => `Harga adalah biaya layanan Bali Zero dalam IDR (${list}). Biaya pemerintah, pajak, dan biaya pihak ketiga dapat berubah; harga akhir dikonfirmasi secara tertulis oleh tim Bali Zero sebelum pembayaran.`,
+  disclaimer: (_original, list) =>
+    `Harga adalah biaya layanan Bali Zero dalam IDR (${list}). Biaya pemerintah, pajak, dan biaya pihak ketiga dapat berubah; harga akhir dikonfirmasi secara tertulis oleh tim Bali Zero sebelum pembayaran.`,
   quoteTitle: 'Penawaran (biaya layanan Bali Zero)',
   quoteTotal: (min) => (min ? 'Total (minimum)' : 'Total'),
   quoteValidity: (d) => `Berlaku sampai ${formatDate('id', d)}.`,
@@ -309,11 +356,15 @@ const id: Phrases = {
   cheapest: (name, amount) => `Yang lebih murah untuk memulai adalah ${name}, mulai ${amount}.`,
   deadlineLine: (name, due) => `${name}: batas waktu berikutnya ${formatDate('id', due)}.`,
   deadlineAlternative: (due) => `Menurut bacaan lain dari aturan ini: ${formatDate('id', due)}.`,
-  cannotAnswer: 'Saat ini saya tidak dapat menjawab pertanyaan ini secara otomatis: tidak ada model AI yang tersedia, dan saya hanya menjawab sendiri dengan data Bali Zero yang terverifikasi (harga, visa dan KITAS, kode KBLI, dokumen, waktu proses, tim dan kontak).',
-  outOfScope: 'Itu di luar hal yang bisa saya bantu: saya ZANTARA, asisten Bali Zero untuk visa dan KITAS Indonesia, pendirian perusahaan, layanan pajak, dan kode KBLI.',
-  actionNeedsModel: 'Saat ini saya tidak dapat menjalankan permintaan seperti ini secara otomatis (mengirim pesan, menyimpan data, kalender): tim kami yang akan melakukannya untuk Anda.',
+  cannotAnswer:
+    'Saat ini saya tidak dapat menjawab pertanyaan ini secara otomatis: tidak ada model AI yang tersedia, dan saya hanya menjawab sendiri dengan data Bali Zero yang terverifikasi (harga, visa dan KITAS, kode KBLI, dokumen, waktu proses, tim dan kontak).',
+  outOfScope:
+    'Itu di luar hal yang bisa saya bantu: saya ZANTARA, asisten Bali Zero untuk visa dan KITAS Indonesia, pendirian perusahaan, layanan pajak, dan kode KBLI.',
+  actionNeedsModel:
+    'Saat ini saya tidak dapat menjalankan permintaan seperti ini secara otomatis (mengirim pesan, menyimpan data, kalender): tim kami yang akan melakukannya untuk Anda.',
   reachTeamUnknown: 'Silakan hubungi tim Bali Zero secara langsung; mereka akan membantu Anda.',
-  reachTeam: (c) => `Untuk menghubungi tim: ${[c.whatsapp && `WhatsApp ${c.whatsapp}`, c.phone && c.phone !== c.whatsapp && `telepon ${c.phone}`, c.email && `email ${c.email}`].filter(Boolean).join(', ')}${c.hours ? ` (${c.hours})` : ''}.`,
+  reachTeam: (c) =>
+    `Untuk menghubungi tim: ${[c.whatsapp && `WhatsApp ${c.whatsapp}`, c.phone && c.phone !== c.whatsapp && `telepon ${c.phone}`, c.email && `email ${c.email}`].filter(Boolean).join(', ')}${c.hours ? ` (${c.hours})` : ''}.`,
 };
 
 export const PHRASES: Record<Language, Phrases> = { en, it, id };

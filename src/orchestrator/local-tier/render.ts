@@ -4,7 +4,13 @@
  * `last_verified` of what it quotes, keeps verify notes, and ends with the price-list disclaimer when it shows prices.
  */
 import type { Language } from '../../text/language.ts';
-import type { PackageQuote, PriceEntry, ProcessingTimeInfo, QuoteContactLine, QuoteLine } from '../../knowledge/knowledge-service.ts';
+import type {
+  PackageQuote,
+  PriceEntry,
+  ProcessingTimeInfo,
+  QuoteContactLine,
+  QuoteLine,
+} from '../../knowledge/knowledge-service.ts';
 import { PHRASES, unitIn, type Phrases } from './phrases.ts';
 
 type Note = { text: string; verify?: boolean; source?: string; last_verified?: string | null };
@@ -47,12 +53,18 @@ export class AnswerBuilder {
     if (!this.#sources.has(key)) this.#sources.set(key, this.p.sourceLine(source, lastVerified));
   }
 
-  verify(flag: boolean | undefined): void { if (flag) this.#verify = true; }
+  verify(flag: boolean | undefined): void {
+    if (flag) this.#verify = true;
+  }
 
   /** The price list's disclaimer; `listName` names the list in the translated versions. */
-  disclaimer(text: string, listName: string): void { this.#disclaimer = { text, list: listName }; }
+  disclaimer(text: string, listName: string): void {
+    this.#disclaimer = { text, list: listName };
+  }
 
-  get empty(): boolean { return this.#sections.length === 0; }
+  get empty(): boolean {
+    return this.#sections.length === 0;
+  }
 
   toString(): string {
     const footer = [
@@ -81,39 +93,72 @@ function processingLine(p: Phrases, pt: ProcessingTimeInfo | null): string | nul
 }
 
 /** What a price question asked for: a variant, a number of people, the visa together with its extension. */
-export type WantedPrice = { option?: PriceEntry['variants'][number]['option']; years?: number; persons?: number; withBase?: boolean };
+export type WantedPrice = {
+  option?: PriceEntry['variants'][number]['option'];
+  years?: number;
+  persons?: number;
+  withBase?: boolean;
+};
 
 /**
  * The variants to show for what was asked, and a line saying so: the asked-for variant alone ("You asked for:
  * onshore, 2 years"), every variant with "the list has no …" when it does not exist, or every variant and "which one?"
  * when the question named none and there are several.
  */
-function chooseVariants(a: AnswerBuilder, entry: PriceEntry, wanted: WantedPrice): { variants: PriceEntry['variants']; line: string | null } {
+function chooseVariants(
+  a: AnswerBuilder,
+  entry: PriceEntry,
+  wanted: WantedPrice,
+): { variants: PriceEntry['variants']; line: string | null } {
   const { p } = a;
   const all = entry.variants;
   // "C2 visa from abroad": an entry with one list price has no offshore/onshore to choose between.
-  if ((wanted.option === 'offshore' || wanted.option === 'onshore') && !all.some((v) => v.option === 'offshore' || v.option === 'onshore')) {
+  if (
+    (wanted.option === 'offshore' || wanted.option === 'onshore') &&
+    !all.some((v) => v.option === 'offshore' || v.option === 'onshore')
+  ) {
     wanted = { ...wanted, option: undefined };
   }
   if (!wanted.option && !wanted.years) {
-    return { variants: all, line: new Set(all.map((v) => `${v.option}/${v.years ?? ''}/${v.days ?? ''}`)).size > 1 ? p.whichOne : null };
+    return {
+      variants: all,
+      line: new Set(all.map((v) => `${v.option}/${v.years ?? ''}/${v.days ?? ''}`)).size > 1 ? p.whichOne : null,
+    };
   }
-  const label = [wanted.option ? p.option[wanted.option] : null, wanted.years ? p.years(wanted.years) : null].filter(Boolean).join(', ');
-  let picked = all.filter((v) => !wanted.option || v.option === wanted.option || (wanted.withBase && wanted.option === 'extension' && v.option !== 'extension'));
+  const label = [wanted.option ? p.option[wanted.option] : null, wanted.years ? p.years(wanted.years) : null]
+    .filter(Boolean)
+    .join(', ');
+  let picked = all.filter(
+    (v) =>
+      !wanted.option ||
+      v.option === wanted.option ||
+      (wanted.withBase && wanted.option === 'extension' && v.option !== 'extension'),
+  );
   // A 2-year question on an entry priced per year only is not answered with a 1-year price as if it were the same.
   const yearsKnown = !wanted.years || all.some((v) => v.years === wanted.years);
-  if (wanted.years) picked = picked.filter((v) => v.years === wanted.years || (wanted.withBase && v.years === undefined));
+  if (wanted.years)
+    picked = picked.filter((v) => v.years === wanted.years || (wanted.withBase && v.years === undefined));
   if (!picked.length || !yearsKnown) return { variants: all, line: p.noSuchVariant(label) };
   if (wanted.withBase) return { variants: picked, line: null };
   return { variants: picked, line: p.selected(label) };
 }
 
 /** One price-list entry: its variants (or "price on request"), what is included, processing time, notes. */
-export function addPriceEntry(a: AnswerBuilder, entry: PriceEntry, options: { withNotes?: boolean; withProcessing?: boolean; wanted?: WantedPrice } = {}): void {
+export function addPriceEntry(
+  a: AnswerBuilder,
+  entry: PriceEntry,
+  options: { withNotes?: boolean; withProcessing?: boolean; wanted?: WantedPrice } = {},
+): void {
   const { p, language } = a;
-  const { variants, line } = options.wanted && !entry.contact_for_quote ? chooseVariants(a, entry, options.wanted) : { variants: entry.variants, line: null };
+  const { variants, line } =
+    options.wanted && !entry.contact_for_quote
+      ? chooseVariants(a, entry, options.wanted)
+      : { variants: entry.variants, line: null };
   const persons = options.wanted?.persons;
-  const perPerson = persons && variants.length === 1 && entry.per_person ? p.forPersons(persons, p.idr(variants[0].amount * persons)) : null;
+  const perPerson =
+    persons && variants.length === 1 && entry.per_person
+      ? p.forPersons(persons, p.idr(variants[0].amount * persons))
+      : null;
   a.section([
     `${titleOf(entry)} — ${p.fee}:`,
     line,
@@ -141,8 +186,10 @@ export type PricingResult = {
 
 /** The entry with the lowest first-time price (extensions left out), for "which is cheaper?". */
 export function renderCheapest(a: AnswerBuilder, entries: PriceEntry[]): void {
-  const firstTime = entries.map((e) => ({ e, min: Math.min(...e.variants.filter((v) => v.option !== 'extension').map((v) => v.amount)) }))
-    .filter((x) => Number.isFinite(x.min)).sort((x, y) => x.min - y.min);
+  const firstTime = entries
+    .map((e) => ({ e, min: Math.min(...e.variants.filter((v) => v.option !== 'extension').map((v) => v.amount)) }))
+    .filter((x) => Number.isFinite(x.min))
+    .sort((x, y) => x.min - y.min);
   if (firstTime.length < 2 || firstTime[0].min === firstTime[1].min) return;
   a.section([a.p.cheapest(titleOf(firstTime[0].e), a.p.idr(firstTime[0].min))]);
 }
@@ -157,7 +204,10 @@ function addWarnings(a: AnswerBuilder, warnings: Note[] | undefined, limit = 2):
   const shown = (warnings ?? []).filter((w) => a.fact(w.text) !== null).slice(0, limit);
   if (!shown.length) return;
   a.section(shown.map((w) => `${a.p.warning}: ${a.fact(w.text)}`));
-  for (const w of shown) { if (w.source) a.cite(w.source, w.last_verified); a.verify(w.verify); }
+  for (const w of shown) {
+    if (w.source) a.cite(w.source, w.last_verified);
+    a.verify(w.verify);
+  }
 }
 
 export type QuoteResult = {
@@ -175,8 +225,13 @@ export type QuoteResult = {
 
 function quoteLine(a: AnswerBuilder, line: QuoteLine): string {
   const { p } = a;
-  const detail = [line.option === 'standard' ? null : p.option[line.option], line.years ? p.years(line.years) : null,
-    line.days ? p.days(line.days) : null].filter(Boolean).join(', ');
+  const detail = [
+    line.option === 'standard' ? null : p.option[line.option],
+    line.years ? p.years(line.years) : null,
+    line.days ? p.days(line.days) : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const quantity = line.quantity > 1 ? ` × ${line.quantity} = ${p.idr(line.amount)}` : '';
   return `• ${titleOf({ code: line.code, name: line.name })}${detail ? ` (${detail})` : ''}: ${line.from ? `${p.from} ` : ''}${p.idr(line.unit_price)}${quantity}${line.verify ? ' *' : ''}`;
 }
@@ -184,7 +239,10 @@ function quoteLine(a: AnswerBuilder, line: QuoteLine): string {
 export function renderQuote(a: AnswerBuilder, result: QuoteResult): void {
   const { p } = a;
   const lines: string[] = [`${p.quoteTitle}${result.persons > 1 ? ` — ${p.persons(result.persons)}` : ''}:`];
-  for (const line of result.lines) { lines.push(quoteLine(a, line)); a.cite(result.price_list.source, line.last_verified); }
+  for (const line of result.lines) {
+    lines.push(quoteLine(a, line));
+    a.cite(result.price_list.source, line.last_verified);
+  }
   for (const pkg of result.packages) {
     lines.push(`${p.package}: ${pkg.name}`);
     for (const line of pkg.lines) lines.push(`  ${quoteLine(a, line)}`);
@@ -192,7 +250,8 @@ export function renderQuote(a: AnswerBuilder, result: QuoteResult): void {
     a.cite(pkg.source, pkg.last_verified);
     a.verify(pkg.verify);
   }
-  if (result.contact_for_quote.length) lines.push(`${p.quoteContactItems}: ${result.contact_for_quote.map((c) => titleOf(c)).join(', ')}`);
+  if (result.contact_for_quote.length)
+    lines.push(`${p.quoteContactItems}: ${result.contact_for_quote.map((c) => titleOf(c)).join(', ')}`);
   lines.push(`${p.quoteTotal(result.total_is_minimum)}: ${p.idr(result.total)}`);
   lines.push(p.quoteValidity(result.valid_until));
   a.section(lines);
@@ -202,8 +261,19 @@ export function renderQuote(a: AnswerBuilder, result: QuoteResult): void {
 
 export type VisaResult = {
   visa: {
-    code: string; name: string; purpose: string; duration: string; extensions: string; eligibility: string; requirements: string[];
-    processing_time: ProcessingTimeInfo | null; prices: PriceEntry[]; warnings: Note[]; verify: boolean; source: string; last_verified: string;
+    code: string;
+    name: string;
+    purpose: string;
+    duration: string;
+    extensions: string;
+    eligibility: string;
+    requirements: string[];
+    processing_time: ProcessingTimeInfo | null;
+    prices: PriceEntry[];
+    warnings: Note[];
+    verify: boolean;
+    source: string;
+    last_verified: string;
   };
   alternatives: Array<{ code: string; name: string; purpose: string }>;
   disclaimer: string;
@@ -233,7 +303,8 @@ export function renderVisa(a: AnswerBuilder, result: VisaResult): void {
   a.cite(v.source, v.last_verified);
   a.verify(v.verify);
   for (const entry of v.prices) addPriceEntry(a, entry, { withNotes: false, withProcessing: false });
-  if (result.alternatives.length) a.section([`${p.alsoConsider}: ${result.alternatives.map((alt) => `${alt.code} (${alt.name})`).join(', ')}`]);
+  if (result.alternatives.length)
+    a.section([`${p.alsoConsider}: ${result.alternatives.map((alt) => `${alt.code} (${alt.name})`).join(', ')}`]);
   addWarnings(a, v.warnings, 1);
   if (v.prices.length) a.disclaimer(result.disclaimer, v.prices[0].source);
 }
@@ -264,14 +335,24 @@ export function renderChecklist(a: AnswerBuilder, result: ChecklistResult): bool
   return true;
 }
 
-type KbliEntryView = { code: string; title: string; title_en: string | null; notes: string | null; edition: string; source: string; last_verified: string | null };
+type KbliEntryView = {
+  code: string;
+  title: string;
+  title_en: string | null;
+  notes: string | null;
+  edition: string;
+  source: string;
+  last_verified: string | null;
+};
 
 export function renderKbli(a: AnswerBuilder, result: { edition: string; results: KbliEntryView[] }, limit = 3): void {
   const { p } = a;
   const shown = result.results.slice(0, limit);
   a.section([
     p.kbliTitle(result.edition),
-    ...shown.map((r) => `• ${r.code} — ${r.title}${r.title_en ? ` (${r.title_en})` : ''}${r.notes ? `. ${r.notes}` : ''}`),
+    ...shown.map(
+      (r) => `• ${r.code} — ${r.title}${r.title_en ? ` (${r.title_en})` : ''}${r.notes ? `. ${r.notes}` : ''}`,
+    ),
   ]);
   for (const r of shown) a.cite(r.source, r.last_verified);
 }
@@ -295,7 +376,10 @@ export function renderKbliRequirements(a: AnswerBuilder, result: KbliRequirement
     `${p.kbliGeneral}:`,
     ...result.general.map((n) => `• ${n.text}${n.verify ? ' *' : ''}`),
   ]);
-  for (const n of [...result.specific, ...result.general]) { if (n.source) a.cite(n.source, n.last_verified); a.verify(n.verify); }
+  for (const n of [...result.specific, ...result.general]) {
+    if (n.source) a.cite(n.source, n.last_verified);
+    a.verify(n.verify);
+  }
   if (k.last_verified) a.cite(k.source, k.last_verified);
   const services = [...result.specific.flatMap((n) => n.services), ...result.services];
   const seen = new Set<string>();
@@ -308,8 +392,15 @@ export function renderKbliRequirements(a: AnswerBuilder, result: KbliRequirement
 }
 
 type MemberView = {
-  name: string; placeholder: boolean; role: string; department: { name: string }; languages: string[]; services: string[];
-  email: string | null; source: string; last_verified: string;
+  name: string;
+  placeholder: boolean;
+  role: string;
+  department: { name: string };
+  languages: string[];
+  services: string[];
+  email: string | null;
+  source: string;
+  last_verified: string;
 };
 
 const LANGUAGE_NAMES: Record<Language, Record<string, string>> = {
@@ -320,27 +411,57 @@ const LANGUAGE_NAMES: Record<Language, Record<string, string>> = {
 
 function memberLine(a: AnswerBuilder, m: MemberView): string {
   const { p, language } = a;
-  const who = m.placeholder ? `${m.role} (${m.department.name}; ${p.toBeConfigured})` : `${m.name} — ${m.role} (${m.department.name})`;
+  const who = m.placeholder
+    ? `${m.role} (${m.department.name}; ${p.toBeConfigured})`
+    : `${m.name} — ${m.role} (${m.department.name})`;
   const speaks = `${p.speaks} ${m.languages.map((l) => LANGUAGE_NAMES[language][l] ?? l).join(', ')}`;
   return `• ${who}: ${speaks}${m.services.length ? `; ${p.handles} ${m.services.join(', ')}` : ''}${m.email ? `; ${m.email}` : ''}`;
 }
 
 export function renderTeam(a: AnswerBuilder, result: { members: MemberView[]; handover: string }, limit = 5): void {
   const { p } = a;
-  if (!result.members.length) { a.section([p.teamNone(result.handover)]); return; }
+  if (!result.members.length) {
+    a.section([p.teamNone(result.handover)]);
+    return;
+  }
   a.section([p.teamTitle, ...result.members.slice(0, limit).map((m) => memberLine(a, m))]);
   for (const m of result.members.slice(0, limit)) a.cite(m.source, m.last_verified);
 }
 
-export function renderDepartments(a: AnswerBuilder, result: { departments: Array<{ name: string; description: string; roles: string[]; member_count: number; source: string; last_verified: string }> }): void {
+export function renderDepartments(
+  a: AnswerBuilder,
+  result: {
+    departments: Array<{
+      name: string;
+      description: string;
+      roles: string[];
+      member_count: number;
+      source: string;
+      last_verified: string;
+    }>;
+  },
+): void {
   const { p } = a;
-  a.section([p.departmentsTitle, ...result.departments.map((d) => `• ${d.name}: ${d.description} (${d.roles.join(', ')}; ${p.members(d.member_count)})`)]);
+  a.section([
+    p.departmentsTitle,
+    ...result.departments.map(
+      (d) => `• ${d.name}: ${d.description} (${d.roles.join(', ')}; ${p.members(d.member_count)})`,
+    ),
+  ]);
   for (const d of result.departments) a.cite(d.source, d.last_verified);
 }
 
 export type ContactResult = {
-  trading_name: string; legal_name: string; email: string; office: string; phone: string; whatsapp: string; hours: string;
-  languages: string[]; source: string; last_verified: string;
+  trading_name: string;
+  legal_name: string;
+  email: string;
+  office: string;
+  phone: string;
+  whatsapp: string;
+  hours: string;
+  languages: string[];
+  source: string;
+  last_verified: string;
 };
 
 export function renderContact(a: AnswerBuilder, c: ContactResult): void {
@@ -380,7 +501,13 @@ export function renderTimeline(a: AnswerBuilder, r: TimelineResult): void {
 }
 
 export type TopicResult = {
-  topics: Array<{ id: string; answer: Record<Language, string>; verify: boolean; source: string; last_verified: string }>;
+  topics: Array<{
+    id: string;
+    answer: Record<Language, string>;
+    verify: boolean;
+    source: string;
+    last_verified: string;
+  }>;
 };
 
 /** A general topic, answered with the text written for the answer's language in topics.yaml. */
@@ -391,8 +518,16 @@ export function renderTopic(a: AnswerBuilder, topic: TopicResult['topics'][numbe
 }
 
 export type DeadlineResult = {
-  deadlines: Array<{ id: string; name: string; due: string; alternative_due: string | null; service: { id: string }; verify: boolean;
-    source: string; last_verified: string }>;
+  deadlines: Array<{
+    id: string;
+    name: string;
+    due: string;
+    alternative_due: string | null;
+    service: { id: string };
+    verify: boolean;
+    source: string;
+    last_verified: string;
+  }>;
 };
 
 /** The next due date of a filing (and the other reading, where the sources disagree). */
@@ -400,7 +535,10 @@ export function renderDeadline(a: AnswerBuilder, d: DeadlineResult['deadlines'][
   const { p } = a;
   // The short name ("LKPM") is the filing's own name; the English gloss in brackets is left to English answers.
   const name = a.language === 'en' ? d.name : d.name.split(' (')[0];
-  a.section([p.deadlineLine(name, d.due), d.alternative_due && d.alternative_due !== d.due ? p.deadlineAlternative(d.alternative_due) : null]);
+  a.section([
+    p.deadlineLine(name, d.due),
+    d.alternative_due && d.alternative_due !== d.due ? p.deadlineAlternative(d.alternative_due) : null,
+  ]);
   a.cite(d.source, d.last_verified);
   a.verify(d.verify);
 }

@@ -6,7 +6,8 @@
 import { foldText } from '../tool-selection/text-analysis.ts';
 import type { PriceOption } from '../../knowledge/schemas.ts';
 
-const FILLER = new Set(`
+const FILLER = new Set(
+  `
 ok okay oke sip then so what about also anyway kalau kalo terus trus lalu jadi allora invece quindi comunque ecco poi
 estensione estensioni times kali people persons persone orang person persona per already gia sudah
 yang saja dong deh kak bagaimana gimana
@@ -40,7 +41,10 @@ codice codici attivita mi ti si vi fai fammi puoi potete posso vorrei voglio son
 yang dan atau di ke dari untuk pada dengan dalam apa apakah saja berapa harga biaya tarif penawaran paket dokumen berkas syarat
 persyaratan diperlukan dibutuhkan perlu butuh lama hari minggu bulan proses waktu kode kbli usaha itu ini saya aku anda kamu kami
 mau ingin tolong buatkan buat bisa dapat adalah ada berapakah bagaimana gimana
-`.trim().split(/\s+/));
+`
+    .trim()
+    .split(/\s+/),
+);
 
 export const FILLER_WORDS: readonly string[] = [...FILLER];
 
@@ -58,19 +62,55 @@ export function subjectOf(message: string): string {
 export function wantedVariant(message: string): { option?: PriceOption; years?: 1 | 2 } {
   const text = ` ${foldText(message).replace(/[^a-z0-9]+/g, ' ')} `;
   let option: PriceOption | undefined;
-  if (/ (offshore|from abroad|outside indonesia|dall estero|dall italia|dari luar negeri|luar negeri|applying from abroad) /.test(text)) option = 'offshore';
-  else if (/ (onshore|inside indonesia|already in (indonesia|bali)|i am (already )?in (bali|indonesia)|dall interno|gia (in indonesia|a bali|in bali)|dalam negeri|sudah di (indonesia|bali)) /.test(text)) option = 'onshore';
-  else if (/ (extend|extension|extensions|renew|renewal|proroga|prorogare|rinnovo|rinnovare|estensione|perpanjang|perpanjangan|memperpanjang) /.test(text)) option = 'extension';
-  const years = /\b(1|one|un|uno|satu) (year|years|anno|anni|tahun)\b/.test(text) ? 1 : /\b(2|two|due|dua) (year|years|anno|anni|tahun)\b/.test(text) ? 2 : undefined;
+  if (
+    / (offshore|from abroad|outside indonesia|dall estero|dall italia|dari luar negeri|luar negeri|applying from abroad) /.test(
+      text,
+    )
+  )
+    option = 'offshore';
+  else if (
+    / (onshore|inside indonesia|already in (indonesia|bali)|i am (already )?in (bali|indonesia)|dall interno|gia (in indonesia|a bali|in bali)|dalam negeri|sudah di (indonesia|bali)) /.test(
+      text,
+    )
+  )
+    option = 'onshore';
+  else if (
+    / (extend|extension|extensions|renew|renewal|proroga|prorogare|rinnovo|rinnovare|estensione|perpanjang|perpanjangan|memperpanjang) /.test(
+      text,
+    )
+  )
+    option = 'extension';
+  const years = /\b(1|one|un|uno|satu) (year|years|anno|anni|tahun)\b/.test(text)
+    ? 1
+    : /\b(2|two|due|dua) (year|years|anno|anni|tahun)\b/.test(text)
+      ? 2
+      : undefined;
   return { ...(option ? { option } : {}), ...(years ? { years } : {}) };
 }
 
 /** How many people a message prices for ("2 ppl", "x 2 persone", "for me and my wife"), when more than one. */
 export function personsIn(message: string): number | undefined {
   const text = ` ${foldText(message).replace(/[^a-z0-9]+/g, ' ')} `;
-  const n = / (\d{1,2}|two|three|four|due|tre|quattro|dua|tiga|empat) (people|persons|person|ppl|persone|persona|orang|pax) /.exec(text);
-  const words: Record<string, number> = { two: 2, three: 3, four: 4, due: 2, tre: 3, quattro: 4, dua: 2, tiga: 3, empat: 4 };
-  const count = n ? Number(n[1]) || words[n[1]] : / (me and my (wife|husband|partner)|io e mia moglie|io e mio marito|saya dan (istri|suami)) /.test(text) ? 2 : undefined;
+  const n =
+    / (\d{1,2}|two|three|four|due|tre|quattro|dua|tiga|empat) (people|persons|person|ppl|persone|persona|orang|pax) /.exec(
+      text,
+    );
+  const words: Record<string, number> = {
+    two: 2,
+    three: 3,
+    four: 4,
+    due: 2,
+    tre: 3,
+    quattro: 4,
+    dua: 2,
+    tiga: 3,
+    empat: 4,
+  };
+  const count = n
+    ? Number(n[1]) || words[n[1]]
+    : / (me and my (wife|husband|partner)|io e mia moglie|io e mio marito|saya dan (istri|suami)) /.test(text)
+      ? 2
+      : undefined;
   return count && count > 1 ? count : undefined;
 }
 
@@ -109,6 +149,7 @@ const DEPARTMENTS: Array<[string, RegExp]> = [
 export function departmentIn(message: string): string | undefined {
   const text = ` ${foldText(message).replace(/[^a-z]+/g, ' ')} `;
   // "the PT PMA setup" is a service; "the setup team" is a department.
-  if (!/ (team|tim|squadra|staff|reparto|department|dipartimento|departemen|divisi|bagian) /.test(text)) return undefined;
+  if (!/ (team|tim|squadra|staff|reparto|department|dipartimento|departemen|divisi|bagian) /.test(text))
+    return undefined;
   return DEPARTMENTS.find(([, pattern]) => pattern.test(text))?.[0];
 }

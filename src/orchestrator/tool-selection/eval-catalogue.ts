@@ -16,8 +16,13 @@ export function loadPlannedCatalogue(path = PLANNED_CATALOGUE_PATH): PlannedTool
  * (`evals/catalogue.json`, keys and descriptions from the issues) that are not registered yet, so the set
  * measures ZANTARA's full catalogue size while real declarations replace planned ones as they land.
  */
-export function evaluationCatalogue(handlers: readonly AnyHandler[], planned: readonly PlannedTool[] = loadPlannedCatalogue()): {
-  documents: ToolDocument[]; real: number; planned: number;
+export function evaluationCatalogue(
+  handlers: readonly AnyHandler[],
+  planned: readonly PlannedTool[] = loadPlannedCatalogue(),
+): {
+  documents: ToolDocument[];
+  real: number;
+  planned: number;
 } {
   const real = handlers.map(documentFromHandler);
   const known = new Set(real.map((d) => d.name));

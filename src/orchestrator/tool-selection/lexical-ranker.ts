@@ -93,7 +93,8 @@ export class LexicalRanker {
     const scores = this.scores(query);
     const ranked: RankedTool[] = [];
     for (let index = 0; index < scores.length; index++) {
-      if (scores[index] > 0 && !exclude?.has(index)) ranked.push({ index, name: this.#names[index], score: scores[index] });
+      if (scores[index] > 0 && !exclude?.has(index))
+        ranked.push({ index, name: this.#names[index], score: scores[index] });
     }
     ranked.sort((a, b) => b.score - a.score || a.index - b.index);
     return ranked.slice(0, Math.max(0, k));

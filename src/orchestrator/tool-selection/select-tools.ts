@@ -46,7 +46,11 @@ export function rankerFor(handlers: readonly AnyHandler[]): CachedIndex {
  *
  * @example selectTools(registry.listFor(principal), 'Quanto costa il KITAS E33G?', { k: 8, pinned: ['system.handlers.search'] })
  */
-export function selectTools(handlers: AnyHandler[], query: string, options: { k: number; pinned?: string[] }): AnyHandler[] {
+export function selectTools(
+  handlers: AnyHandler[],
+  query: string,
+  options: { k: number; pinned?: string[] },
+): AnyHandler[] {
   const { handlers: indexed, ranker, positions } = rankerFor(handlers);
   const pinnedPositions = new Set<number>();
   for (const key of options.pinned ?? []) {
@@ -58,7 +62,11 @@ export function selectTools(handlers: AnyHandler[], query: string, options: { k:
 }
 
 /** The ranking behind `selectTools`, with scores (for `system.handlers.search`, evals and debugging). */
-export function rankHandlers(handlers: AnyHandler[], query: string, k: number): Array<RankedTool & { handler: AnyHandler }> {
+export function rankHandlers(
+  handlers: AnyHandler[],
+  query: string,
+  k: number,
+): Array<RankedTool & { handler: AnyHandler }> {
   const { handlers: indexed, ranker } = rankerFor(handlers);
   return ranker.rank(query, k).map((r) => ({ ...r, handler: indexed[r.index] }));
 }

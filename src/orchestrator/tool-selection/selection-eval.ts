@@ -23,7 +23,11 @@ export type SelectionReport = {
  * appear among the first 1, 5 and k ranked tools, averaged over the cases. Cases with no expected tool
  * (out-of-scope queries) are skipped.
  */
-export function evaluateSelection(documents: readonly ToolDocument[], cases: readonly SelectionCase[], k: number): SelectionReport {
+export function evaluateSelection(
+  documents: readonly ToolDocument[],
+  cases: readonly SelectionCase[],
+  k: number,
+): SelectionReport {
   const ranker = new LexicalRanker(documents);
   const known = new Set(documents.map((d) => d.name));
   let n = 0;
@@ -37,15 +41,30 @@ export function evaluateSelection(documents: readonly ToolDocument[], cases: rea
     if (expected.length === 0) continue;
     n++;
     const ranked = ranker.rank(c.query, depth).map((r) => r.name);
-    const share = (top: number) => expected.filter((name) => ranked.slice(0, top).includes(name)).length / expected.length;
+    const share = (top: number) =>
+      expected.filter((name) => ranked.slice(0, top).includes(name)).length / expected.length;
     at1 += share(1);
     at5 += share(5);
     const recall = share(k);
     atK += recall;
-    if (recall < 1) misses.push({ id: c.id, query: c.query, missing: expected.filter((name) => !ranked.slice(0, k).includes(name)), offered: ranked.slice(0, k) });
+    if (recall < 1)
+      misses.push({
+        id: c.id,
+        query: c.query,
+        missing: expected.filter((name) => !ranked.slice(0, k).includes(name)),
+        offered: ranked.slice(0, k),
+      });
   }
   const mean = (x: number) => (n ? x / n : 0);
-  return { cases: n, tools: documents.length, k, recallAt1: mean(at1), recallAt5: mean(at5), recallAtK: mean(atK), misses };
+  return {
+    cases: n,
+    tools: documents.length,
+    k,
+    recallAt1: mean(at1),
+    recallAt5: mean(at5),
+    recallAtK: mean(atK),
+    misses,
+  };
 }
 
 /** Parses JSONL cases (`{query, expected: [names]}` per line; blank lines and `#` comments ignored). */
@@ -55,7 +74,11 @@ export function parseCases(text: string): SelectionCase[] {
     const trimmed = line.trim();
     if (!trimmed || trimmed.startsWith('#')) return;
     let parsed: unknown;
-    try { parsed = JSON.parse(trimmed); } catch { throw new Error(`cases line ${index + 1}: not valid JSON`); }
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      throw new Error(`cases line ${index + 1}: not valid JSON`);
+    }
     const c = parsed as { query?: unknown; expected?: unknown; id?: unknown };
     if (typeof c.query !== 'string' || !Array.isArray(c.expected) || !c.expected.every((e) => typeof e === 'string')) {
       throw new Error(`cases line ${index + 1}: expected {"query": string, "expected": [string]}`);

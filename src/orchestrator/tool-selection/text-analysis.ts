@@ -6,7 +6,8 @@
  */
 
 /** Function words of the three languages: they say nothing about which tool is wanted. */
-const STOP_WORDS = new Set(`
+const STOP_WORDS = new Set(
+  `
 a an the and or but of to in on at by for from with without into about as is are was were be been being am do does did
 i me my mine we our you your it its this that these those there here what which who whom whose when where why how can could
 would should will shall may might must please tell know want need like get got have has had some any all just also only
@@ -20,7 +21,10 @@ sull dall quest un'
 yang dan atau di ke dari untuk pada dengan dalam oleh apa apakah siapa bagaimana gimana berapa kapan mana dimana saya aku
 anda kamu kami kita dia mereka ini itu ada adalah tidak bukan bisa dapat mau ingin akan sudah belum juga saja lagi dong
 ya kak pak bu mas mbak tolong mohon terima kasih halo hai tentang seperti bagi agar supaya jika kalau
-`.trim().split(/\s+/));
+`
+    .trim()
+    .split(/\s+/),
+);
 
 /**
  * Canonical terms for words that mean the same thing in the three languages (after accent folding).
@@ -36,78 +40,147 @@ function group(canonical: string, words: string): void {
   }
   SYNONYMS[canonical] = canonical;
 }
-group('price', 'price prices pricing cost costs costing fee fees tariff tariffs rate rates expensive cheap cheaper charge charges much ' +
-  'prezzo prezzi costo costi costa costano costare tariffa tariffe caro cara cari economico spesa spese quota ' +
-  'harga biaya ongkos tarif mahal murah bayar');
-group('quote', 'quote quotes quotation estimate preventivo preventivi penawaran rincian itemised itemized invoice offerta');
+group(
+  'price',
+  'price prices pricing cost costs costing fee fees tariff tariffs rate rates expensive cheap cheaper charge charges much ' +
+    'prezzo prezzi costo costi costa costano costare tariffa tariffe caro cara cari economico spesa spese quota ' +
+    'harga biaya ongkos tarif mahal murah bayar',
+);
+group(
+  'quote',
+  'quote quotes quotation estimate preventivo preventivi penawaran rincian itemised itemized invoice offerta',
+);
 group('visa', 'visa visas visti visto vize');
 group('kitas', 'kitas itas stay permit residence residency soggiorno residenza izin tinggal kitasnya');
 group('kitap', 'kitap itap permanent permanente tetap');
-group('work', 'work working worker job employ employed employee employment lavoro lavorare lavoratore impiego dipendente ' +
-  'kerja bekerja pekerja karyawan pekerjaan');
+group(
+  'work',
+  'work working worker job employ employed employee employment lavoro lavorare lavoratore impiego dipendente ' +
+    'kerja bekerja pekerja karyawan pekerjaan',
+);
 group('retire', 'retire retired retirement retiree pension pensione pensionato pensionata pensionati pensiun lansia');
-group('invest', 'invest investor investors investment investire investitore investimento investimenti investasi penanam modal');
+group(
+  'invest',
+  'invest investor investors investment investire investitore investimento investimenti investasi penanam modal',
+);
 group('remote', 'remote nomad nomads digital freelancer freelance distanza remoto');
-group('spouse', 'spouse spouses wife husband married marriage moglie marito sposato sposata coniuge matrimonio istri suami ' +
-  'menikah nikah pernikahan');
-group('family', 'family dependent dependents child children kids son daughter famiglia figli figlio figlia familiare ' +
-  'keluarga anak tanggungan');
+group(
+  'spouse',
+  'spouse spouses wife husband married marriage moglie marito sposato sposata coniuge matrimonio istri suami ' +
+    'menikah nikah pernikahan',
+);
+group(
+  'family',
+  'family dependent dependents child children kids son daughter famiglia figli figlio figlia familiare ' +
+    'keluarga anak tanggungan',
+);
 group('tourist', 'tourist tourism holiday vacation turismo turista turistico vacanza vacanze wisata wisatawan liburan');
 group('business', 'business businesses commercial affari commerciale bisnis niaga dagang');
 group('company', 'company companies firm corporation pt pma societa azienda aziende impresa srl perusahaan badan');
-group('setup', 'setup set establish establishing incorporate incorporation found founding register registration open opening ' +
-  'costituire costituzione aprire apertura fondare registrare registrazione ' +
-  'mendirikan pendirian dirikan buka membuka daftar pendaftaran');
+group(
+  'setup',
+  'setup set establish establishing incorporate incorporation found founding register registration open opening ' +
+    'costituire costituzione aprire apertura fondare registrare registrazione ' +
+    'mendirikan pendirian dirikan buka membuka daftar pendaftaran',
+);
 group('tax', 'tax taxes taxation fiscal vat tasse tassa fiscale imposte imposta dichiarazione pajak spt');
-group('document', 'document documents paperwork papers checklist requirement requirements required bring prepare ' +
-  'documento documenti carte requisiti necessari occorrono portare preparare ' +
-  'dokumen berkas persyaratan syarat diperlukan dibutuhkan');
+group(
+  'document',
+  'document documents paperwork papers checklist requirement requirements required bring prepare ' +
+    'documento documenti carte requisiti necessari occorrono portare preparare ' +
+    'dokumen berkas persyaratan syarat diperlukan dibutuhkan',
+);
 group('team', 'team staff staffer employees people colleagues squadra personale collaboratori colleghi tim karyawan');
 group('department', 'department departments division reparto reparti dipartimento divisione departemen divisi bagian');
-group('contact', 'contact contacts reach phone telephone call number whatsapp address office hours opening ' +
-  'contatto contatti contattare raggiungere telefono numero indirizzo ufficio orari orario ' +
-  'kontak hubungi menghubungi telepon nomor alamat kantor jam');
-group('duration', 'duration long time timeline timeframe take takes processing process days weeks months quickly fast ' +
-  'urgent urgently deadline tempo tempi durata giorni settimane mesi tempistiche urgente lama waktu proses hari minggu bulan ' +
-  'cepat segera mendesak');
-group('extend', 'extend extension extensions renew renewal prolong prorogare proroga rinnovo rinnovare estensione ' +
-  'perpanjang perpanjangan memperpanjang');
-group('kbli', 'kbli kbli2020 classification code codes activity activities sector settore codice codici attivita ' +
-  'klasifikasi kode bidang');
-group('restaurant', 'restaurant restaurants ristorante ristoranti trattoria restoran warung rumah makan cafe caffe kafe bar');
-group('villa', 'villa villas homestay guesthouse accommodation rental rent affitto affittare alloggio penginapan sewa ' +
-  'menyewakan akomodasi');
+group(
+  'contact',
+  'contact contacts reach phone telephone call number whatsapp address office hours opening ' +
+    'contatto contatti contattare raggiungere telefono numero indirizzo ufficio orari orario ' +
+    'kontak hubungi menghubungi telepon nomor alamat kantor jam',
+);
+group(
+  'duration',
+  'duration long time timeline timeframe take takes processing process days weeks months quickly fast ' +
+    'urgent urgently deadline tempo tempi durata giorni settimane mesi tempistiche urgente lama waktu proses hari minggu bulan ' +
+    'cepat segera mendesak',
+);
+group(
+  'extend',
+  'extend extension extensions renew renewal prolong prorogare proroga rinnovo rinnovare estensione ' +
+    'perpanjang perpanjangan memperpanjang',
+);
+group(
+  'kbli',
+  'kbli kbli2020 classification code codes activity activities sector settore codice codici attivita ' +
+    'klasifikasi kode bidang',
+);
+group(
+  'restaurant',
+  'restaurant restaurants ristorante ristoranti trattoria restoran warung rumah makan cafe caffe kafe bar',
+);
+group(
+  'villa',
+  'villa villas homestay guesthouse accommodation rental rent affitto affittare alloggio penginapan sewa ' +
+    'menyewakan akomodasi',
+);
 group('lead', 'lead leads prospect prospects interested interest potential cliente potenziale calon prospek');
-group('save', 'save store record register keep log salva salvare registra registrare memorizza simpan menyimpan catat mencatat');
-group('send', 'send sending sent dispatch deliver forward write invia inviare invio manda mandare spedisci spedire scrivi ' +
-  'kirim kirimkan mengirim mengirimkan');
+group(
+  'save',
+  'save store record register keep log salva salvare registra registrare memorizza simpan menyimpan catat mencatat',
+);
+group(
+  'send',
+  'send sending sent dispatch deliver forward write invia inviare invio manda mandare spedisci spedire scrivi ' +
+    'kirim kirimkan mengirim mengirimkan',
+);
 group('whatsapp', 'whatsapp wa whatsap watsapp');
 group('email', 'email emails mail mails gmail inbox posta e-mail surel surat');
-group('calendar', 'calendar calendars agenda schedule scheduled appointment appointments meeting meetings event events ' +
-  'calendario appuntamento appuntamenti riunione riunioni incontro evento eventi ' +
-  'kalender jadwal janji rapat pertemuan acara');
-group('availability', 'availability available free busy slot slots disponibile disponibilita libero libera tersedia kosong luang');
-group('memory', 'memory memories remember remembered recall forget facts profile ricorda ricordare ricordi ricordati memoria ' +
-  'dimentica dimenticare ingat ingatlah mengingat lupa lupakan profil');
+group(
+  'calendar',
+  'calendar calendars agenda schedule scheduled appointment appointments meeting meetings event events ' +
+    'calendario appuntamento appuntamenti riunione riunioni incontro evento eventi ' +
+    'kalender jadwal janji rapat pertemuan acara',
+);
+group(
+  'availability',
+  'availability available free busy slot slots disponibile disponibilita libero libera tersedia kosong luang',
+);
+group(
+  'memory',
+  'memory memories remember remembered recall forget facts profile ricorda ricordare ricordi ricordati memoria ' +
+    'dimentica dimenticare ingat ingatlah mengingat lupa lupakan profil',
+);
 group('drive', 'drive file files folder folders upload cartella caricare unggah berkas');
 group('sheet', 'sheet sheets spreadsheet spreadsheets excel foglio fogli tabella lembar spreadsheetnya');
 group('slide', 'slide slides presentation presentations deck presentazione presentasi');
 group('doc', 'doc docs gdoc');
-group('map', 'map maps place places nearby near directions route navigate location locations dove mappa mappe luogo luoghi ' +
-  'vicino indicazioni percorso peta tempat lokasi dekat arah rute');
+group(
+  'map',
+  'map maps place places nearby near directions route navigate location locations dove mappa mappe luogo luoghi ' +
+    'vicino indicazioni percorso peta tempat lokasi dekat arah rute',
+);
 group('instagram', 'instagram ig insta dm');
 group('slack', 'slack');
 group('discord', 'discord');
-group('notify', 'notify notification notifications alert alerts avvisa avvisare notifica notifiche beritahu notifikasi');
+group(
+  'notify',
+  'notify notification notifications alert alerts avvisa avvisare notifica notifiche beritahu notifikasi',
+);
 group('search', 'search find look lookup cerca cercare trova trovare ricerca cari mencari temukan');
-group('knowledge', 'knowledge guide guides policy policies regulation regulations law laws rule rules article articles ' +
-  'guida guide regolamento legge leggi norma norme regola regole panduan peraturan aturan hukum undang');
+group(
+  'knowledge',
+  'knowledge guide guides policy policies regulation regulations law laws rule rules article articles ' +
+    'guida guide regolamento legge leggi norma norme regola regole panduan peraturan aturan hukum undang',
+);
 group('urgency', 'urgency overstay overstayed expire expired expiring expiry scadenza scaduto scade kedaluwarsa habis');
 group('language', 'language languages lingua lingue bahasa');
 group('summary', 'summary summarize summarise summarise riassunto riassumi riassumere ringkasan ringkas merangkum');
 group('report', 'report reports analytics dashboard statistics stats metrics statistiche rapporto laporan statistik');
 group('key', 'apikey apikeys');
-group('handler', 'handler handlers tool tools capability capabilities function functions strumenti strumento fitur alat');
+group(
+  'handler',
+  'handler handlers tool tools capability capabilities function functions strumenti strumento fitur alat',
+);
 group('identity', 'whoami identity identita identitas');
 group('outbox', 'outbox queue queued coda antrean');
 group('alcohol', 'alcohol alcoholic liquor alcol alcolici alkohol minuman beralkohol');
@@ -120,7 +193,10 @@ group('broadcast', 'broadcast bulk mass massive massa massal blast');
 
 /** Folds accents and case: "Società" → "societa". */
 export function foldText(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 /**
@@ -134,9 +210,11 @@ export function stem(word: string): string {
   if (w.endsWith('nya') && w.length > 6) w = w.slice(0, -3);
   else if (w.endsWith('kan') && w.length > 6) w = w.slice(0, -3);
   else if (w.endsWith('lah') && w.length > 6) w = w.slice(0, -3);
-  if (/^(mem|men|meng|meny|ber|di|ter|per)/.test(w) && w.length > 7) w = w.replace(/^(meng|meny|mem|men|ber|ter|per|di)/, '');
+  if (/^(mem|men|meng|meny|ber|di|ter|per)/.test(w) && w.length > 7)
+    w = w.replace(/^(meng|meny|mem|men|ber|ter|per|di)/, '');
   // Italian infinitives with a clitic: "contattarvi", "prenotarlo", "inviarmi" → "contattar", "prenotar", "inviar".
-  if (/(ar|er|ir)(vi|ti|mi|ci|lo|la|li|le|ne|si|gli)$/.test(w) && w.length > 7) return w.replace(/(vi|ti|mi|ci|lo|la|li|le|ne|si|gli)$/, '');
+  if (/(ar|er|ir)(vi|ti|mi|ci|lo|la|li|le|ne|si|gli)$/.test(w) && w.length > 7)
+    return w.replace(/(vi|ti|mi|ci|lo|la|li|le|ne|si|gli)$/, '');
   if (w.endsWith('ies') && w.length > 5) return `${w.slice(0, -3)}y`;
   if (w.endsWith('ing') && w.length > 6) return w.slice(0, -3);
   if (w.endsWith('ed') && w.length > 5) return w.slice(0, -2);

@@ -51,7 +51,8 @@ function schemaTexts(schema: unknown, out: string[] = [], depth = 0): string[] {
       schemaTexts(child, out, depth + 1);
     }
   }
-  for (const key of ['items', 'additionalProperties'] as const) if (node[key] && typeof node[key] === 'object') schemaTexts(node[key], out, depth + 1);
+  for (const key of ['items', 'additionalProperties'] as const)
+    if (node[key] && typeof node[key] === 'object') schemaTexts(node[key], out, depth + 1);
   for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
     if (Array.isArray(node[key])) for (const child of node[key] as unknown[]) schemaTexts(child, out, depth + 1);
   }

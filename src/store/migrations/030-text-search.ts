@@ -8,11 +8,13 @@ import type { Store } from '../store.ts';
 
 export async function up(store: Store): Promise<void> {
   const found = await store.query<{ schema: string }>(
-    `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'`);
+    `SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent'`,
+  );
   const schema = found.rows[0]?.schema;
-  const body = schema && /^[a-z_][a-z0-9_]*$/.test(schema)
-    ? `SELECT lower(${schema}.unaccent('${schema}.unaccent'::regdictionary, $1))`
-    : 'SELECT lower($1)';
+  const body =
+    schema && /^[a-z_][a-z0-9_]*$/.test(schema)
+      ? `SELECT lower(${schema}.unaccent('${schema}.unaccent'::regdictionary, $1))`
+      : 'SELECT lower($1)';
   await store.exec(`CREATE OR REPLACE FUNCTION zantara_unaccent(text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $fn$ ${body} $fn$;`);
 }

@@ -15,7 +15,12 @@ export type FakeRequest = {
   user?: string;
 };
 
-export type FakeResponse = { status?: number; json?: unknown; body?: string | Buffer; headers?: Record<string, string> };
+export type FakeResponse = {
+  status?: number;
+  json?: unknown;
+  body?: string | Buffer;
+  headers?: Record<string, string>;
+};
 
 export type FakeRoute = {
   method: string;
@@ -25,18 +30,43 @@ export type FakeRoute = {
   handle(req: FakeRequest, match: RegExpMatchArray): FakeResponse | Promise<FakeResponse>;
 };
 
-export type Failure = { pathIncludes: string; method?: string; status: number; retryAfter?: string; times: number; message?: string };
+export type Failure = {
+  pathIncludes: string;
+  method?: string;
+  status: number;
+  retryAfter?: string;
+  times: number;
+  message?: string;
+};
 
-export type RecordedRequest = { method: string; path: string; query: Record<string, string>; headers: IncomingMessage['headers']; body: string; user?: string; status: number };
+export type RecordedRequest = {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: IncomingMessage['headers'];
+  body: string;
+  user?: string;
+  status: number;
+};
 
 /** Google's JSON error body: `{ error: { code, message, status, errors: [{ reason }] } }`. */
 export function googleError(code: number, message: string, status: string, reason?: string): FakeResponse {
-  return { status: code, json: { error: { code, message, status, errors: [{ message, domain: 'global', reason: reason ?? status.toLowerCase() }] } } };
+  return {
+    status: code,
+    json: {
+      error: { code, message, status, errors: [{ message, domain: 'global', reason: reason ?? status.toLowerCase() }] },
+    },
+  };
 }
 
 export const statusNames: Record<number, string> = {
-  400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 429: 'RESOURCE_EXHAUSTED',
-  500: 'INTERNAL', 503: 'UNAVAILABLE',
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
 };
 
 export class FakeHttpServer {
@@ -86,18 +116,37 @@ export class FakeHttpServer {
     await new Promise<void>((resolve) => this.#server!.close(() => resolve()));
   }
 
-  async #dispatch(req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: Record<string, string>; body: string | Buffer }> {
+  async #dispatch(
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string>; body: string | Buffer }> {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const request: FakeRequest = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, body };
+    const request: FakeRequest = {
+      method: req.method ?? 'GET',
+      path: decodeURIComponent(url.pathname),
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    };
     let response: FakeResponse;
     try {
       response = await this.#answer(request);
     } catch (error) {
-      response = error instanceof FakeBadRequest ? googleError(400, error.message, 'INVALID_ARGUMENT', 'invalid')
-        : googleError(500, `fake crashed: ${(error as Error).message}`, 'INTERNAL');
+      response =
+        error instanceof FakeBadRequest
+          ? googleError(400, error.message, 'INVALID_ARGUMENT', 'invalid')
+          : googleError(500, `fake crashed: ${(error as Error).message}`, 'INTERNAL');
     }
     const status = response.status ?? 200;
-    this.requests.push({ method: request.method, path: request.path, query: Object.fromEntries(url.searchParams), headers: req.headers, body: body.toString('utf8'), user: request.user, status });
+    this.requests.push({
+      method: request.method,
+      path: request.path,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body: body.toString('utf8'),
+      user: request.user,
+      status,
+    });
     const headers: Record<string, string> = { ...response.headers };
     let out: string | Buffer = '';
     if (response.json !== undefined) {
@@ -111,7 +160,8 @@ export class FakeHttpServer {
 
   async #answer(req: FakeRequest): Promise<FakeResponse> {
     const candidates = this.#routes.filter((r) => r.pattern.test(req.path));
-    if (!candidates.length) return googleError(404, `The requested URL ${req.path} was not found on this server.`, 'NOT_FOUND');
+    if (!candidates.length)
+      return googleError(404, `The requested URL ${req.path} was not found on this server.`, 'NOT_FOUND');
     const route = candidates.find((r) => r.method === req.method);
     if (!route) return googleError(405, `Method ${req.method} not allowed on ${req.path}.`, 'METHOD_NOT_ALLOWED');
     if (route.auth === 'bearer') {
@@ -119,18 +169,32 @@ export class FakeHttpServer {
       const token = /^Bearer (.+)$/.exec(header)?.[1];
       const user = token ? this.tokenOwner(token) : undefined;
       if (!user) {
-        return { ...googleError(401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.', 'UNAUTHENTICATED'), headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' } };
+        return {
+          ...googleError(
+            401,
+            'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+            'UNAUTHENTICATED',
+          ),
+          headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/"' },
+        };
       }
       req.user = user;
     } else if (route.auth === 'api_key') {
       const key = req.headers['x-goog-api-key'];
-      if (!key || key !== this.apiKey) return googleError(403, 'The provided API key is invalid.', 'PERMISSION_DENIED', 'API_KEY_INVALID');
+      if (!key || key !== this.apiKey)
+        return googleError(403, 'The provided API key is invalid.', 'PERMISSION_DENIED', 'API_KEY_INVALID');
     }
-    const failure = this.#failures.find((f) => f.times > 0 && req.path.includes(f.pathIncludes) && (!f.method || f.method === req.method));
+    const failure = this.#failures.find(
+      (f) => f.times > 0 && req.path.includes(f.pathIncludes) && (!f.method || f.method === req.method),
+    );
     if (failure) {
       failure.times -= 1;
-      const response = googleError(failure.status, failure.message ?? `Injected failure ${failure.status}.`, statusNames[failure.status] ?? 'UNKNOWN',
-        failure.status === 429 ? 'rateLimitExceeded' : undefined);
+      const response = googleError(
+        failure.status,
+        failure.message ?? `Injected failure ${failure.status}.`,
+        statusNames[failure.status] ?? 'UNKNOWN',
+        failure.status === 429 ? 'rateLimitExceeded' : undefined,
+      );
       if (failure.retryAfter) response.headers = { 'retry-after': failure.retryAfter };
       return response;
     }

@@ -52,9 +52,15 @@ export class FakeTokenEndpoint {
     const sa = this.serviceAccount;
     if (!sa) return oauthError(400, 'invalid_grant', 'No service account is known to this fake.');
     const parts = assertion.split('.');
-    if (parts.length !== 3) return oauthError(400, 'invalid_grant', 'Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.');
+    if (parts.length !== 3)
+      return oauthError(
+        400,
+        'invalid_grant',
+        'Invalid JWT: Token must be a short-lived token and in a reasonable timeframe.',
+      );
     const [h, p, signature] = parts;
-    let header: { alg?: string }; let claims: { iss?: string; sub?: string; scope?: string; aud?: string; iat?: number; exp?: number };
+    let header: { alg?: string };
+    let claims: { iss?: string; sub?: string; scope?: string; aud?: string; iat?: number; exp?: number };
     try {
       header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
       claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
@@ -62,18 +68,30 @@ export class FakeTokenEndpoint {
       return oauthError(400, 'invalid_grant', 'Invalid JWT: malformed.');
     }
     if (header.alg !== 'RS256') return oauthError(400, 'invalid_grant', 'Invalid JWT: alg must be RS256.');
-    const valid = createVerify('RSA-SHA256').update(`${h}.${p}`).verify(sa.publicKey, Buffer.from(signature, 'base64url'));
+    const valid = createVerify('RSA-SHA256')
+      .update(`${h}.${p}`)
+      .verify(sa.publicKey, Buffer.from(signature, 'base64url'));
     if (!valid) return oauthError(400, 'invalid_grant', 'Invalid JWT Signature.');
     const now = Math.floor(Date.now() / 1000);
-    if (claims.iss !== sa.email) return oauthError(400, 'invalid_grant', 'Invalid JWT: iss is not the service account.');
-    if (claims.aud !== this.audience) return oauthError(400, 'invalid_grant', `Invalid JWT: aud must be ${this.audience}.`);
+    if (claims.iss !== sa.email)
+      return oauthError(400, 'invalid_grant', 'Invalid JWT: iss is not the service account.');
+    if (claims.aud !== this.audience)
+      return oauthError(400, 'invalid_grant', `Invalid JWT: aud must be ${this.audience}.`);
     if (!claims.iat || !claims.exp || claims.exp <= now || claims.exp - claims.iat > 3600 || claims.iat > now + 300) {
-      return oauthError(400, 'invalid_grant', 'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.');
+      return oauthError(
+        400,
+        'invalid_grant',
+        'Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.',
+      );
     }
     if (!claims.scope) return oauthError(400, 'invalid_scope', 'Empty or missing scope not allowed.');
     const user = claims.sub ?? sa.email;
     if (claims.sub && this.delegatedUsers && !this.delegatedUsers(claims.sub)) {
-      return oauthError(401, 'unauthorized_client', 'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.');
+      return oauthError(
+        401,
+        'unauthorized_client',
+        'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.',
+      );
     }
     return this.#issue({ user, scope: claims.scope, grant: 'jwt_bearer' });
   }
@@ -83,8 +101,13 @@ export class FakeTokenEndpoint {
     if (!oauth || form.get('client_id') !== oauth.clientId || form.get('client_secret') !== oauth.clientSecret) {
       return oauthError(401, 'invalid_client', 'The OAuth client was not found.');
     }
-    if (form.get('refresh_token') !== oauth.refreshToken) return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
-    return this.#issue({ user: oauth.user, scope: 'https://www.googleapis.com/auth/gmail.readonly', grant: 'refresh_token' });
+    if (form.get('refresh_token') !== oauth.refreshToken)
+      return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
+    return this.#issue({
+      user: oauth.user,
+      scope: 'https://www.googleapis.com/auth/gmail.readonly',
+      grant: 'refresh_token',
+    });
   }
 
   #issue(grant: Omit<TokenGrant, 'token'>): FakeResponse {

@@ -6,9 +6,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type LoopbackRequest = { method: string; path: string; query: URLSearchParams; headers: IncomingMessage['headers']; body: string; json?: unknown };
+export type LoopbackRequest = {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: string;
+  json?: unknown;
+};
 export type LoopbackAnswer = { status: number; headers?: Record<string, string>; body?: unknown };
-export type LoopbackRoute = { method: string; pattern: RegExp; handle(req: LoopbackRequest, match: RegExpMatchArray): LoopbackAnswer | Promise<LoopbackAnswer> };
+export type LoopbackRoute = {
+  method: string;
+  pattern: RegExp;
+  handle(req: LoopbackRequest, match: RegExpMatchArray): LoopbackAnswer | Promise<LoopbackAnswer>;
+};
 
 export class LoopbackServer {
   readonly requests: LoopbackRequest[] = [];
@@ -30,7 +41,9 @@ export class LoopbackServer {
   }
 
   async start(): Promise<string> {
-    this.#server = createServer((req, res) => { void this.#handle(req, res); });
+    this.#server = createServer((req, res) => {
+      void this.#handle(req, res);
+    });
     await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
     return this.url;
@@ -48,9 +61,20 @@ export class LoopbackServer {
     const body = Buffer.concat(chunks).toString('utf8');
     let json: unknown;
     if ((req.headers['content-type'] ?? '').includes('application/json') && body) {
-      try { json = JSON.parse(body); } catch { json = undefined; }
+      try {
+        json = JSON.parse(body);
+      } catch {
+        json = undefined;
+      }
     }
-    const request: LoopbackRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body, json };
+    const request: LoopbackRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      json,
+    };
     let answer: LoopbackAnswer;
     const route = this.#routes.find((r) => r.method === request.method && r.pattern.test(request.path));
     if (!route) answer = { status: 404, body: { error: `no fake route ${request.method} ${request.path}` } };
@@ -62,8 +86,13 @@ export class LoopbackServer {
     const headers = { ...answer.headers };
     let payload = '';
     if (answer.body !== undefined) {
-      if (typeof answer.body === 'string') { payload = answer.body; headers['content-type'] ??= 'text/plain; charset=utf-8'; }
-      else { payload = JSON.stringify(answer.body); headers['content-type'] ??= 'application/json; charset=utf-8'; }
+      if (typeof answer.body === 'string') {
+        payload = answer.body;
+        headers['content-type'] ??= 'text/plain; charset=utf-8';
+      } else {
+        payload = JSON.stringify(answer.body);
+        headers['content-type'] ??= 'application/json; charset=utf-8';
+      }
     }
     if (res.destroyed) return;
     res.writeHead(answer.status, headers);

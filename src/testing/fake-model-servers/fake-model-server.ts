@@ -21,7 +21,10 @@ export type ScriptedUsage = { input?: number; output?: number; cached?: number }
  * `drop_after` sends `chunks` text chunks and then resets the connection; `stall_after` sends `chunks` and then
  * nothing more. A hanging reply hangs until the client goes away (or the server closes).
  */
-export type StreamFault = { kind: 'hang_before_first_token' } | { kind: 'drop_after'; chunks: number } | { kind: 'stall_after'; chunks: number };
+export type StreamFault =
+  | { kind: 'hang_before_first_token' }
+  | { kind: 'drop_after'; chunks: number }
+  | { kind: 'stall_after'; chunks: number };
 
 export type ScriptedReply =
   | { text: string; usage?: ScriptedUsage; delayMs?: number; fault?: StreamFault }
@@ -30,7 +33,13 @@ export type ScriptedReply =
   /** The connection is reset before any response. */
   | { reset: true; delayMs?: number };
 
-export type RecordedRequest = { method: string; path: string; headers: Record<string, string | string[] | undefined>; body: Record<string, unknown>; stream: boolean };
+export type RecordedRequest = {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Record<string, unknown>;
+  stream: boolean;
+};
 
 export type FakeModelServer = {
   format: WireFormat;
@@ -58,40 +67,63 @@ export async function startFakeModelServer(format: WireFormat): Promise<FakeMode
   let counter = 0;
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch(() => { if (!res.headersSent) res.writeHead(500); res.end(); });
+    void handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const body = raw ? JSON.parse(raw) as Record<string, unknown> : {};
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const path = req.url ?? '/';
     const stream = format === 'gemini' ? path.includes(':streamGenerateContent') : body.stream === true;
     const recorded: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, stream };
     requests.push(recorded);
-    const reply = queue.shift() ?? (typeof fallback === 'function' ? fallback(recorded) : fallback)
-      ?? { status: 500, message: 'fake model server: no scripted reply left' };
+    const reply = queue.shift() ??
+      (typeof fallback === 'function' ? fallback(recorded) : fallback) ?? {
+        status: 500,
+        message: 'fake model server: no scripted reply left',
+      };
     if (reply.delayMs) await sleepUnlessClosed(reply.delayMs, res);
     if (res.destroyed) return;
-    if ('reset' in reply) { req.socket.destroy(); return; }
+    if ('reset' in reply) {
+      req.socket.destroy();
+      return;
+    }
     if ('status' in reply) return sendError(res, reply.status, reply.message ?? `scripted ${reply.status}`);
     counter++;
     const id = `fake-${counter}`;
-    const calls = 'toolCalls' in reply ? reply.toolCalls.map((c, i) => ({ ...c, id: c.id ?? `call_${counter}_${i}` })) : [];
+    const calls =
+      'toolCalls' in reply ? reply.toolCalls.map((c, i) => ({ ...c, id: c.id ?? `call_${counter}_${i}` })) : [];
     const text = reply.text ?? '';
-    const usage = { input: reply.usage?.input ?? 10, output: reply.usage?.output ?? 5, cached: reply.usage?.cached ?? 0 };
+    const usage = {
+      input: reply.usage?.input ?? 10,
+      output: reply.usage?.output ?? 5,
+      cached: reply.usage?.cached ?? 0,
+    };
     const model = String(body.model ?? path.match(/models\/([^:]+)/)?.[1] ?? 'fake-model');
     const fault = 'fault' in reply ? reply.fault : undefined;
-    if (format === 'openai') return stream ? openaiStream(res, id, model, text, calls, usage, fault) : openaiJson(res, id, model, text, calls, usage);
-    if (format === 'anthropic') return stream ? anthropicStream(res, id, model, text, calls, usage) : anthropicJson(res, id, model, text, calls, usage);
+    if (format === 'openai')
+      return stream
+        ? openaiStream(res, id, model, text, calls, usage, fault)
+        : openaiJson(res, id, model, text, calls, usage);
+    if (format === 'anthropic')
+      return stream
+        ? anthropicStream(res, id, model, text, calls, usage)
+        : anthropicJson(res, id, model, text, calls, usage);
     return stream ? geminiStream(res, text, calls, usage) : geminiJson(res, text, calls, usage);
   }
 
   function sendError(res: ServerResponse, status: number, message: string): void {
-    const payload = format === 'openai' ? { error: { message, type: 'fake_error', code: String(status) } }
-      : format === 'anthropic' ? { type: 'error', error: { type: status === 429 ? 'rate_limit_error' : 'api_error', message } }
-      : { error: { code: status, message, status: status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL' } };
+    const payload =
+      format === 'openai'
+        ? { error: { message, type: 'fake_error', code: String(status) } }
+        : format === 'anthropic'
+          ? { type: 'error', error: { type: status === 429 ? 'rate_limit_error' : 'api_error', message } }
+          : { error: { code: status, message, status: status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL' } };
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(payload));
   }
@@ -102,12 +134,24 @@ export async function startFakeModelServer(format: WireFormat): Promise<FakeMode
     format,
     url,
     baseURL: format === 'gemini' ? `${url}/v1beta` : `${url}/v1`,
-    enqueue: (...replies) => { queue.push(...replies); },
-    setDefault: (reply) => { fallback = reply; },
+    enqueue: (...replies) => {
+      queue.push(...replies);
+    },
+    setDefault: (reply) => {
+      fallback = reply;
+    },
     requests,
     pending: () => queue.length,
-    reset: () => { queue.length = 0; requests.length = 0; fallback = undefined; },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+      fallback = undefined;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -117,7 +161,10 @@ type Usage = { input: number; output: number; cached: number };
 function sleepUnlessClosed(ms: number, res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
-    res.once('close', () => { clearTimeout(timer); resolve(); });
+    res.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }
 
@@ -129,26 +176,60 @@ function pieces(text: string): string[] {
 
 function sse(res: ServerResponse): (data: unknown, event?: string) => void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  return (data, event) => { res.write(`${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`); };
+  return (data, event) => {
+    res.write(`${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+  };
 }
 
 // ---- OpenAI chat completions ----
 function openaiUsage(u: Usage) {
-  return { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output, prompt_tokens_details: { cached_tokens: u.cached } };
+  return {
+    prompt_tokens: u.input,
+    completion_tokens: u.output,
+    total_tokens: u.input + u.output,
+    prompt_tokens_details: { cached_tokens: u.cached },
+  };
 }
 
 function openaiJson(res: ServerResponse, id: string, model: string, text: string, calls: Call[], usage: Usage): void {
   const message: Record<string, unknown> = { role: 'assistant', content: text || null };
-  if (calls.length) message.tool_calls = calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.args) } }));
+  if (calls.length)
+    message.tool_calls = calls.map((c) => ({
+      id: c.id,
+      type: 'function',
+      function: { name: c.name, arguments: JSON.stringify(c.args) },
+    }));
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ id, object: 'chat.completion', created: 1700000000, model,
-    choices: [{ index: 0, message, finish_reason: calls.length ? 'tool_calls' : 'stop' }], usage: openaiUsage(usage) }));
+  res.end(
+    JSON.stringify({
+      id,
+      object: 'chat.completion',
+      created: 1700000000,
+      model,
+      choices: [{ index: 0, message, finish_reason: calls.length ? 'tool_calls' : 'stop' }],
+      usage: openaiUsage(usage),
+    }),
+  );
 }
 
-function openaiStream(res: ServerResponse, id: string, model: string, text: string, calls: Call[], usage: Usage, fault?: StreamFault): void {
+function openaiStream(
+  res: ServerResponse,
+  id: string,
+  model: string,
+  text: string,
+  calls: Call[],
+  usage: Usage,
+  fault?: StreamFault,
+): void {
   const send = sse(res);
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-    send({ id, object: 'chat.completion.chunk', created: 1700000000, model, choices: [{ index: 0, delta, finish_reason: finish }] });
+    send({
+      id,
+      object: 'chat.completion.chunk',
+      created: 1700000000,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
   chunk({ role: 'assistant', content: '' });
   if (fault?.kind === 'hang_before_first_token') return;
   for (const [i, piece] of pieces(text).entries()) {
@@ -162,12 +243,22 @@ function openaiStream(res: ServerResponse, id: string, model: string, text: stri
   calls.forEach((c, index) => {
     const args = JSON.stringify(c.args);
     const half = Math.floor(args.length / 2);
-    chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: args.slice(0, half) } }] });
+    chunk({
+      tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: args.slice(0, half) } }],
+    });
     chunk({ tool_calls: [{ index, function: { arguments: args.slice(half) } }] });
   });
   chunk({}, calls.length ? 'tool_calls' : 'stop');
   // Groq reports streamed usage under x_groq; OpenAI-compatible servers in `usage`.
-  send({ id, object: 'chat.completion.chunk', created: 1700000000, model, choices: [], usage: openaiUsage(usage), x_groq: { usage: openaiUsage(usage) } });
+  send({
+    id,
+    object: 'chat.completion.chunk',
+    created: 1700000000,
+    model,
+    choices: [],
+    usage: openaiUsage(usage),
+    x_groq: { usage: openaiUsage(usage) },
+  });
   send('[DONE]');
   res.end();
 }
@@ -175,43 +266,105 @@ function openaiStream(res: ServerResponse, id: string, model: string, text: stri
 // ---- Anthropic Messages ----
 function anthropicUsage(u: Usage) {
   // Anthropic's input_tokens excludes tokens read from the cache.
-  return { input_tokens: u.input - u.cached, output_tokens: u.output, cache_read_input_tokens: u.cached, cache_creation_input_tokens: 0 };
+  return {
+    input_tokens: u.input - u.cached,
+    output_tokens: u.output,
+    cache_read_input_tokens: u.cached,
+    cache_creation_input_tokens: 0,
+  };
 }
 
-function anthropicJson(res: ServerResponse, id: string, model: string, text: string, calls: Call[], usage: Usage): void {
+function anthropicJson(
+  res: ServerResponse,
+  id: string,
+  model: string,
+  text: string,
+  calls: Call[],
+  usage: Usage,
+): void {
   const content: unknown[] = [];
   if (text) content.push({ type: 'text', text });
   for (const c of calls) content.push({ type: 'tool_use', id: c.id, name: c.name, input: c.args });
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model, content, stop_reason: calls.length ? 'tool_use' : 'end_turn',
-    stop_sequence: null, usage: anthropicUsage(usage) }));
+  res.end(
+    JSON.stringify({
+      id,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content,
+      stop_reason: calls.length ? 'tool_use' : 'end_turn',
+      stop_sequence: null,
+      usage: anthropicUsage(usage),
+    }),
+  );
 }
 
-function anthropicStream(res: ServerResponse, id: string, model: string, text: string, calls: Call[], usage: Usage): void {
+function anthropicStream(
+  res: ServerResponse,
+  id: string,
+  model: string,
+  text: string,
+  calls: Call[],
+  usage: Usage,
+): void {
   const send = sse(res);
-  send({ type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null,
-    usage: { ...anthropicUsage(usage), output_tokens: 1 } } }, 'message_start');
+  send(
+    {
+      type: 'message_start',
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...anthropicUsage(usage), output_tokens: 1 },
+      },
+    },
+    'message_start',
+  );
   let index = 0;
   if (text) {
     send({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } }, 'content_block_start');
-    for (const piece of pieces(text)) send({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, 'content_block_delta');
+    for (const piece of pieces(text))
+      send({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: piece } }, 'content_block_delta');
     send({ type: 'content_block_stop', index }, 'content_block_stop');
     index++;
   }
   for (const c of calls) {
-    send({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} } }, 'content_block_start');
-    send({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(c.args) } }, 'content_block_delta');
+    send(
+      { type: 'content_block_start', index, content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} } },
+      'content_block_start',
+    );
+    send(
+      { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(c.args) } },
+      'content_block_delta',
+    );
     send({ type: 'content_block_stop', index }, 'content_block_stop');
     index++;
   }
-  send({ type: 'message_delta', delta: { stop_reason: calls.length ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output } }, 'message_delta');
+  send(
+    {
+      type: 'message_delta',
+      delta: { stop_reason: calls.length ? 'tool_use' : 'end_turn', stop_sequence: null },
+      usage: { output_tokens: usage.output },
+    },
+    'message_delta',
+  );
   send({ type: 'message_stop' }, 'message_stop');
   res.end();
 }
 
 // ---- Gemini generateContent ----
 function geminiUsage(u: Usage) {
-  return { promptTokenCount: u.input, candidatesTokenCount: u.output, totalTokenCount: u.input + u.output, cachedContentTokenCount: u.cached };
+  return {
+    promptTokenCount: u.input,
+    candidatesTokenCount: u.output,
+    totalTokenCount: u.input + u.output,
+    cachedContentTokenCount: u.cached,
+  };
 }
 
 function geminiParts(text: string, calls: Call[]): unknown[] {
@@ -223,15 +376,23 @@ function geminiParts(text: string, calls: Call[]): unknown[] {
 
 function geminiJson(res: ServerResponse, text: string, calls: Call[], usage: Usage): void {
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ candidates: [{ content: { role: 'model', parts: geminiParts(text, calls) }, finishReason: 'STOP', index: 0 }],
-    usageMetadata: geminiUsage(usage) }));
+  res.end(
+    JSON.stringify({
+      candidates: [{ content: { role: 'model', parts: geminiParts(text, calls) }, finishReason: 'STOP', index: 0 }],
+      usageMetadata: geminiUsage(usage),
+    }),
+  );
 }
 
 function geminiStream(res: ServerResponse, text: string, calls: Call[], usage: Usage): void {
   const send = sse(res);
   const textPieces = pieces(text);
   const last = calls.length ? geminiParts('', calls) : [{ text: textPieces.pop() ?? '' }];
-  for (const piece of textPieces) send({ candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, index: 0 }] });
-  send({ candidates: [{ content: { role: 'model', parts: last }, finishReason: 'STOP', index: 0 }], usageMetadata: geminiUsage(usage) });
+  for (const piece of textPieces)
+    send({ candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, index: 0 }] });
+  send({
+    candidates: [{ content: { role: 'model', parts: last }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: geminiUsage(usage),
+  });
   res.end();
 }

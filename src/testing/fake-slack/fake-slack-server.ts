@@ -1,6 +1,16 @@
-import { bearerToken, LoopbackServer, type LoopbackAnswer, type LoopbackRequest } from '../fake-meta/loopback-server.ts';
+import {
+  bearerToken,
+  LoopbackServer,
+  type LoopbackAnswer,
+  type LoopbackRequest,
+} from '../fake-meta/loopback-server.ts';
 
-export type SlackPosted = { channel: string; ts: string; text: string; metadata?: { event_type: string; event_payload: Record<string, unknown> } };
+export type SlackPosted = {
+  channel: string;
+  ts: string;
+  text: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+};
 
 /**
  * Slack's Web API as ZANTARA uses it: `POST /api/chat.postMessage` (Bearer bot token, JSON), `GET
@@ -37,13 +47,23 @@ export class FakeSlackServer extends LoopbackServer {
   #post(req: LoopbackRequest): LoopbackAnswer {
     const denied = this.#auth(req);
     if (denied) return denied;
-    if (!String(req.headers['content-type']).startsWith('application/json')) return { status: 200, body: { ok: false, error: 'invalid_arguments' } };
+    if (!String(req.headers['content-type']).startsWith('application/json'))
+      return { status: 200, body: { ok: false, error: 'invalid_arguments' } };
     const body = req.json as { channel?: string; text?: string; metadata?: SlackPosted['metadata'] } | undefined;
-    if (!body?.channel || !this.channels.has(body.channel)) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
+    if (!body?.channel || !this.channels.has(body.channel))
+      return { status: 200, body: { ok: false, error: 'channel_not_found' } };
     if (!body.text) return { status: 200, body: { ok: false, error: 'no_text' } };
     const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.#tick).padStart(6, '0')}`;
     this.posted.push({ channel: body.channel, ts, text: body.text, metadata: body.metadata });
-    return { status: 200, body: { ok: true, channel: body.channel, ts, message: { type: 'message', text: body.text, ts, bot_id: 'B0FAKE', metadata: body.metadata } } };
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        channel: body.channel,
+        ts,
+        message: { type: 'message', text: body.text, ts, bot_id: 'B0FAKE', metadata: body.metadata },
+      },
+    };
   }
 
   #history(req: LoopbackRequest): LoopbackAnswer {
@@ -53,8 +73,16 @@ export class FakeSlackServer extends LoopbackServer {
     if (!this.channels.has(channel)) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
     const withMetadata = req.query.get('include_all_metadata') === 'true';
     const oldest = Number(req.query.get('oldest') ?? 0);
-    const messages = this.posted.filter((p) => p.channel === channel && Number(p.ts) >= oldest).reverse()
-      .map((p) => ({ type: 'message', text: p.text, ts: p.ts, bot_id: 'B0FAKE', ...(withMetadata && p.metadata ? { metadata: p.metadata } : {}) }));
+    const messages = this.posted
+      .filter((p) => p.channel === channel && Number(p.ts) >= oldest)
+      .reverse()
+      .map((p) => ({
+        type: 'message',
+        text: p.text,
+        ts: p.ts,
+        bot_id: 'B0FAKE',
+        ...(withMetadata && p.metadata ? { metadata: p.metadata } : {}),
+      }));
     return { status: 200, body: { ok: true, messages, has_more: false, pin_count: 0 } };
   }
 
@@ -73,6 +101,9 @@ export class FakeSlackServer extends LoopbackServer {
 }
 
 export function slackRateLimited(retryAfterSeconds: number): LoopbackAnswer {
-  return { status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, body: { ok: false, error: 'ratelimited' } };
+  return {
+    status: 429,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    body: { ok: false, error: 'ratelimited' },
+  };
 }
-

@@ -55,42 +55,88 @@ export class FakeSmtpServer {
             inData = false;
             const failure = this.failNextData.shift();
             if (failure) reply(failure);
-            else { this.messages.push({ from, to, data: data.join('\r\n'), user }); reply('250 2.0.0 OK queued'); }
-            from = ''; to = []; data = [];
+            else {
+              this.messages.push({ from, to, data: data.join('\r\n'), user });
+              reply('250 2.0.0 OK queued');
+            }
+            from = '';
+            to = [];
+            data = [];
           } else data.push(line.startsWith('..') ? line.slice(1) : line);
           continue;
         }
-        if (authStep === 'login-user') { loginUser = Buffer.from(line, 'base64').toString(); authStep = 'login-pass'; reply('334 UGFzc3dvcmQ6'); continue; }
-        if (authStep === 'login-pass') { authStep = 'none'; user = this.#check(loginUser, Buffer.from(line, 'base64').toString()) ? loginUser : undefined; reply(user ? '235 2.7.0 Authentication successful' : '535 5.7.8 Authentication credentials invalid'); continue; }
+        if (authStep === 'login-user') {
+          loginUser = Buffer.from(line, 'base64').toString();
+          authStep = 'login-pass';
+          reply('334 UGFzc3dvcmQ6');
+          continue;
+        }
+        if (authStep === 'login-pass') {
+          authStep = 'none';
+          user = this.#check(loginUser, Buffer.from(line, 'base64').toString()) ? loginUser : undefined;
+          reply(user ? '235 2.7.0 Authentication successful' : '535 5.7.8 Authentication credentials invalid');
+          continue;
+        }
         const [verb, ...rest] = line.split(' ');
         const arg = rest.join(' ');
         switch (verb.toUpperCase()) {
-          case 'EHLO': socket.write('250-fake.smtp.local\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 AUTH PLAIN LOGIN\r\n'); break;
-          case 'HELO': reply('250 fake.smtp.local'); break;
+          case 'EHLO':
+            socket.write('250-fake.smtp.local\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 AUTH PLAIN LOGIN\r\n');
+            break;
+          case 'HELO':
+            reply('250 fake.smtp.local');
+            break;
           case 'AUTH': {
             const [mechanism, initial] = arg.split(' ');
             if (mechanism.toUpperCase() === 'PLAIN' && initial) {
               const [, u, p] = Buffer.from(initial, 'base64').toString().split('\0');
               user = this.#check(u, p) ? u : undefined;
               reply(user ? '235 2.7.0 Authentication successful' : '535 5.7.8 Authentication credentials invalid');
-            } else if (mechanism.toUpperCase() === 'LOGIN') { authStep = 'login-user'; reply('334 VXNlcm5hbWU6'); }
-            else reply('504 5.5.4 Unrecognized authentication type');
+            } else if (mechanism.toUpperCase() === 'LOGIN') {
+              authStep = 'login-user';
+              reply('334 VXNlcm5hbWU6');
+            } else reply('504 5.5.4 Unrecognized authentication type');
             break;
           }
           case 'MAIL':
-            if (this.#credentials && !user) { reply('530 5.7.0 Authentication required'); break; }
-            from = /<([^>]*)>/.exec(arg)?.[1] ?? ''; to = []; reply('250 2.1.0 OK'); break;
+            if (this.#credentials && !user) {
+              reply('530 5.7.0 Authentication required');
+              break;
+            }
+            from = /<([^>]*)>/.exec(arg)?.[1] ?? '';
+            to = [];
+            reply('250 2.1.0 OK');
+            break;
           case 'RCPT': {
             const address = /<([^>]*)>/.exec(arg)?.[1] ?? '';
             if (this.rejectRecipients.has(address.toLowerCase())) reply('550 5.1.1 No such user');
-            else { to.push(address); reply('250 2.1.5 OK'); }
+            else {
+              to.push(address);
+              reply('250 2.1.5 OK');
+            }
             break;
           }
-          case 'DATA': if (!to.length) reply('554 5.5.1 No valid recipients'); else { inData = true; reply('354 End data with <CR><LF>.<CR><LF>'); } break;
-          case 'RSET': from = ''; to = []; reply('250 2.0.0 OK'); break;
-          case 'NOOP': reply('250 2.0.0 OK'); break;
-          case 'QUIT': reply('221 2.0.0 Bye'); socket.end(); break;
-          default: reply('502 5.5.2 Command not recognized');
+          case 'DATA':
+            if (!to.length) reply('554 5.5.1 No valid recipients');
+            else {
+              inData = true;
+              reply('354 End data with <CR><LF>.<CR><LF>');
+            }
+            break;
+          case 'RSET':
+            from = '';
+            to = [];
+            reply('250 2.0.0 OK');
+            break;
+          case 'NOOP':
+            reply('250 2.0.0 OK');
+            break;
+          case 'QUIT':
+            reply('221 2.0.0 Bye');
+            socket.end();
+            break;
+          default:
+            reply('502 5.5.2 Command not recognized');
         }
       }
     });

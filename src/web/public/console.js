@@ -87,8 +87,7 @@ function showApp() {
   $('app').hidden = false;
   $('sign-out').hidden = false;
   $('who').textContent = `${p.name} · ${p.role}`;
-  for (const el of document.querySelectorAll('[data-admin]'))
-    /** @type {HTMLElement} */ (el).hidden = p.role !== 'admin';
+  /** @type {HTMLElement} */ for (const el of document.querySelectorAll('[data-admin]')) el.hidden = p.role !== 'admin';
   openFeed();
   void updateApprovalCount();
   void show(location.hash.slice(1));
