@@ -4,6 +4,7 @@
  * the handlers and rendering their structured results in the user's language. It is a router, not a second brain:
  * when it is not sure it escalates with a reason, and out-of-scope questions never get a Bali Zero fact.
  */
+import type { z } from 'zod';
 import type { Principal } from '../../auth/principal.ts';
 import { ZantaraError } from '../../errors.ts';
 import { loadKnowledge } from '../../knowledge/load-knowledge.ts';
@@ -28,15 +29,6 @@ import {
   renderTimeline,
   renderTopic,
   renderVisa,
-  type ChecklistResult,
-  type ContactResult,
-  type DeadlineResult,
-  type KbliRequirementsResult,
-  type PricingResult,
-  type QuoteResult,
-  type TimelineResult,
-  type TopicResult,
-  type VisaResult,
 } from './render.ts';
 import {
   departmentIn,
@@ -49,6 +41,15 @@ import {
   wantedVariant,
 } from './subject.ts';
 import { handlerRegistry } from '../../handlers/registry.ts';
+import type { HandlerDefinition } from '../../handlers/handler.ts';
+import { kbliLookup, kbliRequirements } from '../../handlers/business/kbli.ts';
+import { baliZeroPricing, type PricingResult } from '../../handlers/business/pricing.ts';
+import { quoteGenerate } from '../../handlers/business/quote.ts';
+import { contactInfo, teamDepartments, teamList } from '../../handlers/business/team.ts';
+import { timelineEstimate } from '../../handlers/business/timeline.ts';
+import { knowledgeTopic, type TopicResult } from '../../handlers/business/topics.ts';
+import { documentChecklist, visaInfo } from '../../handlers/business/visa.ts';
+import { taxDeadlines } from '../../handlers/intelligence/intelligence-handlers.ts';
 
 export type { Language } from '../../text/language.ts';
 
@@ -88,7 +89,8 @@ const MAX_SUBJECT_WORDS = 6;
 /** Thrown inside the tier when a result is not good enough to answer with; becomes `not_confident`. */
 class NotConfident extends Error {}
 
-type Call = (key: string, params: Record<string, unknown>) => Promise<unknown>;
+/** Calls a handler by reference, so its result is typed by the handler's declared output. */
+type Call = <I extends z.ZodType, O>(handler: HandlerDefinition<I, O>, params: z.input<I>) => Promise<O>;
 
 /**
  * Tries to answer without any model call.
@@ -118,9 +120,10 @@ export async function tryLocalAnswer(
   if (intent.kind === 'unsupported') return escalate('unsupported');
 
   const used: string[] = [];
-  const call: Call = async (key, params) => {
+  const call: Call = async (handler, params) => {
+    const { key } = handler;
     if (!runtime.service(handlerRegistry).get(key)) throw new NotConfident(`${key} is not registered`);
-    const result = await runtime.service(handlerRegistry).call(key, params, { principal });
+    const result = await runtime.service(handlerRegistry).call(handler, params, { principal });
     if (!used.includes(key)) used.push(key);
     // The first call per handler is the main lookup; the word-by-word checks after it would only add noise.
     if (!findings.facts.some((f) => f.handler === key)) findings.facts.push({ handler: key, params, result });
@@ -161,7 +164,7 @@ export async function tryLocalAnswer(
 /** What the tier found before handing over (the subject, the handler results), for the model to start from. */
 export type Findings = {
   subject: string;
-  facts: Array<{ handler: string; params: Record<string, unknown>; result: unknown }>;
+  facts: Array<{ handler: string; params: unknown; result: unknown }>;
 };
 
 /** Characters of findings the model is given (each handler result is cut to a share of it). */
@@ -271,7 +274,7 @@ async function answerTopic(text: string, intent: Intent, a: AnswerBuilder, call:
     return false;
   let result: TopicResult;
   try {
-    result = (await call('knowledge.topic', { query: text })) as TopicResult;
+    result = await call(knowledgeTopic, { query: text });
   } catch (error) {
     if (error instanceof NotConfident || (ZantaraError.isInstance(error) && error.status === 404)) return false;
     throw error;
@@ -353,7 +356,7 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
       return;
     }
     case 'quote': {
-      const services: Array<Record<string, unknown>> = [];
+      const services: z.input<typeof quoteGenerate.input>['services'] = [];
       const packages: string[] = [];
       for (const part of quoteParts(message)) {
         const name = subjectOf(part);
@@ -368,7 +371,7 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
         }
       }
       if (!services.length && !packages.length) throw new NotConfident('no service named');
-      renderQuote(a, (await call('quote.generate', { services, packages })) as QuoteResult);
+      renderQuote(a, await call(quoteGenerate, { services, packages }));
       return;
     }
     case 'visa': {
@@ -376,10 +379,10 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
       const asked = wantedVariant(message);
       if (asked.years || asked.option === 'offshore' || asked.option === 'onshore')
         return answerIntent('price', message, a, call);
-      const result = (await call('visa.info', { query: needSubject() })) as VisaResult;
+      const result = await call(visaInfo, { query: needSubject() });
       // "Which visa for my dog?" must not answer with the tourist visa because "visa" matched.
       const named = await namedByEachWord(subject, async (word) => {
-        const alone = (await call('visa.info', { query: word })) as VisaResult;
+        const alone = await call(visaInfo, { query: word });
         return [alone.visa.code, ...alone.alternatives.map((alt) => alt.code)];
       });
       if (!agreesOn(named, result.visa.code))
@@ -390,9 +393,7 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
     case 'documents': {
       const matched = await matchServices(call, needSubject());
       if (matched.services.length !== 1) throw new NotConfident('documents for which service?');
-      if (
-        !renderChecklist(a, (await call('document.checklist', { service: matched.services[0].id })) as ChecklistResult)
-      ) {
+      if (!renderChecklist(a, await call(documentChecklist, { service: matched.services[0].id }))) {
         throw new NotConfident('a document has no translation');
       }
       return;
@@ -406,21 +407,14 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
         .replace(/\s+/g, ' ')
         .trim();
       if (!code && !activity) throw new NotConfident('no activity named');
-      const result = (await call(
-        'kbli.lookup',
-        code ? { code } : { query: activity, limit: KBLI_SHOWN },
-      )) as Parameters<typeof renderKbli>[1];
+      const result = await call(kbliLookup, code ? { code } : { query: activity, limit: KBLI_SHOWN });
       if (!result.results.length) throw new NotConfident('no KBLI match');
       if (!code) {
         const named = await namedByEachWord(activity, async (word) =>
           word.length < 3
             ? null
             : // two letters say little about an activity
-              (
-                (await call('kbli.lookup', { query: word, limit: GENERIC_WORD_MATCHES })) as Parameters<
-                  typeof renderKbli
-                >[1]
-              ).results.map((r) => r.code),
+              (await call(kbliLookup, { query: word, limit: GENERIC_WORD_MATCHES })).results.map((r) => r.code),
         );
         if (!agreesOn(named, result.results[0].code))
           throw new NotConfident(`the words of "${activity}" do not agree on one activity`);
@@ -436,10 +430,7 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
         .replace(/\s+/g, ' ')
         .trim();
       if (!code && !business) throw new NotConfident('no business named');
-      const result = (await call(
-        'kbli.requirements',
-        code ? { code } : { business_type: business },
-      )) as KbliRequirementsResult;
+      const result = await call(kbliRequirements, code ? { code } : { business_type: business });
       renderKbliRequirements(a, result);
       return;
     }
@@ -463,16 +454,16 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
         ...(serviceId ? { service: serviceId } : {}),
       };
       if (!Object.keys(params).length) throw new NotConfident('no team filter');
-      const result = (await call('team.list', params)) as Parameters<typeof renderTeam>[1];
+      const result = await call(teamList, params);
       if (!result.members.length) throw new NotConfident('nobody in the directory fits');
       renderTeam(a, result);
       return;
     }
     case 'departments':
-      renderDepartments(a, (await call('team.departments', {})) as Parameters<typeof renderDepartments>[1]);
+      renderDepartments(a, await call(teamDepartments, {}));
       return;
     case 'contact':
-      renderContact(a, (await call('contact.info', {})) as ContactResult);
+      renderContact(a, await call(contactInfo, {}));
       return;
     case 'deadline': {
       // The deadline of the service the message names (LKPM, monthly tax report, annual returns).
@@ -483,7 +474,7 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
           .replace(/\s+/g, ' ')
           .trim() || 'lkpm',
       );
-      const result = (await call('tax.deadlines', { within_days: 400 })) as DeadlineResult;
+      const result = await call(taxDeadlines, { within_days: 400 });
       const ids = new Set(matched.services.map((s) => s.id));
       const deadline = result.deadlines.find((d) => ids.has(d.service.id));
       if (!deadline) throw new NotConfident('no deadline for that service');
@@ -495,7 +486,7 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
       const matched = await matchServices(call, needSubject());
       if (new Set(matched.services.map((s) => s.processing_time?.id ?? null)).size !== 1)
         throw new NotConfident('services with different timelines');
-      renderTimeline(a, (await call('timeline.estimate', { service: matched.services[0].id })) as TimelineResult);
+      renderTimeline(a, await call(timelineEstimate, { service: matched.services[0].id }));
       return;
     }
   }
@@ -550,10 +541,10 @@ function agreesOn(named: Array<Set<string>>, id: string): boolean {
  * named by a word, and the words naming none of them must be a minority.
  */
 async function matchServices(call: Call, subject: string, several = false): Promise<PricingResult> {
-  const result = (await call('bali.zero.pricing', { specific_service: subject })) as PricingResult;
+  const result = await call(baliZeroPricing, { specific_service: subject });
   if (!result.services.length) throw new NotConfident(`no match for "${subject}"`);
   const named = await namedByEachWord(subject, async (word) =>
-    ((await call('bali.zero.pricing', { specific_service: word })) as PricingResult).services.map((entry) => entry.id),
+    (await call(baliZeroPricing, { specific_service: word })).services.map((entry) => entry.id),
   );
   const agreed =
     several && named.length
@@ -576,8 +567,8 @@ let knownContact: ContactDetails | undefined;
 async function rememberContact(runtime: Runtime, principal: Principal): Promise<ContactDetails | undefined> {
   const cached = contactByRuntime.get(runtime);
   if (cached) return (knownContact = cached);
-  if (!runtime.service(handlerRegistry).get('contact.info')) return undefined;
-  const c = (await runtime.service(handlerRegistry).call('contact.info', {}, { principal })) as ContactResult;
+  if (!runtime.service(handlerRegistry).get(contactInfo.key)) return undefined;
+  const c = await runtime.service(handlerRegistry).call(contactInfo, {}, { principal });
   const details = { phone: c.phone, whatsapp: c.whatsapp, email: c.email, hours: c.hours };
   contactByRuntime.set(runtime, details);
   return (knownContact = details);

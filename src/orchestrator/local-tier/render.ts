@@ -4,17 +4,23 @@
  * `last_verified` of what it quotes, keeps verify notes, and ends with the price-list disclaimer when it shows prices.
  */
 import type { Language } from '../../text/language.ts';
-import type {
-  PackageQuote,
-  PriceEntry,
-  ProcessingTimeInfo,
-  QuoteContactLine,
-  QuoteLine,
-} from '../../knowledge/knowledge-service.ts';
+import type { KbliLookupResult, KbliRequirementsResult } from '../../handlers/business/kbli.ts';
+import type { PricingResult } from '../../handlers/business/pricing.ts';
+import type { QuoteResult } from '../../handlers/business/quote.ts';
+import type { ContactResult, DepartmentsResult, TeamListResult } from '../../handlers/business/team.ts';
+import type { TimelineResult } from '../../handlers/business/timeline.ts';
+import type { TopicResult } from '../../handlers/business/topics.ts';
+import type { ChecklistResult, VisaResult } from '../../handlers/business/visa.ts';
+import type { HandlerOutput } from '../../handlers/handler.ts';
+import type { taxDeadlines } from '../../handlers/intelligence/intelligence-handlers.ts';
 import { PHRASES, unitIn, type Phrases } from './phrases.ts';
 
 type Note = { text: string; verify?: boolean; source?: string; last_verified?: string | null };
-type PriceListInfo = { title: string; source: string; last_updated: string };
+type DeadlineResult = HandlerOutput<typeof taxDeadlines>;
+type PriceEntry = PricingResult['services'][number];
+type ProcessingTimeInfo = NonNullable<PriceEntry['processing_time']>;
+type QuoteLine = QuoteResult['lines'][number];
+type MemberView = TeamListResult['members'][number];
 
 /** An answer being assembled from one or more handler results; sources, verify notes and disclaimer appear once. */
 export class AnswerBuilder {
@@ -177,13 +183,6 @@ function included(a: AnswerBuilder, items: string[]): string | null {
   return shown.length ? `${a.p.included}: ${shown.join(', ')}.` : null;
 }
 
-export type PricingResult = {
-  services: PriceEntry[];
-  price_list: PriceListInfo;
-  disclaimer: string;
-  warnings?: Note[];
-};
-
 /** The entry with the lowest first-time price (extensions left out), for "which is cheaper?". */
 export function renderCheapest(a: AnswerBuilder, entries: PriceEntry[]): void {
   const firstTime = entries
@@ -209,19 +208,6 @@ function addWarnings(a: AnswerBuilder, warnings: Note[] | undefined, limit = 2):
     a.verify(w.verify);
   }
 }
-
-export type QuoteResult = {
-  persons: number;
-  lines: QuoteLine[];
-  packages: PackageQuote[];
-  contact_for_quote: QuoteContactLine[];
-  total: number;
-  total_is_minimum: boolean;
-  valid_until: string;
-  verify: boolean;
-  price_list: PriceListInfo;
-  disclaimer: string;
-};
 
 function quoteLine(a: AnswerBuilder, line: QuoteLine): string {
   const { p } = a;
@@ -259,26 +245,6 @@ export function renderQuote(a: AnswerBuilder, result: QuoteResult): void {
   a.disclaimer(result.disclaimer, result.price_list.title);
 }
 
-export type VisaResult = {
-  visa: {
-    code: string;
-    name: string;
-    purpose: string;
-    duration: string;
-    extensions: string;
-    eligibility: string;
-    requirements: string[];
-    processing_time: ProcessingTimeInfo | null;
-    prices: PriceEntry[];
-    warnings: Note[];
-    verify: boolean;
-    source: string;
-    last_verified: string;
-  };
-  alternatives: Array<{ code: string; name: string; purpose: string }>;
-  disclaimer: string;
-};
-
 function labelled(label: string, text: string | null): string | null {
   return text ? `${label}: ${text}` : null;
 }
@@ -309,16 +275,6 @@ export function renderVisa(a: AnswerBuilder, result: VisaResult): void {
   if (v.prices.length) a.disclaimer(result.disclaimer, v.prices[0].source);
 }
 
-export type ChecklistResult = {
-  service: { code: string | null; name: string };
-  documents: string[];
-  requirements: string[];
-  verify: boolean;
-  verify_note: string | null;
-  source: string;
-  last_verified: string;
-};
-
 /** The documents to prepare; false (nothing rendered) when one of them has no translation: half a list misleads. */
 export function renderChecklist(a: AnswerBuilder, result: ChecklistResult): boolean {
   const { p } = a;
@@ -335,17 +291,7 @@ export function renderChecklist(a: AnswerBuilder, result: ChecklistResult): bool
   return true;
 }
 
-type KbliEntryView = {
-  code: string;
-  title: string;
-  title_en: string | null;
-  notes: string | null;
-  edition: string;
-  source: string;
-  last_verified: string | null;
-};
-
-export function renderKbli(a: AnswerBuilder, result: { edition: string; results: KbliEntryView[] }, limit = 3): void {
+export function renderKbli(a: AnswerBuilder, result: KbliLookupResult, limit = 3): void {
   const { p } = a;
   const shown = result.results.slice(0, limit);
   a.section([
@@ -356,15 +302,6 @@ export function renderKbli(a: AnswerBuilder, result: { edition: string; results:
   ]);
   for (const r of shown) a.cite(r.source, r.last_verified);
 }
-
-export type KbliRequirementsResult = {
-  edition: string;
-  kbli: KbliEntryView;
-  general: Array<Note & { id: string }>;
-  specific: Array<Note & { id: string; services: PriceEntry[] }>;
-  services: PriceEntry[];
-  disclaimer: string;
-};
 
 export function renderKbliRequirements(a: AnswerBuilder, result: KbliRequirementsResult): void {
   const { p } = a;
@@ -391,18 +328,6 @@ export function renderKbliRequirements(a: AnswerBuilder, result: KbliRequirement
   }
 }
 
-type MemberView = {
-  name: string;
-  placeholder: boolean;
-  role: string;
-  department: { name: string };
-  languages: string[];
-  services: string[];
-  email: string | null;
-  source: string;
-  last_verified: string;
-};
-
 const LANGUAGE_NAMES: Record<Language, Record<string, string>> = {
   en: { en: 'English', it: 'Italian', id: 'Indonesian' },
   it: { en: 'inglese', it: 'italiano', id: 'indonesiano' },
@@ -418,7 +343,7 @@ function memberLine(a: AnswerBuilder, m: MemberView): string {
   return `• ${who}: ${speaks}${m.services.length ? `; ${p.handles} ${m.services.join(', ')}` : ''}${m.email ? `; ${m.email}` : ''}`;
 }
 
-export function renderTeam(a: AnswerBuilder, result: { members: MemberView[]; handover: string }, limit = 5): void {
+export function renderTeam(a: AnswerBuilder, result: TeamListResult, limit = 5): void {
   const { p } = a;
   if (!result.members.length) {
     a.section([p.teamNone(result.handover)]);
@@ -428,19 +353,7 @@ export function renderTeam(a: AnswerBuilder, result: { members: MemberView[]; ha
   for (const m of result.members.slice(0, limit)) a.cite(m.source, m.last_verified);
 }
 
-export function renderDepartments(
-  a: AnswerBuilder,
-  result: {
-    departments: Array<{
-      name: string;
-      description: string;
-      roles: string[];
-      member_count: number;
-      source: string;
-      last_verified: string;
-    }>;
-  },
-): void {
+export function renderDepartments(a: AnswerBuilder, result: DepartmentsResult): void {
   const { p } = a;
   a.section([
     p.departmentsTitle,
@@ -450,19 +363,6 @@ export function renderDepartments(
   ]);
   for (const d of result.departments) a.cite(d.source, d.last_verified);
 }
-
-export type ContactResult = {
-  trading_name: string;
-  legal_name: string;
-  email: string;
-  office: string;
-  phone: string;
-  whatsapp: string;
-  hours: string;
-  languages: string[];
-  source: string;
-  last_verified: string;
-};
 
 export function renderContact(a: AnswerBuilder, c: ContactResult): void {
   const { p, language } = a;
@@ -478,15 +378,6 @@ export function renderContact(a: AnswerBuilder, c: ContactResult): void {
   a.cite(c.source, c.last_verified);
 }
 
-export type TimelineResult = {
-  label: string;
-  service: { code: string | null; name: string };
-  working_days: { min: number; likely: number; max: number };
-  dates: { earliest: string; likely: string; latest: string };
-  basis: ProcessingTimeInfo;
-  notes: string[];
-};
-
 export function renderTimeline(a: AnswerBuilder, r: TimelineResult): void {
   const { p } = a;
   a.section([
@@ -500,35 +391,12 @@ export function renderTimeline(a: AnswerBuilder, r: TimelineResult): void {
   a.cite(r.basis.source, r.basis.last_verified);
 }
 
-export type TopicResult = {
-  topics: Array<{
-    id: string;
-    answer: Record<Language, string>;
-    verify: boolean;
-    source: string;
-    last_verified: string;
-  }>;
-};
-
 /** A general topic, answered with the text written for the answer's language in topics.yaml. */
 export function renderTopic(a: AnswerBuilder, topic: TopicResult['topics'][number]): void {
   a.section([topic.answer[a.language]]);
   a.cite(topic.source, topic.last_verified);
   a.verify(topic.verify);
 }
-
-export type DeadlineResult = {
-  deadlines: Array<{
-    id: string;
-    name: string;
-    due: string;
-    alternative_due: string | null;
-    service: { id: string };
-    verify: boolean;
-    source: string;
-    last_verified: string;
-  }>;
-};
 
 /** The next due date of a filing (and the other reading, where the sources disagree). */
 export function renderDeadline(a: AnswerBuilder, d: DeadlineResult['deadlines'][number]): void {
