@@ -12,6 +12,7 @@ import { apiKeysService } from '../identity/api-keys.ts';
 import { startServer } from '../http/server.ts';
 import { DEFAULT_KNOWLEDGE_DIR } from '../knowledge/load-knowledge.ts';
 import { ragService } from '../rag/rag-index.ts';
+import { mcpOutputSchema } from './mcp-server.ts';
 import { createRuntime } from '../runtime/runtime.ts';
 import { createTestPglite, postgresReachable, TEST_DATABASE_URL, type TestStore } from '../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../testing/test-runtime.ts';
@@ -87,6 +88,11 @@ describe('MCP over Streamable HTTP (/mcp)', () => {
       const lead = tools.find((t) => t.name === 'lead-save');
       assert.equal(lead?.annotations?.readOnlyHint, false);
       assert.equal(lead?.annotations?.destructiveHint, true);
+      // Reads answer directly, so they declare their output; a write may be a proposal, so it declares none.
+      assert.deepEqual(pricing.outputSchema, rt.registry.outputSchema('bali.zero.pricing'));
+      assert.equal(lead?.outputSchema, undefined);
+      for (const t of tools)
+        assert.equal(t.outputSchema !== undefined, rt.registry.get(t.title ?? '')?.effect === 'read', t.name);
       for (const t of tools)
         assert.notEqual(rt.registry.get(t.title ?? '')?.category, 'admin', `${role} must not see ${t.title}`);
       await client.close();
@@ -99,8 +105,11 @@ describe('MCP over Streamable HTTP (/mcp)', () => {
     for (const key of staffOnly) assert.ok(!rt.registry.get(key)?.roles.includes('client'));
   });
 
-  it('calls a read and gets the handler result', async () => {
+  it('calls a read and gets the handler result, as text and as structured content of its output schema', async () => {
     const client = await connectHttp(server.url, keys.client);
+    // Listing first makes the SDK client validate structured content against each tool's output schema.
+    const { tools } = await client.listTools();
+    assert.equal(tools.find((t) => t.name === 'bali-zero-pricing')?.outputSchema?.type, 'object');
     const result = await client.callTool({ name: 'bali-zero-pricing', arguments: { service_type: 'kitas' } });
     assert.ok(!result.isError, textOf(result));
     const direct = await rt.registry.call(
@@ -109,6 +118,9 @@ describe('MCP over Streamable HTTP (/mcp)', () => {
       { principal: (await rt.key('client')).principal },
     );
     assert.deepEqual(JSON.parse(textOf(result)), JSON.parse(JSON.stringify(direct)));
+    const structured = (result as ToolText).structuredContent;
+    assert.deepEqual(structured, JSON.parse(JSON.stringify(direct)));
+    assert.ok(Array.isArray(structured?.services) && structured.services.length > 0);
     const bad = await client.callTool({ name: 'bali-zero-pricing', arguments: { service_type: 'spaceship' } });
     assert.equal(bad.isError, true);
     assert.match(textOf(bad), /invalid_params/);
@@ -167,6 +179,48 @@ describe('MCP over Streamable HTTP (/mcp)', () => {
     );
     assert.ok(!/^SYSTEM:/m.test(text));
     await client.close();
+  });
+});
+
+describe('MCP output schemas follow what a call can answer', () => {
+  let store: TestStore;
+  let rt: TestRuntime;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'zantara-mcp-policy-'));
+    writeFileSync(join(dir, 'zantara.config.yaml'), 'approvals:\n  auto_approve:\n    lead.save: [staff]\n');
+    store = await createTestPglite();
+    rt = await createTestRuntime({ store, env: { ZANTARA_CONFIG: join(dir, 'zantara.config.yaml') } });
+    server = await startServer(rt, { port: 0, hostname: '127.0.0.1' });
+  });
+  after(async () => {
+    await server.close();
+    await rt.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a write run without approval declares and returns its output; proposals and secrets do not', async () => {
+    const staff = await rt.key('staff');
+    const client = await connectHttp(server.url, staff.key);
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.find((t) => t.name === 'lead-save')?.outputSchema, rt.registry.outputSchema('lead.save'));
+    const saved = await client.callTool({
+      name: 'lead-save',
+      arguments: { name: 'Wayan Test', phone: '+62 811 000 111' },
+    });
+    assert.ok(!saved.isError, textOf(saved));
+    const structured = (saved as ToolText).structuredContent as { id: string; status: string };
+    const { rows } = await store.query<{ id: string }>('SELECT id FROM leads WHERE id = $1', [structured.id]);
+    assert.equal(rows.length, 1, 'the lead was saved, not proposed');
+    assert.deepEqual(Object.keys(structured).sort(), ['created_at', 'id', 'status']);
+    await client.close();
+
+    const lead = rt.registry.get('lead.save')!;
+    assert.equal(mcpOutputSchema(rt, (await rt.key('client')).principal, lead), undefined, 'a client only proposes');
+    assert.equal(mcpOutputSchema(rt, staff.principal, { ...lead, secretOutput: ['id'] }), undefined);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * ZANTARA as an MCP server (the official SDK), for one principal — the owner of the API key the client connected
- * with. Tools are the handlers that principal may call (their registry JSON Schema; annotations from the effect),
+ * with. Tools are the handlers that principal may call (their registry JSON Schema; annotations from the effect;
+ * the declared output as outputSchema where every call answers directly),
  * resources are the fact files and ingested documents, prompts are ZANTARA's ways of working (answer a client,
  * draft a quote). Writes and sends follow chat's approval rules. Both transports (stdio, Streamable HTTP) use it.
  */
@@ -51,6 +52,37 @@ export function toolAnnotations(handler: AnyHandler): NonNullable<Tool['annotati
   };
 }
 
+/**
+ * The MCP output schema of a tool for this principal, or undefined when it has none. Only tools whose every call
+ * runs directly get one: a proposal ("awaiting approval") does not match the handler's output, and the SDK client
+ * rejects structured content that does not match a declared schema. Declared secret fields come back as
+ * `[redacted]`, which need not match their type, so those tools get none either. MCP wants an object schema: a union
+ * of objects is marked as one, anything else is left without.
+ */
+export function mcpOutputSchema(
+  runtime: Runtime,
+  principal: Principal,
+  handler: AnyHandler,
+): Tool['outputSchema'] | undefined {
+  const policy = runtime.service(orchestratorService).config.approvals.auto_approve;
+  if (!autoApproved(handler, principal, policy) || handler.secretOutput?.length) return undefined;
+  const schema = runtime.service(handlerRegistry).outputSchema(handler.key);
+  if (!schema) return undefined;
+  if (schema.type === 'object') return schema as Tool['outputSchema'];
+  const branches = (schema.anyOf ?? schema.oneOf) as Array<Record<string, unknown>> | undefined;
+  if (branches?.length && branches.every((b) => b.type === 'object'))
+    return { ...schema, type: 'object' } as Tool['outputSchema'];
+  return undefined;
+}
+
+/** A JSON object (what `structuredContent` must be), or undefined for anything else. */
+function jsonObject(value: unknown): Record<string, unknown> | undefined {
+  const json: unknown = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+  return typeof json === 'object' && json !== null && !Array.isArray(json)
+    ? (json as Record<string, unknown>)
+    : undefined;
+}
+
 function text(value: unknown): CallToolResult['content'] {
   return [{ type: 'text', text: typeof value === 'string' ? value : JSON.stringify(value, null, 2) }];
 }
@@ -99,7 +131,15 @@ async function callTool(
     // An MCP client is a model: administrative handlers refuse it, and declared secrets never reach it.
     const registry = runtime.service(handlerRegistry);
     const data = await registry.call(handler.key, args, { principal, requestId, signal, origin: 'model' });
-    return { content: text(registry.redact(handler.key, data)) };
+    const redacted = registry.redact(handler.key, data);
+    if (!mcpOutputSchema(runtime, principal, handler)) {
+      const structured = jsonObject(redacted);
+      return { content: text(redacted), ...(structured ? { structuredContent: structured } : {}) };
+    }
+    // Parsing drops fields the output does not list, which its JSON Schema forbids (additionalProperties: false).
+    const parsed = handler.output!.safeParse(data);
+    if (!parsed.success) throw new Error(`${handler.key} returned a result that does not match its output schema`);
+    return { content: text(redacted), structuredContent: jsonObject(registry.redact(handler.key, parsed.data)) };
   } catch (error) {
     // The same fields as the HTTP error envelope; unexpected failures say nothing but the request id.
     const body =
@@ -125,6 +165,7 @@ export function createMcpServer(runtime: Runtime, principal: Principal): McpServ
   );
   const handlers = mcpHandlers(runtime, principal);
   const byName = new Map(handlers.map((h) => [toolNameForKey(h.key), h]));
+  const outputSchemas = new Map(handlers.map((h) => [h.key, mcpOutputSchema(runtime, principal, h)]));
 
   mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: handlers.map(
@@ -136,6 +177,7 @@ export function createMcpServer(runtime: Runtime, principal: Principal): McpServ
             ? h.description
             : `${h.description} (effect: ${h.effect}; proposed for a person's approval unless policy allows)`,
         inputSchema: runtime.service(handlerRegistry).paramsSchema(h.key) as Tool['inputSchema'],
+        ...(outputSchemas.get(h.key) ? { outputSchema: outputSchemas.get(h.key) } : {}),
         annotations: toolAnnotations(h),
       }),
     ),
