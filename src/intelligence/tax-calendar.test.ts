@@ -31,7 +31,7 @@ describe('tax deadlines from the facts', () => {
     assert.ok(q1.verify_note!.includes(lkpm.verify_note.trim()));
     assert.ok(q1.verify_note!.includes(knowledge.verifyNote));
     // The service and its price come from the price list through the knowledge service.
-    const item = knowledge.priceEntry(knowledge.item(lkpm.service)!);
+    const item = knowledge.prices.entry(knowledge.prices.item(lkpm.service)!);
     assert.deepEqual([q1.service.id, q1.service.price_from], [item.id, item.price_from]);
     assert.equal(q1.days_left, (Date.parse(q1.due) - Date.parse('2026-03-20')) / 86_400_000);
   });

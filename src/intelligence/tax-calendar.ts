@@ -76,7 +76,7 @@ export function loadDeadlineRules(knowledge: Knowledge): DeadlineRule[] {
       { status: 500, expose: true },
     );
   }
-  const unknown = parsed.data.deadlines.filter((d) => !knowledge.item(d.service)).map((d) => d.service);
+  const unknown = parsed.data.deadlines.filter((d) => !knowledge.prices.item(d.service)).map((d) => d.service);
   if (unknown.length)
     throw new ZantaraError(
       'invalid_knowledge',
@@ -144,8 +144,8 @@ export function upcomingDeadlines(
   const year = Number(today.slice(0, 4));
   const list: UpcomingDeadline[] = [];
   for (const rule of rules) {
-    const item = knowledge.item(rule.service)!;
-    const entry = knowledge.priceEntry(item);
+    const item = knowledge.prices.item(rule.service)!;
+    const entry = knowledge.prices.entry(item);
     for (const o of occurrences(rule, year, Number(until.slice(0, 4)))) {
       const latest = o.alternative && o.alternative > o.due ? o.alternative : o.due;
       if (latest < today || o.due > until) continue;

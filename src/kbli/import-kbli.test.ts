@@ -156,7 +156,7 @@ describe('KBLI import', () => {
     assert.equal(summary.imported + summary.duplicates_skipped.length, rows.length);
     const kb = new Knowledge(knowledgeEnv.parse({}), { store } as never);
     for (const code of fiveDigit) {
-      const entry = await kb.kbliByCode(code);
+      const entry = await kb.kbli.byCode(code);
       assert.ok(entry, `code ${code} resolves`);
       assert.equal(entry.edition, 'KBLI 2020');
     }

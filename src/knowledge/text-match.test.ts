@@ -25,15 +25,15 @@ describe('text matching', () => {
 
   it('maps the four phrasings of a working KITAS to the same price entry', () => {
     const ids = ['working kitas', 'E23 working', 'kitas kerja', 'KITAS lavoro'].map(
-      (q) => kb.matchServices(q)[0]?.value.id,
+      (q) => kb.prices.match(q)[0]?.value.id,
     );
     assert.equal(new Set(ids).size, 1);
-    assert.equal(kb.item(ids[0]!)!.aliases.en.includes('working kitas'), true);
+    assert.equal(kb.prices.item(ids[0]!)!.aliases.en.includes('working kitas'), true);
   });
 
   it('does not answer a query about something else with a one-word coincidence', () => {
-    assert.deepEqual(kb.matchServices('quantum teleportation licence'), []);
-    assert.ok(kb.suggestServices('quantum teleportation licence').length > 0);
+    assert.deepEqual(kb.prices.match('quantum teleportation licence'), []);
+    assert.ok(kb.prices.suggest('quantum teleportation licence').length > 0);
   });
 });
 

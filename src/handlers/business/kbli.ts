@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { notFound } from '../../errors.ts';
-import { KBLI_EDITION, knowledgeService } from '../../knowledge/knowledge-service.ts';
+import { KBLI_EDITION } from '../../knowledge/kbli-codes.ts';
+import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { defineHandler } from '../handler.ts';
 import { kbliEntryOutput, priceEntryOutput } from './business-outputs.ts';
 
@@ -53,7 +54,7 @@ export const kbliLookup = defineHandler({
   async run(input, ctx) {
     const kb = ctx.runtime.service(knowledgeService);
     if (input.code) {
-      const entry = await kb.kbliByCode(input.code);
+      const entry = await kb.kbli.byCode(input.code);
       if (!entry)
         throw notFound('kbli_not_found', `No KBLI 2020 code ${input.code} is known.`, {
           code: input.code,
@@ -67,7 +68,7 @@ export const kbliLookup = defineHandler({
         results: [entry],
       };
     }
-    const results = await kb.searchKbli(input.query!, input.limit);
+    const results = await kb.kbli.search(input.query!, input.limit);
     return {
       edition: KBLI_EDITION,
       edition_note: kb.data.kbli.edition_note,
@@ -141,8 +142,8 @@ export const kbliRequirements = defineHandler({
   async run(input, ctx) {
     const kb = ctx.runtime.service(knowledgeService);
     let entry = input.code
-      ? await kb.kbliByCode(input.code)
-      : ((await kb.searchKbli(input.business_type!, 1))[0] ?? null);
+      ? await kb.kbli.byCode(input.code)
+      : ((await kb.kbli.search(input.business_type!, 1))[0] ?? null);
     if (!entry) {
       throw notFound(
         'kbli_not_found',
@@ -154,6 +155,6 @@ export const kbliRequirements = defineHandler({
       const { score: _score, ...rest } = entry;
       entry = rest;
     }
-    return { edition: KBLI_EDITION, kbli: entry, ...kb.kbliRequirements(entry.code), disclaimer: kb.disclaimer };
+    return { edition: KBLI_EDITION, kbli: entry, ...kb.kbli.requirements(entry.code), disclaimer: kb.disclaimer };
   },
 });

@@ -61,28 +61,28 @@ export const baliZeroPricing = defineHandler({
       verify_note: kb.verifyNote,
     };
     if (!input.specific_service) {
-      const services = kb.items(input.service_type).map((item) => kb.priceEntry(item));
+      const services = kb.prices.items(input.service_type).map((item) => kb.prices.entry(item));
       return {
         service_type: input.service_type,
         query: null,
         count: services.length,
         services,
-        packages: input.service_type === 'all' ? kb.packages() : [],
+        packages: input.service_type === 'all' ? kb.quotes.packages() : [],
         ...base,
       };
     }
-    let matches = kb.matchServices(input.specific_service, input.service_type);
+    let matches = kb.prices.match(input.specific_service, input.service_type);
     // A service named clearly but filed under another type (a model asking "visa" for a KITAS) is still found.
-    if (!matches.length && input.service_type !== 'all') matches = kb.matchServices(input.specific_service);
-    if (!matches.length) throw kb.serviceNotFound(input.specific_service, input.service_type);
-    const services = matches.slice(0, 5).map((m) => ({ ...kb.priceEntry(m.value), match_score: m.score }));
+    if (!matches.length && input.service_type !== 'all') matches = kb.prices.match(input.specific_service);
+    if (!matches.length) throw kb.prices.notFound(input.specific_service, input.service_type);
+    const services = matches.slice(0, 5).map((m) => ({ ...kb.prices.entry(m.value), match_score: m.score }));
     return {
       service_type: input.service_type,
       query: input.specific_service,
       count: services.length,
       services,
       packages: [],
-      warnings: kb.warningsFor({ itemId: services[0].id, category: services[0].category }),
+      warnings: kb.warnings.for({ itemId: services[0].id, category: services[0].category }),
       ...base,
     };
   },

@@ -96,6 +96,6 @@ export const quoteGenerate = defineHandler({
     { description: 'Preventivo pacchetto investitore per 2 persone', params: { packages: ['investor'], persons: 2 } },
   ],
   async run(input, ctx) {
-    return ctx.runtime.service(knowledgeService).quote(input, ctx.runtime.clock.now());
+    return ctx.runtime.service(knowledgeService).quotes.quote(input, ctx.runtime.clock.now());
   },
 });

@@ -86,7 +86,7 @@ export const teamList = defineHandler({
     }
     if (input.language) members = members.filter((m) => m.languages.includes(input.language!));
     if (input.service) {
-      const item = kb.matchServices(input.service)[0]?.value;
+      const item = kb.prices.match(input.service)[0]?.value;
       const handlers = new Set(
         membersFor(members, item?.id, item?.category ?? normalize(input.service)).map((m) => m.id),
       );
@@ -322,6 +322,6 @@ export const contactInfo = defineHandler({
     { description: 'Come contatto Bali Zero?', params: {} },
   ],
   async run(_input, ctx) {
-    return ctx.runtime.service(knowledgeService).contact();
+    return ctx.runtime.service(knowledgeService).company.contact();
   },
 });

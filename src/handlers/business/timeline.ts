@@ -65,7 +65,7 @@ export const timelineEstimate = defineHandler({
   ],
   async run(input, ctx) {
     const kb = ctx.runtime.service(knowledgeService);
-    const item = kb.resolveService(input.service);
-    return { query: input.service, ...kb.estimate(item, input, ctx.runtime.clock.now()) };
+    const item = kb.prices.resolve(input.service);
+    return { query: input.service, ...kb.timelines.estimate(item, input, ctx.runtime.clock.now()) };
   },
 });

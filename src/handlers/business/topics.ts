@@ -44,7 +44,7 @@ export const knowledgeTopic = defineHandler({
   ],
   async run(input, ctx) {
     const kb = ctx.runtime.service(knowledgeService);
-    const found = kb.findTopics(input.query);
+    const found = kb.topics.find(input.query);
     if (!found.length)
       throw notFound('topic_not_found', `No topic matches "${input.query}".`, {
         topics: kb.data.topics.map((t) => t.id),
@@ -56,7 +56,7 @@ export const knowledgeTopic = defineHandler({
         answer: topic.answer,
         verify: topic.verify,
         verify_note: topic.verify_note ?? null,
-        related: topic.related_items.map((id) => ({ id, name: kb.item(id)?.name ?? id })),
+        related: topic.related_items.map((id) => ({ id, name: kb.prices.item(id)?.name ?? id })),
         source: topic.source,
         last_verified: topic.last_verified,
       })),

@@ -39,7 +39,7 @@ export const visaInfo = defineHandler({
   ],
   async run(input, ctx) {
     const kb = ctx.runtime.service(knowledgeService);
-    const matches = kb.findVisas(input.query);
+    const matches = kb.visas.find(input.query);
     if (!matches.length) {
       throw notFound('visa_not_found', `No visa or permit matches "${input.query}".`, {
         query: input.query,
@@ -49,7 +49,7 @@ export const visaInfo = defineHandler({
     const [best, ...others] = matches;
     return {
       query: input.query,
-      visa: kb.visaInfo(best.value),
+      visa: kb.visas.info(best.value),
       alternatives: others
         .slice(0, 3)
         .map((m) => ({ code: m.value.code, name: m.value.name, purpose: m.value.purpose })),
@@ -86,8 +86,8 @@ export const documentChecklist = defineHandler({
   ],
   async run(input, ctx) {
     const kb = ctx.runtime.service(knowledgeService);
-    const list = kb.checklist(input.service);
-    if (!list) throw kb.serviceNotFound(input.service);
+    const list = kb.visas.checklist(input.service);
+    if (!list) throw kb.prices.notFound(input.service);
     return { query: input.service, ...list };
   },
 });

@@ -74,7 +74,7 @@ export const intelligenceUrgency = defineHandler({
       const reasonWords = assessment.reasons.map((r) => `${topicWords[r.code] ?? ''} ${r.evidence}`).join(' ');
       warnings = ctx.runtime
         .service(knowledgeService)
-        .warningsFor({ text: `${input.text} ${reasonWords}` })
+        .warnings.for({ text: `${input.text} ${reasonWords}` })
         .map(({ id, text, verify_note }) => ({ id, text, verify_note }));
     }
     return { ...assessment, warnings };

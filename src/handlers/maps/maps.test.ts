@@ -124,7 +124,7 @@ describe('maps.place_details', () => {
 
 describe('maps.directions (Routes API computeRoutes)', () => {
   it('directions to the office use the configured office address and report distance, time and steps', async () => {
-    const office = rt.service(knowledgeService).contact().office;
+    const office = rt.service(knowledgeService).company.contact().office;
     google.maps.routesTable.set(`Ubud, Bali→${office}`, {
       distanceMeters: 31_500,
       durationSeconds: 3900,

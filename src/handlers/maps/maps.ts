@@ -204,7 +204,7 @@ export const mapsDirections = defineHandler({
   ],
   async run(input, ctx) {
     let destination = input.destination;
-    if (input.to_office) destination = ctx.runtime.service(knowledgeService).contact().office;
+    if (input.to_office) destination = ctx.runtime.service(knowledgeService).company.contact().office;
     if (!destination)
       throw new ZantaraError('invalid_params', 'Give a destination or set to_office.', {
         status: 400,

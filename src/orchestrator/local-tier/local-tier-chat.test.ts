@@ -40,7 +40,7 @@ test('knowledge questions in English, Italian and Indonesian are answered locall
   });
   try {
     const { key } = await rt.key('client');
-    const offshore = kb.item('e33f-retirement')!.variants.find((v) => v.option === 'offshore')!.amount;
+    const offshore = kb.prices.item('e33f-retirement')!.variants.find((v) => v.option === 'offshore')!.amount;
     for (const message of [
       'How much is a retirement kitas?',
       'Prezzo del KITAS pensionati',
@@ -110,8 +110,10 @@ test('a follow-up in the same conversation is read against the previous turn, in
     });
     const second = (await res.json()) as ChatTurnResult;
     assert.equal(second.local, true, second.response);
-    const twoYears = kb.item('e31a-spouse')!.variants.find((v) => v.option === 'offshore' && v.years === 2)!.amount;
-    const others = kb
+    const twoYears = kb.prices
+      .item('e31a-spouse')!
+      .variants.find((v) => v.option === 'offshore' && v.years === 2)!.amount;
+    const others = kb.prices
       .item('e31a-spouse')!
       .variants.filter((v) => v.amount !== twoYears)
       .map((v) => v.amount);

@@ -13,7 +13,7 @@ let store: TestStore;
 let rt: TestRuntime;
 let client: Principal;
 const kb = new Knowledge(parseEnv(knowledgeEnv, {}));
-const item = (id: string) => kb.item(id)!;
+const item = (id: string) => kb.prices.item(id)!;
 const amount = (id: string, option: string, years?: number) =>
   item(id).variants.find((v) => v.option === option && (years === undefined || v.years === years))!.amount;
 
@@ -124,7 +124,7 @@ test('visa, documents, KBLI, team, contact and timeline questions are answered f
   assert.ok(contact.response.includes(kb.data.company.whatsapp) && contact.response.includes(kb.data.company.email));
 
   const timeline = await answer('Berapa lama proses KITAS?');
-  const kitas = kb.processingTime('kitas')!;
+  const kitas = kb.processingTimes.byId('kitas')!;
   assert.match(timeline.response, new RegExp(`${kitas.min}–${kitas.max}`));
   assert.match(timeline.response, /Perkiraan/);
 
