@@ -3,7 +3,7 @@
  * "dokumen apa saja", "quote for") are removed: "How much is the E33G remote worker KITAS?" → "E33G remote worker KITAS".
  * The knowledge handlers match services on every remaining word, so question words left in would only dilute the match.
  */
-import { foldText } from '../tool-selection/text-analysis.ts';
+import { foldText } from '../../text/analysis.ts';
 import type { PriceOption } from '../../knowledge/schemas.ts';
 
 const FILLER = new Set(
