@@ -7,6 +7,7 @@
 import { generateText } from 'ai';
 import { defineService } from '../runtime/service.ts';
 import { utilityModelFromEnv, type UtilityModel } from '../providers/utility-model.ts';
+import { STOP_WORDS, wordsOf } from '../text/analysis.ts';
 
 export type SummaryModel = UtilityModel;
 
@@ -33,18 +34,6 @@ export type Summary = {
 
 const LANGUAGE_NAMES = { en: 'English', it: 'Italian', id: 'Indonesian' } as const;
 
-/** Words that carry no topic in EN/IT/ID, left out when scoring sentences. */
-const STOPWORDS = new Set(
-  `a an the and or but if of to in on at for from with by is are was were be been am i you he she we they it this that these those my your our
-their me him her us them do does did have has had will would can could should may might not no yes so as than then there here what which who when where why how
-il lo la i gli le un una uno di da in con su per tra fra e o ma se che chi come cosa non si mi ti ci vi ne è sono ho hai ha abbiamo avete hanno del della dei delle
-al alla ai alle dal dalla nel nella sul sulla questo questa quello quella mio mia tuo tua suo sua anche più molto grazie ciao
-yang dan di ke dari untuk dengan ini itu saya aku anda kamu dia kami kita mereka ada tidak bisa akan sudah belum juga atau tapi karena jadi apa siapa kapan dimana
-bagaimana berapa mau ingin ya tolong terima kasih halo hai pak bu kak`.split(/\s+/),
-);
-
-const WORD = /[\p{L}\p{N}]+/gu;
-
 function splitSentences(text: string): string[] {
   return text
     .replace(/\s+/g, ' ')
@@ -62,7 +51,7 @@ export function extractiveSummary(lines: SummaryLine[], count = 3): string[] {
     splitSentences(line.text).map((s) => (line.speaker ? `${line.speaker}: ${s}` : s)),
   );
   if (sentences.length <= count) return sentences;
-  const words = (s: string) => (s.toLowerCase().match(WORD) ?? []).filter((w) => w.length > 2 && !STOPWORDS.has(w));
+  const words = (s: string) => wordsOf(s).filter((w) => w.length > 2 && !STOP_WORDS.has(w));
   const frequency = new Map<string, number>();
   for (const s of sentences) for (const w of new Set(words(s))) frequency.set(w, (frequency.get(w) ?? 0) + 1);
   const scored = sentences.map((s, index) => {

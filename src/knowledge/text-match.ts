@@ -4,127 +4,27 @@
  * than common ones (a light IDF), prefixes count ("retire" finds "retirement"), codes count most.
  */
 
-/** Lower case, accents removed, anything but letters and digits becomes a space. */
-export function normalize(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+import { foldWords, STOP_WORDS } from '../text/analysis.ts';
 
-const STOP_WORDS = new Set([
-  // English
-  'a',
-  'an',
-  'the',
-  'i',
-  'me',
-  'my',
-  'we',
-  'our',
-  'you',
-  'your',
-  'to',
-  'in',
-  'on',
-  'at',
-  'of',
-  'for',
-  'and',
-  'or',
-  'with',
-  'want',
-  'would',
-  'like',
-  'need',
-  'how',
-  'much',
-  'what',
-  'is',
-  'are',
-  'do',
-  'does',
-  'can',
-  'get',
-  'be',
-  'this',
-  'that',
-  'about',
-  'please',
-  'cost',
-  'price',
-  'prices',
-  'bali',
-  'indonesia',
-  'some',
-  'info',
-  'information',
-  'from',
-  'as',
-  // ("it" is kept: "IT consulting")
-  // Italian
-  'il',
-  'lo',
-  'la',
-  'le',
-  'gli',
-  'un',
-  'una',
-  'uno',
-  'di',
-  'da',
-  'per',
-  'con',
-  'su',
-  'e',
-  'o',
-  'del',
-  'della',
-  'dei',
-  'voglio',
-  'vorrei',
-  'quanto',
-  'costa',
-  'prezzo',
-  'come',
-  'mi',
-  'che',
-  'sono',
-  'ho',
-  'bisogno',
-  'al',
-  'alla',
-  'nel',
-  // Indonesian
-  'saya',
-  'aku',
-  'ingin',
-  'mau',
-  'di',
-  'ke',
-  'dan',
-  'atau',
-  'yang',
-  'untuk',
-  'dengan',
-  'berapa',
-  'harga',
-  'biaya',
-  'apa',
-  'bagaimana',
-  'ini',
-  'itu',
-  'tolong',
-  'butuh',
-  'perlu',
-]);
+/** Lower case, accents removed, anything but letters and digits becomes a space (the shared fold). */
+export const normalize = foldWords;
+
+/**
+ * Words that ask about any entry ("price", "bali", "harga") on top of the shared function words: a fact lookup
+ * ignores them. "it" stays meaningful here ("IT consulting").
+ */
+const QUERY_FILLER = new Set(
+  'much cost price prices bali indonesia info information costa prezzo harga biaya'.split(' '),
+);
+
+function isFiller(token: string): boolean {
+  return token !== 'it' && (STOP_WORDS.has(token) || QUERY_FILLER.has(token));
+}
 
 /** Meaningful tokens of a text (stop words dropped unless nothing else is left). */
 export function tokenize(text: string): string[] {
   const all = normalize(text).split(' ').filter(Boolean);
-  const kept = all.filter((t) => !STOP_WORDS.has(t));
+  const kept = all.filter((t) => !isFiller(t));
   return kept.length ? kept : all;
 }
 

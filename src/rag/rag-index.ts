@@ -19,7 +19,8 @@ import type { Logger } from '../telemetry/logger.ts';
 import { chunkSections, type Chunk } from './chunker.ts';
 import { BadDocumentError, formatOf, parseDocument, type ParsedDocument } from './document-parsers.ts';
 import { embedderFromEnv, embedTexts, vectorLiteral, type Embedder } from './embeddings.ts';
-import { coverageFor, foldForMatch, requireQueryWords, snippetOf, tsqueryFor } from './search-query.ts';
+import { foldText } from '../text/analysis.ts';
+import { coverageFor, requireQueryWords, snippetOf, tsqueryFor } from './search-query.ts';
 import { CREATE_EMBEDDINGS_TABLE, ensureDimensionIndex } from '../store/vector-schema.ts';
 
 /** Bumped when parsing or chunking changes, so every file is re-cut on the next ingest. */
@@ -425,7 +426,7 @@ export class RagIndex {
     // Words found in a large share of all chunks (learned from the table statistics, like stopwords) still count in
     // the ranking but do not select rows: matching half the corpus and ranking it all is what makes a search slow.
     const common = await this.#commonWords();
-    const selective = words.filter((w) => !common.has(foldForMatch(w)));
+    const selective = words.filter((w) => !common.has(foldText(w)));
     const matchWords = selective.length ? selective : words;
     const q = tsqueryFor(matchWords, 2);
     const coverage = coverageFor(words, 2 + matchWords.length, 'c.tsv');

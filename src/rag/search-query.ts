@@ -5,31 +5,17 @@
  * together, so a document matching more of the words ranks higher.
  */
 import { ZantaraError } from '../errors.ts';
+import { foldText, STOP_WORDS, wordsOf } from '../text/analysis.ts';
 
 export const MAX_QUERY_WORDS = 24;
 const MAX_WORD_LENGTH = 60;
 
-// Only on the query side: documents keep every word, questions lose the words that match everything.
-const STOPWORDS = new Set(
-  `a an and are as at be by can could do does for from how i in is it me my of on or our should
-the their there this to was what when where which who why will with would you your please about into than then
-il lo la le gli i un una uno di da del della dei delle degli al allo alla ai alle nel nella nei con per su tra fra
-che chi cosa come quando dove perché perche e ed o è sono ho hai ha mi ti si ci vi mio mia miei tuo tua suo sua
-non ma anche se quanto quanti quale quali posso devo vorrei
-yang dan di ke dari untuk dengan ini itu apa apakah bagaimana berapa kapan dimana siapa saya aku kamu anda
-adalah atau juga pada dalam akan bisa tidak ada mau ingin harus sudah belum oleh karena jika kalau`.split(/\s+/),
-);
-
-/** The searchable words of `text`, lower-cased, without stopwords (kept when the text is nothing but stopwords). */
+/** The searchable words of `text`, folded, without stopwords (kept when the text is nothing but stopwords). */
 export function queryWords(text: string): string[] {
-  const words = (
-    text
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  ).map((w) => w.slice(0, MAX_WORD_LENGTH));
+  // Stopwords are dropped only on the query side: documents keep every word.
+  const words = wordsOf(text).map((w) => w.slice(0, MAX_WORD_LENGTH));
   const unique = [...new Set(words)];
-  const meaningful = unique.filter((w) => !STOPWORDS.has(w));
+  const meaningful = unique.filter((w) => !STOP_WORDS.has(w));
   return (meaningful.length ? meaningful : unique).slice(0, MAX_QUERY_WORDS);
 }
 
@@ -68,11 +54,6 @@ export function requireQueryWords(text: string): string[] {
   return words;
 }
 
-/** Lower-case, accent-free form used to find query words in a passage. */
-export function foldForMatch(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-}
-
 /**
  * A passage of at most `width` characters around the first query word found in `content` (its start otherwise),
  * cut at word boundaries.
@@ -84,12 +65,12 @@ export function snippetOf(content: string, words: string[], width = 280): string
   const positions: number[] = [];
   let folded = '';
   for (let i = 0; i < text.length; i++) {
-    const piece = foldForMatch(text[i]);
+    const piece = foldText(text[i]);
     for (let j = 0; j < piece.length; j++) positions.push(i);
     folded += piece;
   }
   let hit = -1;
-  for (const word of words.map(foldForMatch)) {
+  for (const word of words.map(foldText)) {
     const re = new RegExp(`(?<![\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'u');
     const m = re.exec(folded);
     if (m && (hit === -1 || positions[m.index] < hit)) hit = positions[m.index];

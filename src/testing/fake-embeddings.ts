@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import { MockEmbeddingModelV4 } from 'ai/test';
 import type { Embedder } from '../rag/embeddings.ts';
-import { foldForMatch } from '../rag/search-query.ts';
+import { foldText } from '../text/analysis.ts';
 
 export function fakeEmbedding(text: string, dim: number): number[] {
   const v = new Array<number>(dim).fill(0);
-  for (const word of foldForMatch(text).match(/[\p{L}\p{N}]+/gu) ?? []) {
+  for (const word of foldText(text).match(/[\p{L}\p{N}]+/gu) ?? []) {
     const h = createHash('sha1').update(word).digest();
     v[h.readUInt32LE(0) % dim] += h[4] & 1 ? 1 : -1;
   }

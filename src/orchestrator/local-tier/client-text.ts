@@ -4,7 +4,7 @@
  * corrected ("retirment" → "retirement", "kitass" → "kitas") against a vocabulary built from the fact files — one
  * edit for words of 5–8 letters, two from 9, the first letter kept, and only when exactly one vocabulary word is that close.
  */
-import { foldText } from '../tool-selection/text-analysis.ts';
+import { foldText } from '../../text/analysis.ts';
 
 const ABBREVIATIONS: Record<string, string> = {
   // Indonesian chat spelling

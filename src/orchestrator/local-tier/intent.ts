@@ -3,7 +3,7 @@
  * (accent-folded) decide; anything ambiguous is left to a model. The classifier never looks anything up: it only
  * says which handler could answer and what to ask it.
  */
-import { foldText } from '../tool-selection/text-analysis.ts';
+import { foldText } from '../../text/analysis.ts';
 
 export type KnowledgeIntent =
   | 'price'

@@ -3,48 +3,48 @@
  * "dokumen apa saja", "quote for") are removed: "How much is the E33G remote worker KITAS?" → "E33G remote worker KITAS".
  * The knowledge handlers match services on every remaining word, so question words left in would only dilute the match.
  */
-import { foldText } from '../tool-selection/text-analysis.ts';
+import { foldText, STOP_WORDS } from '../../text/analysis.ts';
 import type { PriceOption } from '../../knowledge/schemas.ts';
 
-const FILLER = new Set(
-  `
-ok okay oke sip then so what about also anyway kalau kalo terus trus lalu jadi allora invece quindi comunque ecco poi
-estensione estensioni times kali people persons persone orang person persona per already gia sudah
-yang saja dong deh kak bagaimana gimana
-cheaper cheapest cheap expensive more less economico economica meno piu murah termurah mahal lebih
-how much many long what which who whom where when why is are was be do does did can could would should will i me my mine you your
-we our us it its this that these those a an the of for to in on at by with from about as and or please tell give get got need needs
-needed require required requires want would like know cost costs price prices pricing fee fees charge charges rate tariff much pay
+// The shared function words plus the words that only say what kind of question it is.
+const FILLER = new Set([
+  ...STOP_WORDS,
+  ...`
+ok okay oke sip anyway kalo terus trus lalu allora invece quindi comunque ecco poi
+estensione estensioni times kali people persons persone orang person persona already gia
+deh
+cheaper cheapest cheap expensive less economico economica meno murah termurah mahal lebih
+much long
+give needs
+needed require required requires cost costs price prices pricing fee fees charge charges rate tariff pay
 quote quotation estimate package packages document documents documentation checklist list paperwork papers bring prepare
-processing process time timeline take takes taking days day weeks week months month long fast quickly
-kbli code codes activity classification use used using should
+processing process time timeline take takes taking days day weeks week months month fast quickly
+kbli code codes activity classification use used using
 offshore onshore abroad outside inside extend extension extensions renew renewal year years
 proroga prorogare rinnovo rinnovare anno anni estero interno perpanjang perpanjangan memperpanjang tahun luar negeri
-se faccio fare dall dalla avere posso potrei get live living here there vivere donna uomo bagi orang foreigner foreigners foreign
+potrei live living vivere donna uomo foreigner foreigners foreign
 straniero straniera stranieri asing open opening aprire apertura membuka buka requirement requirements requisiti investment
 investimento investasi minimum minimo capital capitale modal
 izin tinggal permit permits permesso permessi soggiorno residence residenza
 bali zero balizero vs versus compared compare confronto bandingkan
-hi hello hey thanks thank ask asking wondering info information
-ciao salve buongiorno buonasera grazie favore sapere chiedere informazione informazioni mio mia miei mie tuo tua
-halo hai kak dong ya nih sih tanya mohon pak bu mas mbak min boleh minta
+hey ask asking wondering info information
+buonasera favore chiedere informazione informazioni
+nih sih tanya min boleh minta
 service services servizio servizi layanan jasa
-eligible eligibility qualify requisiti syarat syaratnya puo diperpanjang perlukan memerlukan jelaskan tentang explain describe
+eligible eligibility qualify syarat syaratnya diperpanjang perlukan memerlukan jelaskan explain describe
 spiega spiegami descrivi cos
-send bring provide submit inviare mandare portare fornire kirim bawa serahkan
-set setting up start starting apply applying get getting obtain ottenere ottiene ottengo prendere membuat bikin mengurus urus dapatkan mendapatkan
-also just only some any there here have has had am if so then than
-il lo la i gli le un uno una di del dello della dei degli delle da dal dalla dai per con su sul sulla nel nella e ed o che chi come cosa
-quale quali qual quanto quanta quanti quante costa costano costo costi prezzo prezzi tariffa tariffe preventivo preventivi pacchetto
-documenti documento servono serve servirebbe occorrono necessari richiesti lista tempo tempi ci vuole vogliono giorni settimane mesi
-codice codici attivita mi ti si vi fai fammi puoi potete posso vorrei voglio sono ho hai ha abbiamo avete hanno
-yang dan atau di ke dari untuk pada dengan dalam apa apakah saja berapa harga biaya tarif penawaran paket dokumen berkas syarat
-persyaratan diperlukan dibutuhkan perlu butuh lama hari minggu bulan proses waktu kode kbli usaha itu ini saya aku anda kamu kami
-mau ingin tolong buatkan buat bisa dapat adalah ada berapakah bagaimana gimana
+send provide submit inviare mandare portare fornire kirim bawa serahkan
+set setting up start starting apply applying getting obtain ottenere ottiene ottengo prendere membuat bikin mengurus urus dapatkan mendapatkan
+costa costano costo costi prezzo prezzi tariffa tariffe preventivo preventivi pacchetto
+documenti documento servirebbe occorrono necessari richiesti lista tempo tempi vuole vogliono giorni settimane mesi
+codice codici attivita fai fammi potete
+harga biaya tarif penawaran paket dokumen berkas
+persyaratan diperlukan dibutuhkan lama hari minggu bulan proses waktu kode usaha
+buatkan buat berapakah
 `
     .trim()
     .split(/\s+/),
-);
+]);
 
 export const FILLER_WORDS: readonly string[] = [...FILLER];
 

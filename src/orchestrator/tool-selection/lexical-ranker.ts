@@ -1,4 +1,5 @@
-import { analyse, foldText } from './text-analysis.ts';
+import { foldText } from '../../text/analysis.ts';
+import { analyse } from './text-analysis.ts';
 import type { ToolDocument } from './tool-documents.ts';
 
 /**

@@ -6,7 +6,8 @@ import { defineHandler, type AnyHandler } from '../../handlers/handler.ts';
 import { rankerFor, rankHandlers, selectTools } from './select-tools.ts';
 import { LexicalRanker } from './lexical-ranker.ts';
 import { documentFromJsonTool, type JsonTool } from './tool-documents.ts';
-import { analyse, foldText } from './text-analysis.ts';
+import { foldText } from '../../text/analysis.ts';
+import { analyse } from './text-analysis.ts';
 
 const catalogue = JSON.parse(
   readFileSync(new URL('../../../evals/catalogue.json', import.meta.url), 'utf8'),

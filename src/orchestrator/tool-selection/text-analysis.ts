@@ -4,27 +4,7 @@
  * (so "prezzo", "harga" and "price" become one term), and a light suffix stemmer for the rest.
  * The same analysis runs on tool documents and on queries, so they meet on the same terms.
  */
-
-/** Function words of the three languages: they say nothing about which tool is wanted. */
-const STOP_WORDS = new Set(
-  `
-a an the and or but of to in on at by for from with without into about as is are was were be been being am do does did
-i me my mine we our you your it its this that these those there here what which who whom whose when where why how can could
-would should will shall may might must please tell know want need like get got have has had some any all just also only
-not no yes hi hello thanks thank if then than so very many more most one two per via
-il lo la i gli le un uno una di del dello della dei degli delle da dal dallo dalla dai dagli dalle in nel nello nella nei
-negli nelle su sul sullo sulla sui sugli sulle con col coi per tra fra che chi cui come cosa quale quali quanto quanta quanti
-quante e ed o od ma se non mi ti si ci vi ne io tu lui lei noi voi loro mio mia miei mie tuo tua suo sua nostro vostro
-sono sei siamo siete ho hai abbiamo avete hanno vostro vostra vostri vostre nostra nostri nostre essere avere fare faccio puoi posso può possiamo vorrei voglio vuoi
-serve servono bisogno grazie ciao salve buongiorno dimmi sapere anche al allo alla ai agli alle è e' qual l dell all nell
-sull dall quest un'
-yang dan atau di ke dari untuk pada dengan dalam oleh apa apakah siapa bagaimana gimana berapa kapan mana dimana saya aku
-anda kamu kami kita dia mereka ini itu ada adalah tidak bukan bisa dapat mau ingin akan sudah belum juga saja lagi dong
-ya kak pak bu mas mbak tolong mohon terima kasih halo hai tentang seperti bagi agar supaya jika kalau
-`
-    .trim()
-    .split(/\s+/),
-);
+import { foldText, STOP_WORDS, stem } from '../../text/analysis.ts';
 
 /**
  * Canonical terms for words that mean the same thing in the three languages (after accent folding).
@@ -190,39 +170,6 @@ group('lkpm', 'lkpm quarterly trimestrale triwulan');
 group('chat', 'chat converse conversation conversazione percakapan obrolan');
 group('contacts', 'addressbook rubrica');
 group('broadcast', 'broadcast bulk mass massive massa massal blast');
-
-/** Folds accents and case: "Società" → "societa". */
-export function foldText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
-}
-
-/**
- * A light stemmer good enough for ranking across the three languages: English plurals and -ing/-ed, Italian
- * final vowels, Indonesian -nya/-kan/-lah and the meN-/ber-/di- prefixes on long words. Never shortens a word
- * below four letters; codes such as "e33g" or "56101" are left alone.
- */
-export function stem(word: string): string {
-  if (word.length <= 4 || /\d/.test(word)) return word;
-  let w = word;
-  if (w.endsWith('nya') && w.length > 6) w = w.slice(0, -3);
-  else if (w.endsWith('kan') && w.length > 6) w = w.slice(0, -3);
-  else if (w.endsWith('lah') && w.length > 6) w = w.slice(0, -3);
-  if (/^(mem|men|meng|meny|ber|di|ter|per)/.test(w) && w.length > 7)
-    w = w.replace(/^(meng|meny|mem|men|ber|ter|per|di)/, '');
-  // Italian infinitives with a clitic: "contattarvi", "prenotarlo", "inviarmi" → "contattar", "prenotar", "inviar".
-  if (/(ar|er|ir)(vi|ti|mi|ci|lo|la|li|le|ne|si|gli)$/.test(w) && w.length > 7)
-    return w.replace(/(vi|ti|mi|ci|lo|la|li|le|ne|si|gli)$/, '');
-  if (w.endsWith('ies') && w.length > 5) return `${w.slice(0, -3)}y`;
-  if (w.endsWith('ing') && w.length > 6) return w.slice(0, -3);
-  if (w.endsWith('ed') && w.length > 5) return w.slice(0, -2);
-  if (w.endsWith('es') && w.length > 5 && /(ss|sh|ch|x)es$/.test(w)) return w.slice(0, -2);
-  if (w.endsWith('s') && !w.endsWith('ss') && w.length > 4) return w.slice(0, -1);
-  if (/[aeio]$/.test(w) && w.length > 5) return w.slice(0, -1);
-  return w;
-}
 
 /** The canonical term for one already-folded word, or undefined for a stop word. */
 export function termOf(word: string): string | undefined {
