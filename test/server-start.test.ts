@@ -6,12 +6,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { guardChild, killGuardedChildren } from '../src/testing/child-guard.ts';
+import { createTestPglite } from '../src/testing/test-stores.ts';
 
 const main = new URL('../src/main.ts', import.meta.url).pathname;
 const dirs: string[] = [];
 function freshDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'zantara-start-'));
   dirs.push(dir);
+  return dir;
+}
+/** A data directory holding a clone of the migrated test template: for cases that are not about the first migration. */
+async function migratedDir(): Promise<string> {
+  const dir = freshDir();
+  await (await createTestPglite(dir)).close();
   return dir;
 }
 // Whatever happens in a test, no server outlives this file: a child left running would keep the runner waiting forever.
@@ -99,7 +106,7 @@ describe('npm start', { timeout: 180_000 }, () => {
 
   it('uses ZANTARA_ADMIN_KEY when set and refuses a weak one', async () => {
     const adminKey = `zt_${'k'.repeat(40)}`;
-    const dataDir = freshDir();
+    const dataDir = await migratedDir();
     const run = await start(dataDir, { ZANTARA_ADMIN_KEY: adminKey });
     assert.doesNotMatch(run.output(), /First start/);
     const res = await fetch(`${run.url}/call`, {
@@ -110,7 +117,7 @@ describe('npm start', { timeout: 180_000 }, () => {
     assert.equal(res.status, 200);
     assert.equal(await stop(run.child), 0);
     await assert.rejects(
-      start(freshDir(), { ZANTARA_ADMIN_KEY: 'short' }),
+      start(await migratedDir(), { ZANTARA_ADMIN_KEY: 'short' }),
       /ZANTARA_ADMIN_KEY: must be at least 24 characters/,
     );
   });

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPgliteStore } from '../../src/store/pglite-store.ts';
 import { createPostgresStore } from '../../src/store/postgres-store.ts';
+import { createTestPglite } from '../../src/testing/test-stores.ts';
 import { startFakeModelServer, type ScriptedReply } from '../../src/testing/fake-model-servers/fake-model-server.ts';
 import { percentile } from '../bench-stats.ts';
 
@@ -25,6 +26,8 @@ export type SoakOptions = {
   clients: number;
   /** The primary's timeouts (ms); the fallback's are generous. */
   primaryTimeoutMs: number;
+  /** PGlite only: start from a clone of the migrated test template instead of migrating an empty data dir. */
+  fromTemplate?: boolean;
   log?: (line: string) => void;
 };
 
@@ -166,6 +169,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     GROQ_BASE_URL: fallback.baseURL,
     GROQ_MODEL: 'soak-groq',
   };
+  if (options.fromTemplate && !postgres) await (await createTestPglite(env.ZANTARA_DATA_DIR)).close();
   const answered: Answered[] = [];
   const failed: SoakResult['failed'] = [];
   const latencies: number[] = [];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { apiKeysService, hashKey } from '../../src/identity/api-keys.ts';
 import { bootstrapAdmin } from '../../src/identity/bootstrap-admin.ts';
-import { createTestStores } from '../../src/testing/test-stores.ts';
+import { createTestPglite, createTestStores } from '../../src/testing/test-stores.ts';
 import { guardChild, killGuardedChildren } from '../../src/testing/child-guard.ts';
 import { createTestRuntime } from '../../src/testing/test-runtime.ts';
 
@@ -107,6 +107,8 @@ describe('npm start and the admin key', { timeout: 240_000 }, () => {
   test('the first-start key is on stderr and in an owner-only file, not on stdout; a revoked env key is one line', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'zantara-admin-key-'));
     dirs.push(dataDir);
+    // Cloned from the migrated test template: the first migration itself is covered by test/server-start.test.ts.
+    await (await createTestPglite(dataDir)).close();
     const first = await run(dataDir, {}, true);
     const key = first.stderr.match(/\b(zt_[A-Za-z0-9_-]{40,})\b/)?.[1];
     assert.ok(key, first.stderr);
