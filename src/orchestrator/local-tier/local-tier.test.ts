@@ -245,11 +245,13 @@ test('Italian and Indonesian answers show names, roles and investment notes from
   const data = loadKnowledge();
   const alcohol = data.kbliRequirements.rules.find((r) => r.id === 'alcohol')!.text;
   const c1 = data.items.find((i) => i.id === 'c1-tourism')!.name;
+  const c1Rule = data.visas.find((v) => v.code === 'C1')!.requirements.at(-1)!;
   const specialist = data.team.members.find((m) => m.id === 'kitas-specialist')!.role;
   const cases = [
     { it: 'requisiti per aprire un bar come straniero', id: 'persyaratan untuk membuka bar', en: alcohol },
     { it: 'quanto costa il visto turistico C1?', id: 'berapa harga visa turis C1?', en: c1 },
     { it: 'chi nel team segue i kitas?', id: 'siapa yang menangani kitas?', en: specialist },
+    { it: "cos'è il visto C1?", id: 'visa C1 itu apa?', en: c1Rule },
   ];
   for (const c of cases) {
     for (const language of ['it', 'id'] as const) {
