@@ -35,6 +35,7 @@ send bring provide submit inviare mandare portare fornire kirim bawa serahkan
 set setting up start starting apply applying get getting obtain ottenere ottiene ottengo prendere membuat bikin mengurus urus dapatkan mendapatkan
 also just only some any there here have has had am if so then than
 il lo la i gli le un uno una di del dello della dei degli delle da dal dalla dai per con su sul sulla nel nella e ed o che chi come cosa
+l dell all nell sull
 quale quali qual quanto quanta quanti quante costa costano costo costi prezzo prezzi tariffa tariffe preventivo preventivi pacchetto
 documenti documento servono serve servirebbe occorrono necessari richiesti lista tempo tempi ci vuole vogliono giorni settimane mesi
 codice codici attivita mi ti si vi fai fammi puoi potete posso vorrei voglio sono ho hai ha abbiamo avete hanno
