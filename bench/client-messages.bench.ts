@@ -14,6 +14,7 @@ import { tryLocalAnswer } from '../src/orchestrator/local-tier/local-tier.ts';
 import {
   CLIENT_CASES_PATH,
   CLIENT_HOLDOUT_2_PATH,
+  CLIENT_HOLDOUT_3_PATH,
   CLIENT_HOLDOUT_PATH,
   loadEvalCases,
 } from '../src/testing/eval-figures.ts';
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
     ['tuning', loadEvalCases(CLIENT_CASES_PATH), rounds],
     ['held-out', loadEvalCases(CLIENT_HOLDOUT_PATH), rounds],
     ['held-out 2', loadEvalCases(CLIENT_HOLDOUT_2_PATH), rounds],
+    ['held-out 3', loadEvalCases(CLIENT_HOLDOUT_3_PATH), rounds],
     ['out-of-scope templates (tuning)', outOfScopeCases(outOfScopeMessages('tuning')), 1],
     ['out-of-scope templates (held-out)', outOfScopeCases(outOfScopeMessages('holdout')), 1],
   ] as const;

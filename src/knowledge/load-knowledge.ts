@@ -207,6 +207,14 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeDat
         ...v.documents,
       ]),
       ...files['documents.yaml'].checklists.flatMap((c) => c.documents),
+      // Names and glosses an Italian or Indonesian answer shows: service and visa names, KBLI glosses and notes,
+      // investment notes, team roles and departments.
+      ...items.map((i) => i.name),
+      ...files['visas.yaml'].visas.map((v) => v.name),
+      ...files['kbli.yaml'].codes.flatMap((c) => [c.title_en, c.notes ?? '']),
+      ...[...files['kbli-requirements.yaml'].general, ...files['kbli-requirements.yaml'].rules].map((r) => r.text),
+      ...files['team.yaml'].departments.flatMap((d) => [d.name, d.description, ...d.roles]),
+      ...files['team.yaml'].members.map((m) => m.role),
     ].map((t) => t.trim()),
   );
   const translations = new Map<string, { it: string; id: string }>();

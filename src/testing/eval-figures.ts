@@ -56,6 +56,7 @@ export type EvalCase = {
 export const CLIENT_CASES_PATH = fileURLToPath(new URL('../../evals/client-messages.jsonl', import.meta.url));
 export const CLIENT_HOLDOUT_PATH = fileURLToPath(new URL('../../evals/client-holdout.jsonl', import.meta.url));
 export const CLIENT_HOLDOUT_2_PATH = fileURLToPath(new URL('../../evals/client-holdout-2.jsonl', import.meta.url));
+export const CLIENT_HOLDOUT_3_PATH = fileURLToPath(new URL('../../evals/client-holdout-3.jsonl', import.meta.url));
 
 /**
  * Amounts of the item's other variants, for a case whose question names one variant: a right answer shows none of
@@ -194,21 +195,29 @@ export function resolveFigure(ref: FigureRef, kb: KnowledgeData, language: Langu
       (n) => n.id === id,
     );
     if (!note) throw new Error(`requirement_ref ${ref.requirement_ref}: no such note`);
-    return { ref: `requirement.${ref.requirement_ref}`, text: note.text };
+    // Italian and Indonesian answers quote the note as translations.yaml translates it.
+    const text = language === 'en' || !kb.translations ? note.text : kb.translations.get(note.text)?.[language];
+    if (!text) throw new Error(`requirement_ref ${ref.requirement_ref}: no ${language} translation`);
+    return { ref: `requirement.${ref.requirement_ref}`, text };
   }
   if ('team_ref' in ref) {
     const member = kb.team.members.find((m) => m.id === ref.team_ref);
     if (!member) throw new Error(`team_ref ${ref.team_ref}: no such member`);
-    return { ref: `team.${ref.team_ref}`, text: member.role };
+    return { ref: `team.${ref.team_ref}`, text: nameIn(kb, member.role, language) };
   }
   if ('department_ref' in ref) {
     const department = kb.team.departments.find((d) => d.id === ref.department_ref);
     if (!department) throw new Error(`department_ref ${ref.department_ref}: no such department`);
-    return { ref: `department.${ref.department_ref}`, text: department.name };
+    return { ref: `department.${ref.department_ref}`, text: nameIn(kb, department.name, language) };
   }
   const entry = kb.kbli.codes.find((c) => c.code === ref.kbli_ref);
   if (!entry) throw new Error(`kbli_ref ${ref.kbli_ref}: not in kbli.yaml`);
   return { ref: `kbli.${ref.kbli_ref}`, text: entry.code };
+}
+
+/** A name (a role, a department) as an answer in `language` shows it: translated where translations.yaml has it. */
+function nameIn(kb: KnowledgeData, name: string, language: Language): string {
+  return language === 'en' ? name : (kb.translations?.get(name)?.[language] ?? name);
 }
 
 /** Every IDR amount written in an answer ("IDR 12,500,000", "Rp 12.500.000"). */

@@ -15,6 +15,7 @@ import { outOfScopeCases, runClientEval } from '../../testing/client-eval.ts';
 import {
   CLIENT_CASES_PATH,
   CLIENT_HOLDOUT_2_PATH,
+  CLIENT_HOLDOUT_3_PATH,
   CLIENT_HOLDOUT_PATH,
   loadEvalCases,
   resolveFigure,
@@ -36,8 +37,8 @@ after(async () => {
   await store?.close();
 });
 
-test('both sets have every category in the three languages, and every figure reference resolves', () => {
-  for (const path of [CLIENT_CASES_PATH, CLIENT_HOLDOUT_PATH, CLIENT_HOLDOUT_2_PATH]) {
+test('every set has every category in the three languages, and every figure reference resolves', () => {
+  for (const path of [CLIENT_CASES_PATH, CLIENT_HOLDOUT_PATH, CLIENT_HOLDOUT_2_PATH, CLIENT_HOLDOUT_3_PATH]) {
     const cases = loadEvalCases(path);
     assert.equal(new Set(cases.map((c) => c.id)).size, cases.length, `${path}: ids are unique`);
     for (const language of ['en', 'it', 'id'] as const) {

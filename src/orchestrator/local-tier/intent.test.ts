@@ -58,6 +58,9 @@ test('the subject keeps the service and drops the question, and variants are rea
   assert.equal(subjectOf('How much does the E33G remote worker KITAS cost?'), 'e33g remote worker kitas');
   assert.equal(subjectOf('Berapa biaya KITAS pasangan 2 tahun offshore?'), 'kitas pasangan');
   assert.equal(subjectOf('Qual è il prezzo del KITAS lavoro?'), 'kitas lavoro');
+  // Elided Italian articles ("l'investimento", "dell'agenzia") are not a subject.
+  assert.equal(subjectOf("qual è l'investimento minimo per una PT PMA?"), 'pt pma');
+  assert.equal(subjectOf("prezzo dell'E33G"), 'e33g');
   assert.deepEqual(wantedVariant('spouse kitas price for 2 years offshore'), { option: 'offshore', years: 2 });
   assert.deepEqual(wantedVariant('Quanto costa la proroga del visto C2?'), { option: 'extension' });
   assert.deepEqual(wantedVariant("Quanto costa il KITAS investitore se lo faccio dall'Italia?"), {

@@ -170,6 +170,7 @@ const QUOTE = word(
 const TIMELINE = word(
   'how long, how many days, how many weeks, how quickly, how fast, processing time*, timeline, take to get, ' +
     'quanto tempo, quanti giorni, quante settimane, tempi, tempistic*, durata della pratica, ' +
+    'quanto ci vuole, quanto ci vogliono, quanto ci mette, quanto ci mettete, ' +
     'berapa lama, berapa hari, berapa minggu, proses*, waktu proses',
 );
 const DOCUMENTS = word(

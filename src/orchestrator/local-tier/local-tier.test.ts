@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Principal } from '../../auth/principal.ts';
 import { Knowledge, knowledgeEnv } from '../../knowledge/knowledge-service.ts';
+import { loadKnowledge } from '../../knowledge/load-knowledge.ts';
 import { parseEnv } from '../../config/env.ts';
 import { createTestPglite, type TestStore } from '../../testing/test-stores.ts';
 import { createTestRuntime, type TestRuntime } from '../../testing/test-runtime.ts';
@@ -238,4 +239,43 @@ test('without the business handlers (or without the right role) the tier escalat
   } finally {
     await bare.close();
   }
+});
+
+test('Italian and Indonesian answers show names, roles and investment notes from translations.yaml, not in English', async () => {
+  const data = loadKnowledge();
+  const alcohol = data.kbliRequirements.rules.find((r) => r.id === 'alcohol')!.text;
+  const c1 = data.items.find((i) => i.id === 'c1-tourism')!.name;
+  const c1Rule = data.visas.find((v) => v.code === 'C1')!.requirements.at(-1)!;
+  const specialist = data.team.members.find((m) => m.id === 'kitas-specialist')!.role;
+  const cases = [
+    { it: 'requisiti per aprire un bar come straniero', id: 'persyaratan untuk membuka bar', en: alcohol },
+    { it: 'quanto costa il visto turistico C1?', id: 'berapa harga visa turis C1?', en: c1 },
+    { it: 'chi nel team segue i kitas?', id: 'siapa yang menangani kitas?', en: specialist },
+    { it: "cos'è il visto C1?", id: 'visa C1 itu apa?', en: c1Rule },
+  ];
+  for (const c of cases) {
+    for (const language of ['it', 'id'] as const) {
+      const verdict = await answer(c[language]);
+      const translated = data.translations.get(c.en)?.[language];
+      assert.ok(translated, `${c.en} has a ${language} translation`);
+      assert.ok(verdict.response.includes(translated), `${c[language]}: ${verdict.response}`);
+      // "Specialista" contains "Specialist": the English text counts only as a whole phrase.
+      const english = new RegExp(`(^|\\W)${c.en.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(\\W|$)`);
+      if (translated !== c.en) assert.ok(!english.test(verdict.response), `${c[language]} shows "${c.en}"`);
+    }
+  }
+});
+
+test('"and with the extension?" after a price question asks for the extension; "C1 with extension" for both', async () => {
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const followUp = await tryLocalAnswer(rt, client, 'and with the extension?', {
+    history: ['how much is the retirement kitas?'],
+  });
+  assert.equal(followUp.status, 'answered');
+  const text = followUp.status === 'answered' ? followUp.response : '';
+  assert.ok(text.includes(fmt(amount('e33f-retirement', 'extension'))), text);
+  assert.ok(!text.includes(fmt(amount('e33f-retirement', 'offshore'))), text);
+  const both = await answer('how much is the C1 visa with extension?');
+  for (const option of ['standard', 'extension'])
+    assert.ok(both.response.includes(fmt(amount('c1-tourism', option))), both.response);
 });

@@ -83,6 +83,11 @@ function withBasePrice(message: string): boolean {
   );
 }
 
+/** "total?", "in tutto?", "totalnya?": the sum of the items is asked for. */
+function asksTotal(message: string): boolean {
+  return /\b(total|totale|in tutto|insieme|totalnya|semuanya|all in|altogether)\b/.test(message);
+}
+
 /** A subject longer than this is a sentence, not a service name: a model reads it better. */
 const MAX_SUBJECT_WORDS = 6;
 
@@ -148,7 +153,7 @@ export async function tryLocalAnswer(
     const resolved = effective === text ? intent : classifyIntent(effective);
     if (resolved.kind !== 'knowledge')
       return escalate(resolved.kind === 'out_of_scope' ? 'out_of_scope' : 'not_confident');
-    for (const kind of resolved.intents) await answerIntent(kind, effective, answer, call);
+    for (const kind of resolved.intents) await answerIntent(kind, effective, answer, call, effective !== rest);
     if (unanswered.length) throw new NotConfident(`not about the facts: "${unanswered.join('", "')}"`);
   } catch (error) {
     // A miss (404/422), a role the principal lacks, a rate limit or a vague question: a model does better.
@@ -331,7 +336,13 @@ function followUp(text: string, intent: Intent, history: string[]): string | nul
   return null;
 }
 
-async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBuilder, call: Call): Promise<void> {
+async function answerIntent(
+  kind: KnowledgeIntent,
+  message: string,
+  a: AnswerBuilder,
+  call: Call,
+  followingUp = false,
+): Promise<void> {
   const subject = subjectOf(message);
   const needSubject = () => {
     if (!subject) throw new NotConfident('no subject');
@@ -344,7 +355,8 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
       renderPricing(a, result, {
         ...wantedVariant(message),
         persons: personsIn(message),
-        withBase: withBasePrice(message),
+        // "e con estensione?" after a price question asks for the extension: the visa's own price was the last answer.
+        withBase: withBasePrice(message) && (!followingUp || asksTotal(message)),
       });
       // "E33G or E28A, which is cheaper?": the comparison is a part of the question too.
       if (
@@ -378,7 +390,7 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
       // "spouse kitas 2 years onshore": a named duration or place of application makes it a price question.
       const asked = wantedVariant(message);
       if (asked.years || asked.option === 'offshore' || asked.option === 'onshore')
-        return answerIntent('price', message, a, call);
+        return answerIntent('price', message, a, call, followingUp);
       const result = await call(visaInfo, { query: needSubject() });
       // "Which visa for my dog?" must not answer with the tourist visa because "visa" matched.
       const named = await namedByEachWord(subject, async (word) => {
@@ -431,7 +443,7 @@ async function answerIntent(kind: KnowledgeIntent, message: string, a: AnswerBui
         .trim();
       if (!code && !business) throw new NotConfident('no business named');
       const result = await call(kbliRequirements, code ? { code } : { business_type: business });
-      renderKbliRequirements(a, result);
+      if (!renderKbliRequirements(a, result)) throw new NotConfident('an investment note has no translation');
       return;
     }
     case 'team': {

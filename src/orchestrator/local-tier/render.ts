@@ -48,6 +48,11 @@ export class AnswerBuilder {
     return this.#translations.get(text.trim())?.[this.language] ?? null;
   }
 
+  /** A name (a service, a visa, a role) in the answer's language; the English name when it has no translation. */
+  name(text: string): string {
+    return this.fact(text) ?? text;
+  }
+
   section(lines: Array<string | null | undefined | false>): void {
     const kept = lines.filter((l): l is string => typeof l === 'string' && l.length > 0);
     if (kept.length) this.#sections.push(kept.join('\n'));
@@ -90,8 +95,9 @@ function variantLine(p: Phrases, language: Language, v: PriceEntry['variants'][n
   return `• ${parts.join(', ')}: ${v.from ? `${p.from} ` : ''}${p.idr(v.amount)}${v.verify ? ' *' : ''}`;
 }
 
-function titleOf(entry: { code: string | null; name: string }): string {
-  return entry.code && !entry.name.includes(entry.code) ? `${entry.name} (${entry.code})` : entry.name;
+function titleOf(a: AnswerBuilder, entry: { code: string | null; name: string }): string {
+  const name = a.name(entry.name);
+  return entry.code && !name.includes(entry.code) ? `${name} (${entry.code})` : name;
 }
 
 function processingLine(p: Phrases, pt: ProcessingTimeInfo | null): string | null {
@@ -166,7 +172,7 @@ export function addPriceEntry(
       ? p.forPersons(persons, p.idr(variants[0].amount * persons))
       : null;
   a.section([
-    `${titleOf(entry)} — ${p.fee}:`,
+    `${titleOf(a, entry)} — ${p.fee}:`,
     line,
     ...(entry.contact_for_quote ? [`• ${p.contactForQuote}`] : variants.map((v) => variantLine(p, language, v))),
     perPerson,
@@ -190,7 +196,7 @@ export function renderCheapest(a: AnswerBuilder, entries: PriceEntry[]): void {
     .filter((x) => Number.isFinite(x.min))
     .sort((x, y) => x.min - y.min);
   if (firstTime.length < 2 || firstTime[0].min === firstTime[1].min) return;
-  a.section([a.p.cheapest(titleOf(firstTime[0].e), a.p.idr(firstTime[0].min))]);
+  a.section([a.p.cheapest(titleOf(a, firstTime[0].e), a.p.idr(firstTime[0].min))]);
 }
 
 export function renderPricing(a: AnswerBuilder, result: PricingResult, wanted: WantedPrice = {}): void {
@@ -219,7 +225,7 @@ function quoteLine(a: AnswerBuilder, line: QuoteLine): string {
     .filter(Boolean)
     .join(', ');
   const quantity = line.quantity > 1 ? ` × ${line.quantity} = ${p.idr(line.amount)}` : '';
-  return `• ${titleOf({ code: line.code, name: line.name })}${detail ? ` (${detail})` : ''}: ${line.from ? `${p.from} ` : ''}${p.idr(line.unit_price)}${quantity}${line.verify ? ' *' : ''}`;
+  return `• ${titleOf(a, { code: line.code, name: line.name })}${detail ? ` (${detail})` : ''}: ${line.from ? `${p.from} ` : ''}${p.idr(line.unit_price)}${quantity}${line.verify ? ' *' : ''}`;
 }
 
 export function renderQuote(a: AnswerBuilder, result: QuoteResult): void {
@@ -237,7 +243,7 @@ export function renderQuote(a: AnswerBuilder, result: QuoteResult): void {
     a.verify(pkg.verify);
   }
   if (result.contact_for_quote.length)
-    lines.push(`${p.quoteContactItems}: ${result.contact_for_quote.map((c) => titleOf(c)).join(', ')}`);
+    lines.push(`${p.quoteContactItems}: ${result.contact_for_quote.map((c) => titleOf(a, c)).join(', ')}`);
   lines.push(`${p.quoteTotal(result.total_is_minimum)}: ${p.idr(result.total)}`);
   lines.push(p.quoteValidity(result.valid_until));
   a.section(lines);
@@ -258,7 +264,7 @@ export function renderVisa(a: AnswerBuilder, result: VisaResult): void {
   const { p } = a;
   const v = result.visa;
   a.section([
-    p.visaTitle(v.code, v.name),
+    p.visaTitle(v.code, a.name(v.name)),
     labelled(p.purpose, a.fact(v.purpose)),
     labelled(p.duration, a.fact(v.duration)),
     labelled(p.extensions, a.fact(v.extensions)),
@@ -270,7 +276,9 @@ export function renderVisa(a: AnswerBuilder, result: VisaResult): void {
   a.verify(v.verify);
   for (const entry of v.prices) addPriceEntry(a, entry, { withNotes: false, withProcessing: false });
   if (result.alternatives.length)
-    a.section([`${p.alsoConsider}: ${result.alternatives.map((alt) => `${alt.code} (${alt.name})`).join(', ')}`]);
+    a.section([
+      `${p.alsoConsider}: ${result.alternatives.map((alt) => `${alt.code} (${a.name(alt.name)})`).join(', ')}`,
+    ]);
   addWarnings(a, v.warnings, 1);
   if (v.prices.length) a.disclaimer(result.disclaimer, v.prices[0].source);
 }
@@ -282,7 +290,7 @@ export function renderChecklist(a: AnswerBuilder, result: ChecklistResult): bool
   if (documents.some((d) => d === null)) return false;
   const requirements = result.requirements.map((r) => a.fact(r)).filter((r): r is string => r !== null);
   a.section([
-    p.documentsTitle(titleOf(result.service)),
+    p.documentsTitle(titleOf(a, result.service)),
     ...(documents.length ? documents.map((d) => `• ${d}`) : [p.noChecklist]),
     requirements.length ? `${p.requirements}: ${requirements.join('; ')}.` : null,
   ]);
@@ -296,22 +304,34 @@ export function renderKbli(a: AnswerBuilder, result: KbliLookupResult, limit = 3
   const shown = result.results.slice(0, limit);
   a.section([
     p.kbliTitle(result.edition),
-    ...shown.map(
-      (r) => `• ${r.code} — ${r.title}${r.title_en ? ` (${r.title_en})` : ''}${r.notes ? `. ${r.notes}` : ''}`,
-    ),
+    ...shown.map((r) => {
+      // The official title is Indonesian; the English gloss and note show only where translated.
+      const gloss = r.title_en ? a.fact(r.title_en) : null;
+      const note = r.notes ? a.fact(r.notes) : null;
+      return `• ${r.code} — ${r.title}${gloss ? ` (${gloss})` : ''}${note ? `. ${note}` : ''}`;
+    }),
   ]);
   for (const r of shown) a.cite(r.source, r.last_verified);
 }
 
-export function renderKbliRequirements(a: AnswerBuilder, result: KbliRequirementsResult): void {
+/** The investment notes of a KBLI code; false (nothing rendered) when a note has no translation. */
+export function renderKbliRequirements(a: AnswerBuilder, result: KbliRequirementsResult): boolean {
   const { p } = a;
   const k = result.kbli;
+  const note = (n: { text: string; verify?: boolean }) => {
+    const text = a.fact(n.text);
+    return text === null ? null : `• ${text}${n.verify ? ' *' : ''}`;
+  };
+  const specific = result.specific.map(note);
+  const general = result.general.map(note);
+  if ([...specific, ...general].some((n) => n === null)) return false;
+  const gloss = k.title_en ? a.fact(k.title_en) : null;
   a.section([
-    p.kbliRequirementsTitle(k.code, `${k.title}${k.title_en ? ` — ${k.title_en}` : ''}, ${result.edition}`),
+    p.kbliRequirementsTitle(k.code, `${k.title}${gloss ? ` — ${gloss}` : ''}, ${result.edition}`),
     result.specific.length ? `${p.kbliSpecific}:` : null,
-    ...result.specific.map((n) => `• ${n.text}${n.verify ? ' *' : ''}`),
+    ...specific,
     `${p.kbliGeneral}:`,
-    ...result.general.map((n) => `• ${n.text}${n.verify ? ' *' : ''}`),
+    ...general,
   ]);
   for (const n of [...result.specific, ...result.general]) {
     if (n.source) a.cite(n.source, n.last_verified);
@@ -326,6 +346,7 @@ export function renderKbliRequirements(a: AnswerBuilder, result: KbliRequirement
     for (const entry of unique) addPriceEntry(a, entry, { withNotes: false });
     a.disclaimer(result.disclaimer, unique[0].source);
   }
+  return true;
 }
 
 const LANGUAGE_NAMES: Record<Language, Record<string, string>> = {
@@ -337,8 +358,8 @@ const LANGUAGE_NAMES: Record<Language, Record<string, string>> = {
 function memberLine(a: AnswerBuilder, m: MemberView): string {
   const { p, language } = a;
   const who = m.placeholder
-    ? `${m.role} (${m.department.name}; ${p.toBeConfigured})`
-    : `${m.name} — ${m.role} (${m.department.name})`;
+    ? `${a.name(m.role)} (${a.name(m.department.name)}; ${p.toBeConfigured})`
+    : `${m.name} — ${a.name(m.role)} (${a.name(m.department.name)})`;
   const speaks = `${p.speaks} ${m.languages.map((l) => LANGUAGE_NAMES[language][l] ?? l).join(', ')}`;
   return `• ${who}: ${speaks}${m.services.length ? `; ${p.handles} ${m.services.join(', ')}` : ''}${m.email ? `; ${m.email}` : ''}`;
 }
@@ -358,7 +379,8 @@ export function renderDepartments(a: AnswerBuilder, result: DepartmentsResult): 
   a.section([
     p.departmentsTitle,
     ...result.departments.map(
-      (d) => `• ${d.name}: ${d.description} (${d.roles.join(', ')}; ${p.members(d.member_count)})`,
+      (d) =>
+        `• ${a.name(d.name)}: ${a.name(d.description)} (${d.roles.map((r) => a.name(r)).join(', ')}; ${p.members(d.member_count)})`,
     ),
   ]);
   for (const d of result.departments) a.cite(d.source, d.last_verified);
@@ -381,7 +403,7 @@ export function renderContact(a: AnswerBuilder, c: ContactResult): void {
 export function renderTimeline(a: AnswerBuilder, r: TimelineResult): void {
   const { p } = a;
   a.section([
-    `${p.timelineTitle(titleOf(r.service))} (${p.estimateLabel})`,
+    `${p.timelineTitle(titleOf(a, r.service))} (${p.estimateLabel})`,
     p.timelineRange(r.working_days.min, r.working_days.likely, r.working_days.max),
     p.timelineDates(r.dates.earliest, r.dates.latest),
     processingLine(p, r.basis),

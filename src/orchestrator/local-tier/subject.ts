@@ -34,6 +34,7 @@ service services servizio servizi layanan jasa
 eligible eligibility qualify syarat syaratnya diperpanjang perlukan memerlukan jelaskan explain describe
 spiega spiegami descrivi cos
 send provide submit inviare mandare portare fornire kirim bawa serahkan
+l dell all nell sull
 set setting up start starting apply applying getting obtain ottenere ottiene ottengo prendere membuat bikin mengurus urus dapatkan mendapatkan
 costa costano costo costi prezzo prezzi tariffa tariffe preventivo preventivi pacchetto
 documenti documento servirebbe occorrono necessari richiesti lista tempo tempi vuole vogliono giorni settimane mesi
