@@ -5,7 +5,6 @@
  * right, wrong-language verdicts, out-of-scope messages answered with facts, p50/p99 ms per local answer
  * (BENCH_ROUNDS rounds, default 5). `--list` prints every wrong answer, hand-over and wrong language.
  */
-import type { CallOptions, Registry } from '../src/handlers/registry.ts';
 import { cpus, loadavg } from 'node:os';
 import { outOfScopeMessages } from '../evals/out-of-scope-templates.ts';
 import { loadKnowledge } from '../src/knowledge/load-knowledge.ts';
@@ -18,36 +17,15 @@ import {
   CLIENT_HOLDOUT_PATH,
   loadEvalCases,
 } from '../src/testing/eval-figures.ts';
-import { createTestPglite } from '../src/testing/test-stores.ts';
-import { createTestRuntime } from '../src/testing/test-runtime.ts';
 import { percentile } from './bench-stats.ts';
+import { openLocalTierBench } from './local-tier-runtime.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const list = process.argv.includes('--list');
 
 async function main(): Promise<void> {
   const kb = loadKnowledge();
-  const store = await createTestPglite();
-  const rt = await createTestRuntime({
-    store,
-    env: { LOG_LEVEL: 'warn', ZANTARA_RATE_LIMITS: 'read=100000000/60,write=100000000/60,send=100000000/60' },
-  });
-  const { principal } = await rt.key('client');
-  // Time inside handlers (knowledge service, KBLI table, deadlines), to report the tier's own time beside the total.
-  const handlerMs = { value: 0 };
-  const call = rt.registry.call.bind(rt.registry) as (
-    key: string,
-    params: unknown,
-    options: CallOptions,
-  ) => Promise<unknown>;
-  rt.registry.call = (async (key: string, params: unknown, options: CallOptions) => {
-    const t0 = performance.now();
-    try {
-      return await call(key, params, options);
-    } finally {
-      handlerMs.value += performance.now() - t0;
-    }
-  }) as Registry['call'];
+  const { rt, principal, handlerMs, close } = await openLocalTierBench();
   // Start-up (fastText's model, the typo vocabulary, the handlers' indexes) is paid once per process, not per answer.
   await tryLocalAnswer(rt, principal, 'how much is the E33G?');
   const sets = [
@@ -87,8 +65,7 @@ async function main(): Promise<void> {
       );
   }
   if (list) console.log(details.join('\n'));
-  await rt.close();
-  await store.close();
+  await close();
 }
 
 await main();

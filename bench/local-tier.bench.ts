@@ -5,7 +5,6 @@
  * and the latency of tryLocalAnswer (p50/p99 over every query, warm, BENCH_ROUNDS rounds; default 20): end to end, and
  * the tier's own time (end to end minus the time spent inside the handlers it calls, measured around registry.call).
  */
-import type { CallOptions, Registry } from '../src/handlers/registry.ts';
 import { cpus } from 'node:os';
 import { loadKnowledge } from '../src/knowledge/load-knowledge.ts';
 import { fileURLToPath } from 'node:url';
@@ -17,37 +16,15 @@ import {
   unexplainedAmounts,
 } from '../src/testing/eval-figures.ts';
 import { tryLocalAnswer, type LocalVerdict } from '../src/orchestrator/local-tier/local-tier.ts';
-import { createTestPglite } from '../src/testing/test-stores.ts';
-import { createTestRuntime } from '../src/testing/test-runtime.ts';
 import { percentile } from './bench-stats.ts';
+import { openLocalTierBench } from './local-tier-runtime.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 20);
 
 async function main(): Promise<void> {
   const cases = loadEvalCases();
   const kb = loadKnowledge();
-  const store = await createTestPglite();
-  const rt = await createTestRuntime({
-    store,
-    env: { LOG_LEVEL: 'warn', ZANTARA_RATE_LIMITS: 'read=100000000/60,write=100000000/60,send=100000000/60' },
-  });
-  const { principal } = await rt.key('client');
-
-  // Time spent inside handlers (knowledge service, KBLI table on PGlite), to separate it from the tier's own work.
-  let handlerMs = 0;
-  const call = rt.registry.call.bind(rt.registry) as (
-    key: string,
-    params: unknown,
-    options: CallOptions,
-  ) => Promise<unknown>;
-  rt.registry.call = (async (key: string, params: unknown, options: CallOptions) => {
-    const t0 = performance.now();
-    try {
-      return await call(key, params, options);
-    } finally {
-      handlerMs += performance.now() - t0;
-    }
-  }) as Registry['call'];
+  const { rt, principal, handlerMs, close } = await openLocalTierBench();
 
   const verdicts = new Map<string, LocalVerdict>();
   for (const c of cases) verdicts.set(c.id, await tryLocalAnswer(rt, principal, c.query)); // also warms every path
@@ -56,12 +33,12 @@ async function main(): Promise<void> {
   const byIntent = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     for (const c of cases) {
-      handlerMs = 0;
+      handlerMs.value = 0;
       const t0 = performance.now();
       await tryLocalAnswer(rt, principal, c.query);
       const total = performance.now() - t0;
       timings.push(total);
-      own.push(total - handlerMs);
+      own.push(total - handlerMs.value);
       const key = `${c.category}/${c.intent}`;
       byIntent.set(key, [...(byIntent.get(key) ?? []), total]);
     }
@@ -171,8 +148,7 @@ async function main(): Promise<void> {
     );
   }
   if (notes.length) console.log(`\n${notes.join('\n')}`);
-  await rt.close();
-  await store.close();
+  await close();
 }
 
 await main();
