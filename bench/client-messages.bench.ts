@@ -3,9 +3,11 @@
  * held-out set (evals/client-holdout.jsonl, never tuned on) and the templated out-of-scope messages (two disjoint
  * template groups) — with the real handlers on PGlite. Prints, per set: wrong answers, answerable messages answered
  * right, wrong-language verdicts, out-of-scope messages answered with facts, p50/p99 ms per local answer
- * (BENCH_ROUNDS rounds, default 5). `--list` prints every wrong answer, hand-over and wrong language.
+ * (BENCH_ROUNDS rounds, default 5). `--list` prints every wrong answer, hand-over and wrong language; `--set tuning`
+ * (repeatable) runs only the named sets.
  */
 import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import { outOfScopeMessages } from '../evals/out-of-scope-templates.ts';
 import { loadKnowledge } from '../src/knowledge/load-knowledge.ts';
 import { outOfScopeCases, runClientEval } from '../src/testing/client-eval.ts';
@@ -14,6 +16,7 @@ import {
   CLIENT_CASES_PATH,
   CLIENT_HOLDOUT_2_PATH,
   CLIENT_HOLDOUT_3_PATH,
+  CLIENT_HOLDOUT_4_PATH,
   CLIENT_HOLDOUT_PATH,
   loadEvalCases,
 } from '../src/testing/eval-figures.ts';
@@ -21,7 +24,12 @@ import { percentile } from './bench-stats.ts';
 import { openLocalTierBench } from './local-tier-runtime.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-const list = process.argv.includes('--list');
+const { values: args } = parseArgs({
+  options: { list: { type: 'boolean', default: false }, set: { type: 'string', multiple: true } },
+});
+const list = args.list;
+/** `--set tuning` (repeatable) runs only the sets whose name starts with one given: a tuner can stay blind to held-out. */
+const chosen = (name: string) => !args.set?.length || args.set.some((s) => name.startsWith(s));
 
 async function main(): Promise<void> {
   const kb = loadKnowledge();
@@ -33,6 +41,7 @@ async function main(): Promise<void> {
     ['held-out', loadEvalCases(CLIENT_HOLDOUT_PATH), rounds],
     ['held-out 2', loadEvalCases(CLIENT_HOLDOUT_2_PATH), rounds],
     ['held-out 3', loadEvalCases(CLIENT_HOLDOUT_3_PATH), rounds],
+    ['held-out 4 (blind)', loadEvalCases(CLIENT_HOLDOUT_4_PATH), rounds],
     ['out-of-scope templates (tuning)', outOfScopeCases(outOfScopeMessages('tuning')), 1],
     ['out-of-scope templates (held-out)', outOfScopeCases(outOfScopeMessages('holdout')), 1],
   ] as const;
@@ -45,7 +54,7 @@ async function main(): Promise<void> {
   );
   console.log('|---|---|---|---|---|---|---|---|---|');
   const details: string[] = [];
-  for (const [name, cases, n] of sets) {
+  for (const [name, cases, n] of sets.filter(([name]) => chosen(name))) {
     const r = await runClientEval(rt, principal, [...cases], kb, n, handlerMs);
     const oos = cases.filter((c) => c.category === 'out_of_scope').length;
     const right = r.answerable
