@@ -38,6 +38,7 @@ const ABBREVIATIONS: Record<string, string> = {
   th: 'tahun',
   bln: 'bulan',
   hr: 'hari',
+  tgl: 'tanggal',
   krn: 'karena',
   jg: 'juga',
   udh: 'sudah',

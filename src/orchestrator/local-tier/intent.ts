@@ -162,8 +162,10 @@ const UNSUPPORTED = word(
 const PRICE = word(
   'price*, cost, costs, costing, how much, fee, fees, charge, charges, tariff*, expensive, cheap*, ' +
     'prezz*, costa, costano, costo, costi, quanto viene, quanto si paga, tariff*, ' +
-    'harga*, biaya*, berapa duit, ongkos, tarif, bayar',
+    'harga*, biaya*, berapa duit, ongkos, tarif',
 );
+// "How much do I pay" asks a price; "pay by when" ("bayar paling lambat") asks a deadline.
+const PAY = word('bayar, pay, pagare, pago');
 const QUOTE = word(
   'quote, quotation, estimate for, preventiv*, offerta, penawaran, rincian biaya, package, packages, pacchett*, paket',
 );
@@ -174,7 +176,8 @@ const TIMELINE = word(
     'berapa lama, berapa hari, berapa minggu, proses*, waktu proses',
 );
 const DOCUMENTS = word(
-  'document*, paperwork, checklist, what do i need to bring, papers, ' +
+  'document*, paperwork, checklist, what do i need to bring, what do i need to send, what do i need to provide, ' +
+    'what do i have to send, what should i send, what do i need to prepare, papers, ' +
     'documenti, documento, carte, lista documenti, ' +
     'dokumen, berkas, syarat dokumen, kelengkapan',
 );
@@ -191,9 +194,13 @@ const VISA = word(
   'visa, visas, visto, visti, kitas, kitap, permit, permesso, izin tinggal, stay permit, residence, residenza, ' +
     'retire, retirement, pensione, pension*, pensiun, nomad*, nomadi, remote work*, sposat*, married, wife, husband, moglie, marito, istri, suami',
 );
+// "Syarat kitas kerja?", "requisiti per il visto?": who qualifies and what to prepare.
+const REQUIREMENTS = word('syarat, syaratnya, persyaratan, persyaratannya, requisiti');
 const TEAM = word(
-  'team, staff, who handles, who is in charge, who deals, squadra, chi si occupa, chi segue, chi parla, chi nel team, ' +
-    'tim, siapa yang menangani, siapa tim, specialist, specialista, consultant, consulente, konsultan, who speaks',
+  'team, staff, who handles, who is in charge, who deals, who takes care, who looks after, who is responsible, ' +
+    'squadra, chi si occupa, chi segue, chi parla, chi nel team, chi gestisce, ' +
+    'tim, siapa yang menangani, siapa yang urus, siapa yang mengurus, siapa yang handle, siapa tim, ' +
+    'specialist, specialista, consultant, consulente, konsultan, who speaks',
 );
 const DEPARTMENTS = word('department*, division*, repart*, dipartiment*, departemen, divisi');
 // A status question ("any update on my KITAS?") needs the case file, not the facts.
@@ -207,8 +214,9 @@ const ADVICE = word(
     'fits me, should i choose',
 );
 const DEADLINE = word(
-  'deadline, deadlines, due date, when is, due, scadenza, scadenze, entro quando, batas waktu, tenggat, jatuh tempo, ' +
-    'kapan batas, kapan lapor',
+  'deadline, deadlines, due date, when is, due, by when, when do, when should, when must, ' +
+    'scadenza, scadenze, entro quando, quando scade, quando va, quando devo, ' +
+    'batas waktu, tenggat, jatuh tempo, kapan, paling lambat, tanggal berapa, batas lapor',
 );
 // Someone asking how to reach Bali Zero addresses it: "your number", "vi contatto", "hubungi bali zero", "nomor kantor anda".
 const ADDRESSED = word(
@@ -219,7 +227,10 @@ const ADDRESSED = word(
 );
 const CONTACT = word(
   'contact, contacts, reach you, reach bali zero, phone, phone number, telephone, whatsapp number, email address, ' +
-    'your email, office, opening hours, open hours, address, where are you, ' +
+    'your email, your e mail, your mail, your whatsapp, your number, office, opening hours, open hours, address, where are you, ' +
+    'located, vostro numero, vostra mail, vostra email, vostro whatsapp, avete whatsapp, avete una mail, avete una email, ' +
+    'email bali zero, whatsapp bali zero, email kalian, email anda, whatsapp kalian, whatsapp anda, nomor anda, nomor kalian, ' +
+    'nomornya, emailnya, alamatnya, ' +
     'contattar*, contatto, contatti, telefono, numero di telefono, numero whatsapp, indirizzo, orari*, orario, ufficio, dove siete, ' +
     'hubungi, menghubungi, kontak, nomor telepon, nomor whatsapp, nomor wa, alamat, kantor, jam buka, jam kerja, email anda',
 );
@@ -237,6 +248,8 @@ export const INTENT_WORDS: readonly string[] = [
   DEPARTMENTS,
   CONTACT,
   DEADLINE,
+  REQUIREMENTS,
+  PAY,
 ]
   .flat()
   .map((w) => w.replace('*', ''));
@@ -275,10 +288,16 @@ export function classifyIntent(message: string): Intent {
 
   // "berapa" alone asks how much ("perpanjangan kitas berapa?"); "berapa lama/hari/orang" asks something else.
   // "nomor wa berapa?" asks for a number, not a price.
+  // "kbli restoran berapa?", "tanggal berapa?": a code or a date is asked, not a price.
   const bareBerapa =
-    (/ berapa (?!lama|hari|minggu|bulan|tahun|jam|orang|kali)/.test(text) || / berapa $/.test(text)) &&
-    !has(text, CONTACT);
-  const price = has(text, PRICE) || bareBerapa;
+    (/(?<! tanggal| tgl| nomor| kode| no) berapa (?!lama|hari|minggu|bulan|tahun|jam|orang|kali)/.test(text) ||
+      /(?<! tanggal| tgl| nomor| kode| no) berapa $/.test(text)) &&
+    !has(text, CONTACT) &&
+    !has(text, KBLI);
+  const deadlineAsked =
+    has(text, DEADLINE) &&
+    / (lkpm|tax|taxes|pajak|tasse|tassa|imposte|spt|report|laporan|lapor|rapporto|return|dichiarazione) /.test(text);
+  const price = has(text, PRICE) || (has(text, PAY) && !deadlineAsked) || bareBerapa;
   const quote = has(text, QUOTE);
   // "Make me a quote" and "which documents should I send?" ask for information, not for an action.
   const asksQuote = quote && /\b(buatkan|make|prepare|fammi|mi fai)\b/.test(text);
@@ -298,13 +317,18 @@ export function classifyIntent(message: string): Intent {
   else if (has(text, KBLI)) intents.push('kbli');
   if (price && !quote) intents.push('price');
   if (has(text, TIMELINE)) intents.push('timeline');
-  if (
-    has(text, DEADLINE) &&
-    / (lkpm|tax|pajak|tasse|spt|report|laporan|lapor|rapporto|return|dichiarazione) /.test(text)
-  )
-    intents.push('deadline');
-  if (has(text, DOCUMENTS)) intents.push('documents');
-  const addressed = has(text, ADDRESSED);
+  if (deadlineAsked) intents.push('deadline');
+  const requirements = has(text, REQUIREMENTS) && !intents.includes('kbli_requirements');
+  // Requirements of a visa: who qualifies (visa.info) and what to prepare (the checklist).
+  if (requirements && intents.length === 0 && has(text, VISA)) intents.push('visa');
+  if (has(text, DOCUMENTS) || (requirements && !intents.some((i) => i !== 'visa'))) intents.push('documents');
+  // "minta nomor wa nya dong", "emailnya apa?": the suffix, with no one named in the message, points at the business
+  // written to.
+  const addressed =
+    has(text, ADDRESSED) ||
+    /^( (halo|hai|kak|min|pak|bu|mas|mbak|gan|sis|boleh|minta|tolong|mau))* (nomor|nomer|no|whatsapp|email|alamat|kontak)( whatsapp| hp| telepon| telp| kantor)? ?nya( (dong|ya|kak|min|apa|berapa|pak|bu|mas|mbak|gan|please|sis))* $/.test(
+      text,
+    );
   if (has(text, DEPARTMENTS)) {
     if (addressed) intents.push('departments');
   } else if (has(text, TEAM)) intents.push('team');

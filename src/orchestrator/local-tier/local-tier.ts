@@ -12,7 +12,7 @@ import type { Runtime } from '../../runtime/runtime.ts';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { identifyLanguage, type Language } from '../../text/language.ts';
 import { Vocabulary } from './client-text.ts';
-import { classifyIntent, KNOWN_WORDS, type Intent, type KnowledgeIntent } from './intent.ts';
+import { classifyIntent, KNOWN_WORDS, prepare, type Intent, type KnowledgeIntent } from './intent.ts';
 import { PHRASES } from './phrases.ts';
 import {
   AnswerBuilder,
@@ -140,7 +140,7 @@ export async function tryLocalAnswer(
     // model with the hand-over), but a part the facts cannot answer sends the whole message on.
     const { rest, unanswered } = splitUnanswered(text);
     const asked = unanswered.length ? classifyIntent(rest) : intent;
-    if (await answerTopic(rest, asked, answer, call)) {
+    if (await answerTopic(rest, asked, answer, call, serviceNamesFor(runtime))) {
       if (unanswered.length) throw new NotConfident(`not about the facts: "${unanswered.join('", "')}"`);
       return { status: 'answered', response: answer.toString(), handlers_used: used, language };
     }
@@ -153,7 +153,8 @@ export async function tryLocalAnswer(
     const resolved = effective === text ? intent : classifyIntent(effective);
     if (resolved.kind !== 'knowledge')
       return escalate(resolved.kind === 'out_of_scope' ? 'out_of_scope' : 'not_confident');
-    for (const kind of resolved.intents) await answerIntent(kind, effective, answer, call, effective !== rest);
+    const names = serviceWordsFor(runtime);
+    for (const kind of resolved.intents) await answerIntent(kind, effective, answer, call, effective !== rest, names);
     if (unanswered.length) throw new NotConfident(`not about the facts: "${unanswered.join('", "')}"`);
   } catch (error) {
     // A miss (404/422), a role the principal lacks, a rate limit or a vague question: a model does better.
@@ -240,6 +241,52 @@ function vocabularyFor(runtime: Runtime): Vocabulary {
   return vocabulary;
 }
 
+// The price list's service names and aliases, folded and padded (" multiple entry visa "); once per runtime.
+const serviceNamesByRuntime = new WeakMap<Runtime, string[]>();
+function serviceNamesFor(runtime: Runtime): string[] {
+  let names = serviceNamesByRuntime.get(runtime);
+  if (!names) {
+    names = [];
+    try {
+      const data = runtime.service(knowledgeService).data;
+      names = [
+        ...new Set(
+          data.items
+            .flatMap((i) => [i.name, ...i.aliases.en, ...i.aliases.it, ...i.aliases.id])
+            .map((n) => ` ${prepare(n).trim()} `),
+        ),
+      ];
+    } catch (error) {
+      runtime.logger.warn({ err: error }, 'knowledge unavailable for service names');
+    }
+    serviceNamesByRuntime.set(runtime, names);
+  }
+  return names;
+}
+
+// Each price-list entry's code, name and aliases as folded words, for the one-word check of matchServices.
+const serviceWordsByRuntime = new WeakMap<Runtime, Map<string, string[][]>>();
+function serviceWordsFor(runtime: Runtime): Map<string, string[][]> {
+  let words = serviceWordsByRuntime.get(runtime);
+  if (!words) {
+    words = new Map();
+    try {
+      for (const i of runtime.service(knowledgeService).data.items)
+        words.set(
+          i.id,
+          [i.code ?? '', i.name, ...i.aliases.en, ...i.aliases.it, ...i.aliases.id]
+            .map((n) => prepare(n).trim())
+            .filter(Boolean)
+            .map((n) => n.split(' ')),
+        );
+    } catch (error) {
+      runtime.logger.warn({ err: error }, 'knowledge unavailable for service names');
+    }
+    serviceWordsByRuntime.set(runtime, words);
+  }
+  return words;
+}
+
 function translationsFor(runtime: Runtime): ReadonlyMap<string, { it: string; id: string }> {
   try {
     return runtime.service(knowledgeService).data.translations;
@@ -269,7 +316,13 @@ function splitUnanswered(text: string): { rest: string; unanswered: string[] } {
 }
 
 /** A general topic (visa on arrival, KITAS vs KITAP, overstay…) named by the message: answered from topics.yaml. */
-async function answerTopic(text: string, intent: Intent, a: AnswerBuilder, call: Call): Promise<boolean> {
+async function answerTopic(
+  text: string,
+  intent: Intent,
+  a: AnswerBuilder,
+  call: Call,
+  serviceNames: readonly string[],
+): Promise<boolean> {
   // "minimum investment for a restaurant": a business named makes it a KBLI requirements question.
   if (
     intent.kind === 'knowledge' &&
@@ -284,6 +337,10 @@ async function answerTopic(text: string, intent: Intent, a: AnswerBuilder, call:
     if (error instanceof NotConfident || (ZantaraError.isInstance(error) && error.status === 404)) return false;
     throw error;
   }
+  // "multiple entry visa" names a service of the price list, not the topic "entry visa" inside its name.
+  const padded = ` ${prepare(text).trim()} `;
+  const matched = ` ${prepare(result.topics[0].matched).trim()} `;
+  if (serviceNames.some((name) => name !== matched && name.includes(matched) && padded.includes(name))) return false;
   renderTopic(a, result.topics[0]);
   return true;
 }
@@ -326,6 +383,7 @@ function followUp(text: string, intent: Intent, history: string[]): string | nul
     const variant = [
       !now.option && then.option ? then.option : '',
       !now.years && then.years ? `${then.years} years` : '',
+      !now.days && !now.years && then.days ? `${then.days} days` : '',
     ].join(' ');
     // The earlier question is reused only for a bare variant ("and for 2 years?", "kalau onshore?"); a question the
     // classifier cannot read ("e quanto ci vuole?") is not assumed to be the earlier one.
@@ -341,7 +399,8 @@ async function answerIntent(
   message: string,
   a: AnswerBuilder,
   call: Call,
-  followingUp = false,
+  followingUp: boolean,
+  names: ReadonlyMap<string, string[][]>,
 ): Promise<void> {
   const subject = subjectOf(message);
   const needSubject = () => {
@@ -350,7 +409,7 @@ async function answerIntent(
   };
   switch (kind) {
     case 'price': {
-      const result = await matchServices(call, needSubject(), isComparison(message));
+      const result = await matchServices(call, needSubject(), isComparison(message), names);
       if (result.services.length > MAX_PRICE_MATCHES) throw new NotConfident('too many price matches');
       renderPricing(a, result, {
         ...wantedVariant(message),
@@ -377,7 +436,7 @@ async function answerIntent(
           packages.push(part.replace(/\b(quote|preventivo|penawaran|harga|for|per|untuk|the|il|lo|la)\b/g, ' ').trim());
         else {
           // Each named service is resolved (and its match checked) first; the quote then names it by id.
-          const matched = await matchServices(call, name);
+          const matched = await matchServices(call, name, false, names);
           if (matched.services.length > MAX_PRICE_MATCHES) throw new NotConfident(`"${name}" is ambiguous`);
           services.push({ service: matched.services[0].id, ...wantedVariant(part) });
         }
@@ -390,7 +449,7 @@ async function answerIntent(
       // "spouse kitas 2 years onshore": a named duration or place of application makes it a price question.
       const asked = wantedVariant(message);
       if (asked.years || asked.option === 'offshore' || asked.option === 'onshore')
-        return answerIntent('price', message, a, call, followingUp);
+        return answerIntent('price', message, a, call, followingUp, names);
       const result = await call(visaInfo, { query: needSubject() });
       // "Which visa for my dog?" must not answer with the tourist visa because "visa" matched.
       const named = await namedByEachWord(subject, async (word) => {
@@ -403,7 +462,7 @@ async function answerIntent(
       return;
     }
     case 'documents': {
-      const matched = await matchServices(call, needSubject());
+      const matched = await matchServices(call, needSubject(), false, names);
       if (matched.services.length !== 1) throw new NotConfident('documents for which service?');
       if (!renderChecklist(a, await call(documentChecklist, { service: matched.services[0].id }))) {
         throw new NotConfident('a document has no translation');
@@ -415,7 +474,11 @@ async function answerIntent(
       // Three results are shown; asking for three lets curated matches answer without a search of the full table.
       // "villa rental business": the words for "a business" name no activity.
       const activity = needSubject()
-        .replace(/\b(business|businesses|bisnis|usaha|attivita|impresa|company|azienda|perusahaan)\b/g, ' ')
+        // "dive shop", "negozio di surf": the kind of premises names no activity either.
+        .replace(
+          /\b(business|businesses|bisnis|usaha|attivita|impresa|company|azienda|perusahaan|pt pma|pma|pt|shop|store|negozio|toko|place|locale|tempat)\b/g,
+          ' ',
+        )
         .replace(/\s+/g, ' ')
         .trim();
       if (!code && !activity) throw new NotConfident('no activity named');
@@ -459,7 +522,7 @@ async function answerIntent(
             .replace(/\s+/g, ' ')
             .trim();
       // The service is checked like a price question ("who handles yoga retreats?" names no service of ours).
-      const serviceId = service ? (await matchServices(call, service)).services[0].id : undefined;
+      const serviceId = service ? (await matchServices(call, service, false, names)).services[0].id : undefined;
       const params = {
         ...(department ? { department } : {}),
         ...(language ? { language } : {}),
@@ -482,20 +545,28 @@ async function answerIntent(
       const matched = await matchServices(
         call,
         needSubject()
-          .replace(/\b(deadline|deadlines|due|date|scadenza|batas|tenggat|jatuh|tempo|kapan|lapor|report)\b/g, ' ')
+          .replace(
+            /\b(deadline|deadlines|due|date|scadenza|batas|tenggat|jatuh|tempo|kapan|lapor|report|file|filed|filing|fare|fatto|fatta|presentare)\b/g,
+            ' ',
+          )
           .replace(/\s+/g, ' ')
           .trim() || 'lkpm',
+        false,
+        names,
       );
       const result = await call(taxDeadlines, { within_days: 400 });
       const ids = new Set(matched.services.map((s) => s.id));
-      const deadline = result.deadlines.find((d) => ids.has(d.service.id));
-      if (!deadline) throw new NotConfident('no deadline for that service');
-      renderDeadline(a, deadline);
+      // A service can have several deadlines (the monthly tax is paid on one day and reported on another): each one,
+      // at its next date.
+      const next = new Map<string, (typeof result.deadlines)[number]>();
+      for (const d of result.deadlines) if (ids.has(d.service.id) && !next.has(d.id)) next.set(d.id, d);
+      if (!next.size) throw new NotConfident('no deadline for that service');
+      for (const deadline of next.values()) renderDeadline(a, deadline);
       return;
     }
     case 'timeline': {
       // "How long does a KITAS take?" matches every KITAS; they share one processing time, so the estimate holds.
-      const matched = await matchServices(call, needSubject());
+      const matched = await matchServices(call, needSubject(), false, names);
       if (new Set(matched.services.map((s) => s.processing_time?.id ?? null)).size !== 1)
         throw new NotConfident('services with different timelines');
       renderTimeline(a, await call(timelineEstimate, { service: matched.services[0].id }));
@@ -552,9 +623,19 @@ function agreesOn(named: Array<Set<string>>, id: string): boolean {
  * bar" still finds the alcohol licence. With `several` (a comparison: "E33G vs E28A") every entry returned must be
  * named by a word, and the words naming none of them must be a minority.
  */
-async function matchServices(call: Call, subject: string, several = false): Promise<PricingResult> {
+async function matchServices(
+  call: Call,
+  subject: string,
+  several = false,
+  names?: ReadonlyMap<string, string[][]>,
+): Promise<PricingResult> {
   const result = await call(baliZeroPricing, { specific_service: subject });
   if (!result.services.length) throw new NotConfident(`no match for "${subject}"`);
+  // One word names an entry when it is most of one of its names: "restaurant" is not the "restaurant tax number".
+  const words = subject.split(' ').filter(Boolean);
+  const top = names?.get(result.services[0].id);
+  if (words.length === 1 && top && !top.some((name) => nameCovered(name, words[0])))
+    throw new NotConfident(`"${subject}" is only a part of the names of ${result.services[0].id}`);
   const named = await namedByEachWord(subject, async (word) =>
     (await call(baliZeroPricing, { specific_service: word })).services.map((entry) => entry.id),
   );
@@ -565,6 +646,13 @@ async function matchServices(call: Call, subject: string, several = false): Prom
       : agreesOn(named, result.services[0].id);
   if (!agreed) throw new NotConfident(`the words of "${subject}" do not agree on one service`);
   return result;
+}
+
+/** A one-word name ("npwp") or a two-word one with the word in it ("spouse" ~ "spouse kitas", "retire" ~ "retirement"). */
+function nameCovered(name: string[], word: string): boolean {
+  const same = (a: string, b: string) =>
+    a === b || (a.length >= 4 && b.length >= 4 && (a.startsWith(b) || b.startsWith(a)));
+  return name.length <= 2 && name.some((w) => same(w, word));
 }
 
 // ---------- with no model ----------
