@@ -118,7 +118,7 @@ export class TextIndex<T> {
         if (s > 0) scores.push([i, s]);
       }
       // A word no entry knows may be another form of one that an entry does ("affittare" ~ "affitto").
-      if (!scores.length && token.length >= 6) {
+      if (!scores.length && token.length >= 5) {
         for (let i = 0; i < this.#docs.length; i++) {
           let best = 0;
           for (const t of this.#docs[i].tokens)
@@ -152,13 +152,15 @@ export class TextIndex<T> {
  * Two forms of one word: a shared stem of six letters or more and endings of at most three letters on both sides
  * ("affittare" / "affitto", "pensionato" / "pensionati"), so "professor" is not "professional".
  */
-function sameWordOtherForm(a: string, b: string): boolean {
-  if (b.length < 6 || a === b) return false;
+export function sameWordOtherForm(a: string, b: string): boolean {
+  if (b.length < 5 || a === b) return false;
   let n = 0;
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   // The endings must look like endings: empty or starting with a vowel ("-are", "-o"), not "-sor" against "-i".
   const ending = (w: string) => w.length - n <= 3 && (w.length === n || /[aeiou]/.test(w[n]));
-  return n >= 6 && ending(a) && ending(b);
+  // Italian number and gender: one final vowel for another ("visti" / "visto", "ville" / "villa").
+  const vowel = (w: string) => w.length === n + 1 && /[aeio]/.test(w[n]);
+  return (n >= 6 && ending(a) && ending(b)) || (n >= 4 && vowel(a) && vowel(b));
 }
 
 type IndexedDoc<T> = {

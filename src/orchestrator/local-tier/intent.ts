@@ -178,6 +178,8 @@ const TIMELINE = word(
 const DOCUMENTS = word(
   'document*, paperwork, checklist, what do i need to bring, what do i need to send, what do i need to provide, ' +
     'what do i have to send, what should i send, what do i need to prepare, papers, ' +
+    'cosa devo preparare, cosa devo portare, cosa devo mandare, cosa devo inviare, cosa devo fornire, ' +
+    'perlu disiapkan, harus disiapkan, yang disiapkan, perlu dibawa, harus dibawa, ' +
     'documenti, documento, carte, lista documenti, ' +
     'dokumen, berkas, syarat dokumen, kelengkapan',
 );
@@ -198,7 +200,8 @@ const VISA = word(
 const REQUIREMENTS = word('syarat, syaratnya, persyaratan, persyaratannya, requisiti');
 const TEAM = word(
   'team, staff, who handles, who is in charge, who deals, who takes care, who looks after, who is responsible, ' +
-    'squadra, chi si occupa, chi segue, chi parla, chi nel team, chi gestisce, ' +
+    'who do i talk to, who should i talk to, who can i talk to, who can help me with, ' +
+    'squadra, chi si occupa, chi segue, chi parla, chi nel team, chi gestisce, con chi posso parlare, a chi mi rivolgo, ' +
     'tim, siapa yang menangani, siapa yang urus, siapa yang mengurus, siapa yang handle, siapa tim, ' +
     'specialist, specialista, consultant, consulente, konsultan, who speaks',
 );
@@ -215,13 +218,14 @@ const ADVICE = word(
 );
 const DEADLINE = word(
   'deadline, deadlines, due date, when is, due, by when, when do, when should, when must, ' +
-    'scadenza, scadenze, entro quando, quando scade, quando va, quando devo, ' +
+    'scadenza, scadenze, entro quando, quando scade, quando va, quando devo, quando si paga, quando si presenta, ' +
+    'quando pago, quando bisogna, ' +
     'batas waktu, tenggat, jatuh tempo, kapan, paling lambat, tanggal berapa, batas lapor',
 );
 // Someone asking how to reach Bali Zero addresses it: "your number", "vi contatto", "hubungi bali zero", "nomor kantor anda".
 const ADDRESSED = word(
   'you, your, yours, u, ur, bali zero, balizero, bali nol, the team, your team, your office, you guys, ' +
-    'vi, voi, vostro, vostra, vostri, vostre, siete, avete, contattarvi, raggiungervi, anda, kalian, admin, ' +
+    'vi, voi, vostro, vostra, vostri, vostre, siete, avete, fate, aprite, contattarvi, raggiungervi, anda, kalian, admin, ' +
     // Office hours asked with no owner are the office of the assistant the person is writing to.
     'orario dell ufficio, orari dell ufficio, jam buka kantor, jam kerja kantor, kantornya',
 );
@@ -293,7 +297,9 @@ export function classifyIntent(message: string): Intent {
     (/(?<! tanggal| tgl| nomor| kode| no) berapa (?!lama|hari|minggu|bulan|tahun|jam|orang|kali)/.test(text) ||
       /(?<! tanggal| tgl| nomor| kode| no) berapa $/.test(text)) &&
     !has(text, CONTACT) &&
-    !has(text, KBLI);
+    !has(text, KBLI) &&
+    // "lama proses izin alkohol brp?": how long, not how much.
+    !has(text, TIMELINE);
   const deadlineAsked =
     has(text, DEADLINE) &&
     / (lkpm|tax|taxes|pajak|tasse|tassa|imposte|spt|report|laporan|lapor|rapporto|return|dichiarazione) /.test(text);

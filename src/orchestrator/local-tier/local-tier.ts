@@ -10,6 +10,7 @@ import { ZantaraError } from '../../errors.ts';
 import { loadKnowledge } from '../../knowledge/load-knowledge.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
+import { sameWordOtherForm } from '../../knowledge/text-match.ts';
 import { identifyLanguage, type Language } from '../../text/language.ts';
 import { Vocabulary } from './client-text.ts';
 import { classifyIntent, KNOWN_WORDS, prepare, type Intent, type KnowledgeIntent } from './intent.ts';
@@ -510,17 +511,16 @@ async function answerIntent(
       return;
     }
     case 'team': {
-      const department = departmentIn(message);
       const language = teamLanguageIn(message);
-      const service = department
-        ? undefined
-        : subjectOf(message)
-            .replace(
-              /\b(bali|zero|team|staff|tim|squadra|vostro|nostro|nel|handles|handle|deals|speaks|speak|parla|parlano|menangani|siapa|bisa|berbahasa|bahasa|specialist|charge|occupa|occupano|segue|english|inglese|inggris|italian|italiano|italia|indonesian|indonesiano|indonesia)\b/g,
-              ' ',
-            )
-            .replace(/\s+/g, ' ')
-            .trim();
+      const named = subjectOf(message)
+        .replace(
+          /\b(bali|zero|team|staff|tim|squadra|vostro|nostro|nel|handles|handle|deals|speaks|speak|parla|parlano|menangani|siapa|bisa|berbahasa|bahasa|specialist|charge|occupa|occupano|segue|english|inglese|inggris|italian|italiano|italia|indonesian|indonesiano|indonesia)\b/g,
+          ' ',
+        )
+        .replace(/\s+/g, ' ')
+        .trim();
+      const department = departmentIn(message) ?? (named ? departmentIn(named, true) : undefined);
+      const service = department ? undefined : named;
       // The service is checked like a price question ("who handles yoga retreats?" names no service of ours).
       const serviceId = service ? (await matchServices(call, service, false, names)).services[0].id : undefined;
       const params = {
@@ -651,7 +651,7 @@ async function matchServices(
 /** A one-word name ("npwp") or a two-word one with the word in it ("spouse" ~ "spouse kitas", "retire" ~ "retirement"). */
 function nameCovered(name: string[], word: string): boolean {
   const same = (a: string, b: string) =>
-    a === b || (a.length >= 4 && b.length >= 4 && (a.startsWith(b) || b.startsWith(a)));
+    a === b || (a.length >= 4 && b.length >= 4 && (a.startsWith(b) || b.startsWith(a))) || sameWordOtherForm(a, b);
   return name.length <= 2 && name.some((w) => same(w, word));
 }
 

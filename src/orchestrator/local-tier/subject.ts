@@ -45,6 +45,9 @@ buatkan buat berapakah
 till until ready done finished esce escono pronto pronta pronti jadi selesai keluar
 indonesia
 entro va vanno pagata pagato pagare presentata presentato presentare paling lambat tanggal bayar membayar lapor melapor
+guys hello dear sir madam bro mate ragazzi gentili cari halo kakak gan sis
+viene vengono stuff things thing matters cose pratica pratiche urusan soal hal
+prepare preparare preparo disiapkan siapkan menyiapkan talk parlare bicara ngobrol help aiuto aiutare bantu membantu
 `
     .trim()
     .split(/\s+/),
@@ -168,9 +171,16 @@ const DEPARTMENTS: Array<[string, RegExp]> = [
   ['technology', / (technology|tech|tecnologia|teknologi|it team) /],
 ];
 
-/** A department the message names ("the tax team", "tim pajak"). */
-export function departmentIn(message: string): string | undefined {
+/**
+ * A department the message names ("the tax team", "tim pajak"); with `alone`, the message names nothing else (a
+ * "who handles" question about "tax" is about the tax team).
+ */
+export function departmentIn(message: string, alone = false): string | undefined {
   const text = ` ${foldText(message).replace(/[^a-z]+/g, ' ')} `;
+  if (alone) {
+    const found = DEPARTMENTS.find(([, pattern]) => pattern.test(text));
+    return found && text.replace(found[1], ' ').trim() === '' ? found[0] : undefined;
+  }
   // "the PT PMA setup" is a service; "the setup team" is a department.
   if (!/ (team|tim|squadra|staff|reparto|department|dipartimento|departemen|divisi|bagian) /.test(text))
     return undefined;
