@@ -60,7 +60,10 @@ export function subjectOf(message: string): string {
   return (
     foldText(message)
       .replace(/[^a-z0-9/]+/g, ' ')
-      .replace(/\b(from abroad|dall estero|dall italia|dari luar negeri)\b/g, ' ')
+      .replace(
+        /\b(from abroad|from overseas|from outside|from home|dall estero|dall italia|da fuori|dal mio paese|dari luar negeri|dari luar)\b/g,
+        ' ',
+      )
       // Service names built from filler words ("work permit", "aprire una società") are kept whole, as the price list names them.
       .replace(PROTECTED, (m) => m.replace(/ /g, '\u0000'))
       .split(' ')
@@ -84,7 +87,7 @@ export function wantedVariant(message: string): { option?: PriceOption; years?: 
   const text = ` ${foldText(message).replace(/[^a-z0-9]+/g, ' ')} `;
   let option: PriceOption | undefined;
   if (
-    / (offshore|from abroad|outside indonesia|dall estero|dall italia|dari luar negeri|luar negeri|applying from abroad) /.test(
+    / (offshore|from abroad|from overseas|from outside|outside indonesia|dall estero|dall italia|da fuori|fuori dall indonesia|dal mio paese|dari luar negeri|luar negeri|dari luar|applying from abroad) /.test(
       text,
     )
   )
