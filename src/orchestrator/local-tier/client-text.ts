@@ -143,6 +143,7 @@ export class Vocabulary {
         // Typos rarely touch the first letter; requiring it keeps real words ("consulting") from becoming others.
         if (candidate[0] !== word[0]) continue;
         const d = editDistance(word, candidate, limit);
+        if (d > limit) continue;
         if (d < bestDistance) {
           closest = [candidate];
           bestDistance = d;
