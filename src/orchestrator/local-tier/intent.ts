@@ -194,7 +194,9 @@ const KBLI_REQUIREMENTS = word(
 // Visa and permit topics; question phrases alone ("tell me about…") are not enough to ask visa.info.
 const VISA = word(
   'visa, visas, visto, visti, kitas, kitap, permit, permesso, izin tinggal, stay permit, residence, residenza, ' +
-    'retire, retirement, pensione, pension*, pensiun, nomad*, nomadi, remote work*, sposat*, married, wife, husband, moglie, marito, istri, suami',
+    'retir*, pensione, pension*, pensiun, nomad*, nomadi, remote work*, sposat*, married, wife, husband, moglie, marito, istri, suami, ' +
+    // A visa named by its code alone ("can I extend the C1?").
+    'c1, c2, c7, c7a, c7b, c18, c22a, c22b, d1, d2, d12, e23, e28a, e31a, e31b, e33f, e33g',
 );
 // "Syarat kitas kerja?", "requisiti per il visto?": who qualifies and what to prepare.
 const REQUIREMENTS = word('syarat, syaratnya, persyaratan, persyaratannya, requisiti');
@@ -214,7 +216,10 @@ const STATUS = word(
 // Questions about structures and choices the facts do not cover: a person (or a model) answers them.
 const ADVICE = word(
   'kppa, representative office, rappresentanza, kantor perwakilan, virtual office, ufficio virtuale, ' +
-    'fits me, should i choose',
+    'fits me, should i choose, ' +
+    // How much tax someone owes is advice on their case, not a service fee.
+    'how much tax, how much taxes, tax rate, tax rates, quante tasse, quanto pago di tasse, aliquota, aliquote, ' +
+    'berapa pajak, tarif pajak, persen pajak',
 );
 const DEADLINE = word(
   'deadline, deadlines, due date, when is, due, by when, when do, when should, when must, ' +

@@ -452,11 +452,21 @@ async function answerIntent(
       if (asked.years || asked.option === 'offshore' || asked.option === 'onshore')
         return answerIntent('price', message, a, call, followingUp, names);
       const result = await call(visaInfo, { query: needSubject() });
-      // "Which visa for my dog?" must not answer with the tourist visa because "visa" matched.
-      const named = await namedByEachWord(subject, async (word) => {
-        const alone = await call(visaInfo, { query: word });
-        return [alone.visa.code, ...alone.alternatives.map((alt) => alt.code)];
-      });
+      // "Which visa for my dog?" must not answer with the tourist visa because "visa" matched. The word "visa"
+      // itself names the kind of thing asked about, not which visa ("work remotely visa").
+      const kind = subject
+        .replace(/\b(visa|visas|visto|visti)\b/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+      // Once "visa" is gone, even a single word left must name the visa ("visa for a cafe" names none).
+      const named = await namedByEachWord(
+        kind || subject,
+        async (word) => {
+          const alone = await call(visaInfo, { query: word });
+          return [alone.visa.code, ...alone.alternatives.map((alt) => alt.code)];
+        },
+        kind !== '' && kind !== subject,
+      );
       if (!agreesOn(named, result.visa.code))
         throw new NotConfident(`the words of "${subject}" do not agree on one visa`);
       renderVisa(a, result);
@@ -580,15 +590,26 @@ const GENERIC_WORD_MATCHES = 4;
 
 /**
  * What each word of a subject names on its own: the ids the lookup finds for it (an empty set for a word the facts
- * do not know). Words naming GENERIC_WORD_MATCHES entries or more are left out; a one-word subject is not checked.
+ * do not know). Words naming GENERIC_WORD_MATCHES entries or more are left out; a one-word subject is not checked
+ * unless `checkOne`.
  */
 async function namedByEachWord(
   subject: string,
   lookup: (word: string) => Promise<string[] | null>,
+  checkOne = false,
 ): Promise<Array<Set<string>>> {
-  const words = [...new Set(subject.split(' ').filter((w) => w.length >= 2))];
+  // "pt pma" is one name: its two words would outvote the other service of "pt pma plus investor kitas".
+  const words = [
+    ...new Set(
+      subject
+        .replace(/\bpt pma\b/g, 'pt\u0000pma')
+        .split(' ')
+        .map((w) => w.replace('\u0000', ' '))
+        .filter((w) => w.length >= 2),
+    ),
+  ];
   if (words.length > MAX_SUBJECT_WORDS) throw new NotConfident('subject too long');
-  if (words.length < 2) return [];
+  if (words.length < (checkOne ? 1 : 2)) return [];
   const named: Array<Set<string>> = [];
   for (const word of words) {
     let ids: string[] | null = [];
@@ -650,8 +671,10 @@ async function matchServices(
 
 /** A one-word name ("npwp") or a two-word one with the word in it ("spouse" ~ "spouse kitas", "retire" ~ "retirement"). */
 function nameCovered(name: string[], word: string): boolean {
-  const same = (a: string, b: string) =>
-    a === b || (a.length >= 4 && b.length >= 4 && (a.startsWith(b) || b.startsWith(a))) || sameWordOtherForm(a, b);
+  // A prefix counts from five letters and for at most four more ("retire" ~ "retirement", not "band" ~ "bandara").
+  const prefix = (short: string, long: string) =>
+    short.length >= 5 && long.length - short.length <= 4 && long.startsWith(short);
+  const same = (a: string, b: string) => a === b || prefix(a, b) || prefix(b, a) || sameWordOtherForm(a, b);
   return name.length <= 2 && name.some((w) => same(w, word));
 }
 

@@ -48,6 +48,11 @@ entro va vanno pagata pagato pagare presentata presentato presentare paling lamb
 guys hello dear sir madam bro mate ragazzi gentili cari halo kakak gan sis
 viene vengono stuff things thing matters cose pratica pratiche urusan soal hal
 prepare preparare preparo disiapkan siapkan menyiapkan talk parlare bicara ngobrol help aiuto aiutare bantu membantu
+estendere estendo prolungare prolungo allungare plus next prossimo depan
+recommend recommended suggest suitable best right appropriate consigli consigliate consigliato adatto adatta migliore
+cocok sesuai terbaik rekomendasi saran sarankan
+ubud canggu seminyak kuta legian sanur uluwatu jimbaran denpasar pererenan berawa umalas kerobokan tabanan gianyar
+amed lovina singaraja nusa dua lembongan penida lombok gili
 `
     .trim()
     .split(/\s+/),
