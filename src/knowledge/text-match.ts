@@ -149,7 +149,7 @@ export class TextIndex<T> {
 }
 
 /**
- * Two forms of one word: a shared stem of six letters or more and endings of at most three letters on both sides
+ * Two forms of one word: a shared stem of five letters or more and endings of at most three letters on both sides
  * ("affittare" / "affitto", "pensionato" / "pensionati"), so "professor" is not "professional".
  */
 export function sameWordOtherForm(a: string, b: string): boolean {
@@ -160,7 +160,7 @@ export function sameWordOtherForm(a: string, b: string): boolean {
   const ending = (w: string) => w.length - n <= 3 && (w.length === n || /[aeiou]/.test(w[n]));
   // Italian number and gender: one final vowel for another ("visti" / "visto", "ville" / "villa").
   const vowel = (w: string) => w.length === n + 1 && /[aeio]/.test(w[n]);
-  return (n >= 6 && ending(a) && ending(b)) || (n >= 4 && vowel(a) && vowel(b));
+  return (n >= 5 && ending(a) && ending(b)) || (n >= 4 && vowel(a) && vowel(b));
 }
 
 type IndexedDoc<T> = {

@@ -451,6 +451,9 @@ async function answerIntent(
       const asked = wantedVariant(message);
       if (asked.years || asked.option === 'offshore' || asked.option === 'onshore')
         return answerIntent('price', message, a, call, followingUp, names);
+      // "info kitas?", "che visto mi consigliate?": the kind of permit alone names none of them.
+      if (/^((kitas|kitap|visa|visas|visto|visti|permit|permesso|izin)\b ?)+$/.test(needSubject()))
+        throw new NotConfident('which visa?');
       const result = await call(visaInfo, { query: needSubject() });
       // "Which visa for my dog?" must not answer with the tourist visa because "visa" matched. The word "visa"
       // itself names the kind of thing asked about, not which visa ("work remotely visa").

@@ -51,6 +51,7 @@ prepare preparare preparo disiapkan siapkan menyiapkan talk parlare bicara ngobr
 estendere estendo prolungare prolungo allungare plus next prossimo depan
 recommend recommended suggest suitable best right appropriate consigli consigliate consigliato adatto adatta migliore
 cocok sesuai terbaik rekomendasi saran sarankan
+nya pakai pake menggunakan usare
 ubud canggu seminyak kuta legian sanur uluwatu jimbaran denpasar pererenan berawa umalas kerobokan tabanan gianyar
 amed lovina singaraja nusa dua lembongan penida lombok gili
 `
