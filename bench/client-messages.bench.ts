@@ -17,6 +17,7 @@ import {
   CLIENT_HOLDOUT_2_PATH,
   CLIENT_HOLDOUT_3_PATH,
   CLIENT_HOLDOUT_4_PATH,
+  CLIENT_HOLDOUT_5_PATH,
   CLIENT_HOLDOUT_PATH,
   loadEvalCases,
 } from '../src/testing/eval-figures.ts';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     ['held-out 2', loadEvalCases(CLIENT_HOLDOUT_2_PATH), rounds],
     ['held-out 3', loadEvalCases(CLIENT_HOLDOUT_3_PATH), rounds],
     ['held-out 4 (blind)', loadEvalCases(CLIENT_HOLDOUT_4_PATH), rounds],
+    ['held-out 5 (blind)', loadEvalCases(CLIENT_HOLDOUT_5_PATH), rounds],
     ['out-of-scope templates (tuning)', outOfScopeCases(outOfScopeMessages('tuning')), 1],
     ['out-of-scope templates (held-out)', outOfScopeCases(outOfScopeMessages('holdout')), 1],
   ] as const;
