@@ -79,6 +79,18 @@ function unbalancedStrings(value: unknown, path = ''): string[] {
   return [];
 }
 
+/** The short names ("Monthly tax return") of tax-deadlines.yaml's filings; none when the file is missing or invalid. */
+function deadlineNames(dir: string): string[] {
+  try {
+    const file = parseYaml(readFileSync(join(dir, 'tax-deadlines.yaml'), 'utf8')) as {
+      deadlines?: Array<{ name?: unknown }>;
+    };
+    return (file.deadlines ?? []).flatMap((d) => (typeof d.name === 'string' ? [d.name.split(' (')[0]] : []));
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Loads every knowledge file, validates it against its schema and checks references between files
  * (package items, visa price items, processing ids, team departments).
@@ -215,6 +227,8 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeDat
       ...[...files['kbli-requirements.yaml'].general, ...files['kbli-requirements.yaml'].rules].map((r) => r.text),
       ...files['team.yaml'].departments.flatMap((d) => [d.name, d.description, ...d.roles]),
       ...files['team.yaml'].members.map((m) => m.role),
+      // Filing names of the tax calendar (tax-deadlines.yaml, read by the tax calendar), without their gloss.
+      ...deadlineNames(dir),
     ].map((t) => t.trim()),
   );
   const translations = new Map<string, { it: string; id: string }>();

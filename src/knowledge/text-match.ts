@@ -117,6 +117,15 @@ export class TextIndex<T> {
         const s = this.#tokenScore(this.#docs[i], token);
         if (s > 0) scores.push([i, s]);
       }
+      // A word no entry knows may be another form of one that an entry does ("affittare" ~ "affitto").
+      if (!scores.length && token.length >= 5) {
+        for (let i = 0; i < this.#docs.length; i++) {
+          let best = 0;
+          for (const t of this.#docs[i].tokens)
+            if (sameWordOtherForm(token, t)) best = Math.max(best, (this.#idf.get(t) ?? 1) * 0.5);
+          if (best > 0) scores.push([i, best]);
+        }
+      }
       if (this.#tokenScores.size >= 20_000) this.#tokenScores.clear();
       this.#tokenScores.set(token, scores);
     }
@@ -137,6 +146,21 @@ export class TextIndex<T> {
     }
     return 0;
   }
+}
+
+/**
+ * Two forms of one word: a shared stem of five letters or more and endings of at most three letters on both sides
+ * ("affittare" / "affitto", "pensionato" / "pensionati"), so "professor" is not "professional".
+ */
+export function sameWordOtherForm(a: string, b: string): boolean {
+  if (b.length < 5 || a === b) return false;
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  // The endings must look like endings: empty or starting with a vowel ("-are", "-o"), not "-sor" against "-i".
+  const ending = (w: string) => w.length - n <= 3 && (w.length === n || /[aeiou]/.test(w[n]));
+  // Italian number and gender: one final vowel for another ("visti" / "visto", "ville" / "villa").
+  const vowel = (w: string) => w.length === n + 1 && /[aeio]/.test(w[n]);
+  return (n >= 5 && ending(a) && ending(b)) || (n >= 4 && vowel(a) && vowel(b));
 }
 
 type IndexedDoc<T> = {

@@ -120,14 +120,22 @@ export function resolveFigure(ref: FigureRef, kb: KnowledgeData, language: Langu
   }
   if ('deadline_ref' in ref) {
     const file = parseYaml(readFileSync(join(kb.dir, 'tax-deadlines.yaml'), 'utf8')) as {
-      deadlines: Array<{ id: string; name: string; day: number | string }>;
+      deadlines: Array<{ id: string; name: string; day: number | 'last'; month?: number }>;
     };
     const deadline = file.deadlines.find((d) => d.id === ref.deadline_ref);
     if (!deadline) throw new Error(`deadline_ref ${ref.deadline_ref}: no such deadline`);
+    // `day: last` is written as a date: the last day of the deadline's month (any month's when it has none).
+    const day =
+      deadline.day !== 'last'
+        ? String(deadline.day)
+        : deadline.month
+          ? String(new Date(Date.UTC(2001, deadline.month, 0)).getUTCDate())
+          : '(?:28|29|30|31)';
     return {
       ref: `deadline.${ref.deadline_ref}`,
-      texts: [deadline.name.split(' (')[0]],
-      pattern: new RegExp(`\\b${deadline.day}\\b`),
+      // Italian and Indonesian answers name the filing as translations.yaml translates it.
+      texts: [nameIn(kb, deadline.name.split(' (')[0], language)],
+      pattern: new RegExp(`\\b${day}\\b`),
     };
   }
   if ('price_ref' in ref) {

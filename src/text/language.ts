@@ -279,6 +279,9 @@ const MARKERS: Record<Language, readonly string[]> = {
     'untuk',
     'dari',
     'ke',
+    // "di bali", "per malam": prepositions Indonesian shares with Italian (each then counts half for both)
+    'di',
+    'per',
     'apa',
     'apakah',
     'berapa',
@@ -571,14 +574,43 @@ const LABELS: Record<string, [Language, number]> = {
 const NEUTRAL =
   /\b(ok|okay|oke|bali zero|balizero|bali|ubud|canggu|jakarta|indonesia|kitas|kitap|visa|pt|pma|kbli|npwp|npwpd|bpjs|lkpm|nib|oss|voa|e-voa|[a-z]?\d+[a-z]*)\b/gu;
 
+// Chat spellings fastText never saw in its training text ("siapa yg urus" reads as Italian): spelled out for the model.
+const CHAT_SPELLING: Record<string, string> = {
+  yg: 'yang',
+  brp: 'berapa',
+  utk: 'untuk',
+  dgn: 'dengan',
+  gmn: 'gimana',
+  sy: 'saya',
+  aja: 'saja',
+  tgl: 'tanggal',
+  thn: 'tahun',
+  bln: 'bulan',
+  hrg: 'harga',
+  sdh: 'sudah',
+  udh: 'sudah',
+  blm: 'belum',
+  cmq: 'comunque',
+  xche: 'perché',
+  pls: 'please',
+  plz: 'please',
+  ur: 'your',
+};
+
 /** Scores of the three languages for one text: fastText probabilities plus the marker vote, summing to 1. */
 export function languageScores(text: string, ft: Predictor | null): Record<Language, number> {
   const scores: Record<Language, number> = { en: 0, it: 0, id: 0 };
   const clean = text.toLowerCase().replace(/\s+/g, ' ').trim();
   // Names and codes are the same in every language ("Bali Zero", "KITAS", "E33G") and only mislead the model.
-  const neutral = clean.replace(NEUTRAL, ' ').replace(/\s+/g, ' ').trim();
+  // Punctuation says nothing about the language but sways the model on short texts ("ristorante?" reads as English).
+  const neutral = clean
+    .replace(NEUTRAL, ' ')
+    .replace(/[^\p{L}\p{N}'\s]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (ft && neutral) {
-    for (const [label, p] of ft.predict(neutral, 10, 0)) {
+    const spelled = neutral.replace(/[\p{L}]+/gu, (w) => CHAT_SPELLING[w] ?? w);
+    for (const [label, p] of ft.predict(spelled, 10, 0)) {
       const mapped = LABELS[label.replace('__label__', '')];
       if (mapped) scores[mapped[0]] += p * mapped[1];
     }

@@ -2,7 +2,8 @@
  * Client messages as the local tier reads them: accent-folded, punctuation as spaces, WhatsApp abbreviations
  * spelled out ("brp" → "berapa", "x 2 anni" → "per 2 anni", "yrs" → "years") and typos of the facts' own words
  * corrected ("retirment" → "retirement", "kitass" → "kitas") against a vocabulary built from the fact files — one
- * edit for words of 5–8 letters, two from 9, the first letter kept, and only when exactly one vocabulary word is that close.
+ * edit for words of 5–8 letters, two from 9, the first letter kept, and only when exactly one vocabulary word is that close
+ * (on a tie, the likelier typo: a letter left out before one mistyped before one too many).
  */
 import { foldText } from '../../text/analysis.ts';
 
@@ -38,6 +39,7 @@ const ABBREVIATIONS: Record<string, string> = {
   th: 'tahun',
   bln: 'bulan',
   hr: 'hari',
+  tgl: 'tanggal',
   krn: 'karena',
   jg: 'juga',
   udh: 'sudah',
@@ -134,22 +136,26 @@ export class Vocabulary {
     const cached = this.#cache.get(word);
     if (cached !== undefined) return cached;
     const limit = word.length >= 9 ? 2 : 1;
-    let best: string | undefined;
+    let closest: string[] = [];
     let bestDistance = limit + 1;
-    let ties = 0;
     for (let len = word.length - limit; len <= word.length + limit; len++) {
       for (const candidate of this.#byLength.get(len) ?? []) {
         // Typos rarely touch the first letter; requiring it keeps real words ("consulting") from becoming others.
         if (candidate[0] !== word[0]) continue;
         const d = editDistance(word, candidate, limit);
+        if (d > limit) continue;
         if (d < bestDistance) {
-          best = candidate;
+          closest = [candidate];
           bestDistance = d;
-          ties = 0;
-        } else if (d === bestDistance) ties++;
+        } else if (d === bestDistance) closest.push(candidate);
       }
     }
-    const result = best && ties === 0 ? best : word;
+    // A tie goes to the likelier typo — a letter left out ("investr" → "investor", not "invest"), then one mistyped,
+    // then one too many — and stays uncorrected when that still leaves more than one word.
+    const likelihood = (candidate: string) => [1, 0, -1].indexOf(candidate.length - word.length) >>> 0;
+    const first = Math.min(...closest.map(likelihood));
+    const likeliest = closest.filter((c) => likelihood(c) === first);
+    const result = likeliest.length === 1 ? likeliest[0] : word;
     if (this.#cache.size < 10_000) this.#cache.set(word, result);
     return result;
   }

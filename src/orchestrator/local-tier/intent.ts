@@ -162,8 +162,10 @@ const UNSUPPORTED = word(
 const PRICE = word(
   'price*, cost, costs, costing, how much, fee, fees, charge, charges, tariff*, expensive, cheap*, ' +
     'prezz*, costa, costano, costo, costi, quanto viene, quanto si paga, tariff*, ' +
-    'harga*, biaya*, berapa duit, ongkos, tarif, bayar',
+    'harga*, biaya*, berapa duit, ongkos, tarif',
 );
+// "How much do I pay" asks a price; "pay by when" ("bayar paling lambat") asks a deadline.
+const PAY = word('bayar, pay, pagare, pago');
 const QUOTE = word(
   'quote, quotation, estimate for, preventiv*, offerta, penawaran, rincian biaya, package, packages, pacchett*, paket',
 );
@@ -174,7 +176,10 @@ const TIMELINE = word(
     'berapa lama, berapa hari, berapa minggu, proses*, waktu proses',
 );
 const DOCUMENTS = word(
-  'document*, paperwork, checklist, what do i need to bring, papers, ' +
+  'document*, paperwork, checklist, what do i need to bring, what do i need to send, what do i need to provide, ' +
+    'what do i have to send, what should i send, what do i need to prepare, papers, ' +
+    'cosa devo preparare, cosa devo portare, cosa devo mandare, cosa devo inviare, cosa devo fornire, ' +
+    'perlu disiapkan, harus disiapkan, yang disiapkan, perlu dibawa, harus dibawa, ' +
     'documenti, documento, carte, lista documenti, ' +
     'dokumen, berkas, syarat dokumen, kelengkapan',
 );
@@ -189,11 +194,18 @@ const KBLI_REQUIREMENTS = word(
 // Visa and permit topics; question phrases alone ("tell me about…") are not enough to ask visa.info.
 const VISA = word(
   'visa, visas, visto, visti, kitas, kitap, permit, permesso, izin tinggal, stay permit, residence, residenza, ' +
-    'retire, retirement, pensione, pension*, pensiun, nomad*, nomadi, remote work*, sposat*, married, wife, husband, moglie, marito, istri, suami',
+    'retir*, pensione, pension*, pensiun, nomad*, nomadi, remote work*, sposat*, married, wife, husband, moglie, marito, istri, suami, ' +
+    // A visa named by its code alone ("can I extend the C1?").
+    'c1, c2, c7, c7a, c7b, c18, c22a, c22b, d1, d2, d12, e23, e28a, e31a, e31b, e33f, e33g',
 );
+// "Syarat kitas kerja?", "requisiti per il visto?": who qualifies and what to prepare.
+const REQUIREMENTS = word('syarat, syaratnya, persyaratan, persyaratannya, requisiti');
 const TEAM = word(
-  'team, staff, who handles, who is in charge, who deals, squadra, chi si occupa, chi segue, chi parla, chi nel team, ' +
-    'tim, siapa yang menangani, siapa tim, specialist, specialista, consultant, consulente, konsultan, who speaks',
+  'team, staff, who handles, who is in charge, who deals, who takes care, who looks after, who is responsible, ' +
+    'who do i talk to, who should i talk to, who can i talk to, who can help me with, ' +
+    'squadra, chi si occupa, chi segue, chi parla, chi nel team, chi gestisce, con chi posso parlare, a chi mi rivolgo, ' +
+    'tim, siapa yang menangani, siapa yang urus, siapa yang mengurus, siapa yang handle, siapa tim, ' +
+    'specialist, specialista, consultant, consulente, konsultan, who speaks',
 );
 const DEPARTMENTS = word('department*, division*, repart*, dipartiment*, departemen, divisi');
 // A status question ("any update on my KITAS?") needs the case file, not the facts.
@@ -204,22 +216,30 @@ const STATUS = word(
 // Questions about structures and choices the facts do not cover: a person (or a model) answers them.
 const ADVICE = word(
   'kppa, representative office, rappresentanza, kantor perwakilan, virtual office, ufficio virtuale, ' +
-    'fits me, should i choose',
+    'fits me, should i choose, ' +
+    // How much tax someone owes is advice on their case, not a service fee.
+    'how much tax, how much taxes, tax rate, tax rates, quante tasse, quanto pago di tasse, aliquota, aliquote, ' +
+    'berapa pajak, tarif pajak, persen pajak',
 );
 const DEADLINE = word(
-  'deadline, deadlines, due date, when is, due, scadenza, scadenze, entro quando, batas waktu, tenggat, jatuh tempo, ' +
-    'kapan batas, kapan lapor',
+  'deadline, deadlines, due date, when is, due, by when, when do, when should, when must, ' +
+    'scadenza, scadenze, entro quando, quando scade, quando va, quando devo, quando si paga, quando si presenta, ' +
+    'quando pago, quando bisogna, ' +
+    'batas waktu, tenggat, jatuh tempo, kapan, paling lambat, tanggal berapa, batas lapor',
 );
 // Someone asking how to reach Bali Zero addresses it: "your number", "vi contatto", "hubungi bali zero", "nomor kantor anda".
 const ADDRESSED = word(
   'you, your, yours, u, ur, bali zero, balizero, bali nol, the team, your team, your office, you guys, ' +
-    'vi, voi, vostro, vostra, vostri, vostre, siete, avete, contattarvi, raggiungervi, anda, kalian, admin, ' +
+    'vi, voi, vostro, vostra, vostri, vostre, siete, avete, fate, aprite, contattarvi, raggiungervi, anda, kalian, admin, ' +
     // Office hours asked with no owner are the office of the assistant the person is writing to.
     'orario dell ufficio, orari dell ufficio, jam buka kantor, jam kerja kantor, kantornya',
 );
 const CONTACT = word(
   'contact, contacts, reach you, reach bali zero, phone, phone number, telephone, whatsapp number, email address, ' +
-    'your email, office, opening hours, open hours, address, where are you, ' +
+    'your email, your e mail, your mail, your whatsapp, your number, office, opening hours, open hours, address, where are you, ' +
+    'located, vostro numero, vostra mail, vostra email, vostro whatsapp, avete whatsapp, avete una mail, avete una email, ' +
+    'email bali zero, whatsapp bali zero, email kalian, email anda, whatsapp kalian, whatsapp anda, nomor anda, nomor kalian, ' +
+    'nomornya, emailnya, alamatnya, ' +
     'contattar*, contatto, contatti, telefono, numero di telefono, numero whatsapp, indirizzo, orari*, orario, ufficio, dove siete, ' +
     'hubungi, menghubungi, kontak, nomor telepon, nomor whatsapp, nomor wa, alamat, kantor, jam buka, jam kerja, email anda',
 );
@@ -237,6 +257,8 @@ export const INTENT_WORDS: readonly string[] = [
   DEPARTMENTS,
   CONTACT,
   DEADLINE,
+  REQUIREMENTS,
+  PAY,
 ]
   .flat()
   .map((w) => w.replace('*', ''));
@@ -275,10 +297,18 @@ export function classifyIntent(message: string): Intent {
 
   // "berapa" alone asks how much ("perpanjangan kitas berapa?"); "berapa lama/hari/orang" asks something else.
   // "nomor wa berapa?" asks for a number, not a price.
+  // "kbli restoran berapa?", "tanggal berapa?": a code or a date is asked, not a price.
   const bareBerapa =
-    (/ berapa (?!lama|hari|minggu|bulan|tahun|jam|orang|kali)/.test(text) || / berapa $/.test(text)) &&
-    !has(text, CONTACT);
-  const price = has(text, PRICE) || bareBerapa;
+    (/(?<! tanggal| tgl| nomor| kode| no) berapa (?!lama|hari|minggu|bulan|tahun|jam|orang|kali)/.test(text) ||
+      /(?<! tanggal| tgl| nomor| kode| no) berapa $/.test(text)) &&
+    !has(text, CONTACT) &&
+    !has(text, KBLI) &&
+    // "lama proses izin alkohol brp?": how long, not how much.
+    !has(text, TIMELINE);
+  const deadlineAsked =
+    has(text, DEADLINE) &&
+    / (lkpm|tax|taxes|pajak|tasse|tassa|imposte|spt|report|laporan|lapor|rapporto|return|dichiarazione) /.test(text);
+  const price = has(text, PRICE) || (has(text, PAY) && !deadlineAsked) || bareBerapa;
   const quote = has(text, QUOTE);
   // "Make me a quote" and "which documents should I send?" ask for information, not for an action.
   const asksQuote = quote && /\b(buatkan|make|prepare|fammi|mi fai)\b/.test(text);
@@ -298,13 +328,18 @@ export function classifyIntent(message: string): Intent {
   else if (has(text, KBLI)) intents.push('kbli');
   if (price && !quote) intents.push('price');
   if (has(text, TIMELINE)) intents.push('timeline');
-  if (
-    has(text, DEADLINE) &&
-    / (lkpm|tax|pajak|tasse|spt|report|laporan|lapor|rapporto|return|dichiarazione) /.test(text)
-  )
-    intents.push('deadline');
-  if (has(text, DOCUMENTS)) intents.push('documents');
-  const addressed = has(text, ADDRESSED);
+  if (deadlineAsked) intents.push('deadline');
+  const requirements = has(text, REQUIREMENTS) && !intents.includes('kbli_requirements');
+  // Requirements of a visa: who qualifies (visa.info) and what to prepare (the checklist).
+  if (requirements && intents.length === 0 && has(text, VISA)) intents.push('visa');
+  if (has(text, DOCUMENTS) || (requirements && !intents.some((i) => i !== 'visa'))) intents.push('documents');
+  // "minta nomor wa nya dong", "emailnya apa?": the suffix, with no one named in the message, points at the business
+  // written to.
+  const addressed =
+    has(text, ADDRESSED) ||
+    /^( (halo|hai|kak|min|pak|bu|mas|mbak|gan|sis|boleh|minta|tolong|mau))* (nomor|nomer|no|whatsapp|email|alamat|kontak)( whatsapp| hp| telepon| telp| kantor)? ?nya( (dong|ya|kak|min|apa|berapa|pak|bu|mas|mbak|gan|please|sis))* $/.test(
+      text,
+    );
   if (has(text, DEPARTMENTS)) {
     if (addressed) intents.push('departments');
   } else if (has(text, TEAM)) intents.push('team');

@@ -10,9 +10,10 @@ import { ZantaraError } from '../../errors.ts';
 import { loadKnowledge } from '../../knowledge/load-knowledge.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { knowledgeService } from '../../knowledge/knowledge-service.ts';
+import { sameWordOtherForm } from '../../knowledge/text-match.ts';
 import { identifyLanguage, type Language } from '../../text/language.ts';
 import { Vocabulary } from './client-text.ts';
-import { classifyIntent, KNOWN_WORDS, type Intent, type KnowledgeIntent } from './intent.ts';
+import { classifyIntent, KNOWN_WORDS, prepare, type Intent, type KnowledgeIntent } from './intent.ts';
 import { PHRASES } from './phrases.ts';
 import {
   AnswerBuilder,
@@ -140,7 +141,7 @@ export async function tryLocalAnswer(
     // model with the hand-over), but a part the facts cannot answer sends the whole message on.
     const { rest, unanswered } = splitUnanswered(text);
     const asked = unanswered.length ? classifyIntent(rest) : intent;
-    if (await answerTopic(rest, asked, answer, call)) {
+    if (await answerTopic(rest, asked, answer, call, serviceNamesFor(runtime))) {
       if (unanswered.length) throw new NotConfident(`not about the facts: "${unanswered.join('", "')}"`);
       return { status: 'answered', response: answer.toString(), handlers_used: used, language };
     }
@@ -153,7 +154,8 @@ export async function tryLocalAnswer(
     const resolved = effective === text ? intent : classifyIntent(effective);
     if (resolved.kind !== 'knowledge')
       return escalate(resolved.kind === 'out_of_scope' ? 'out_of_scope' : 'not_confident');
-    for (const kind of resolved.intents) await answerIntent(kind, effective, answer, call, effective !== rest);
+    const names = serviceWordsFor(runtime);
+    for (const kind of resolved.intents) await answerIntent(kind, effective, answer, call, effective !== rest, names);
     if (unanswered.length) throw new NotConfident(`not about the facts: "${unanswered.join('", "')}"`);
   } catch (error) {
     // A miss (404/422), a role the principal lacks, a rate limit or a vague question: a model does better.
@@ -240,6 +242,52 @@ function vocabularyFor(runtime: Runtime): Vocabulary {
   return vocabulary;
 }
 
+// The price list's service names and aliases, folded and padded (" multiple entry visa "); once per runtime.
+const serviceNamesByRuntime = new WeakMap<Runtime, string[]>();
+function serviceNamesFor(runtime: Runtime): string[] {
+  let names = serviceNamesByRuntime.get(runtime);
+  if (!names) {
+    names = [];
+    try {
+      const data = runtime.service(knowledgeService).data;
+      names = [
+        ...new Set(
+          data.items
+            .flatMap((i) => [i.name, ...i.aliases.en, ...i.aliases.it, ...i.aliases.id])
+            .map((n) => ` ${prepare(n).trim()} `),
+        ),
+      ];
+    } catch (error) {
+      runtime.logger.warn({ err: error }, 'knowledge unavailable for service names');
+    }
+    serviceNamesByRuntime.set(runtime, names);
+  }
+  return names;
+}
+
+// Each price-list entry's code, name and aliases as folded words, for the one-word check of matchServices.
+const serviceWordsByRuntime = new WeakMap<Runtime, Map<string, string[][]>>();
+function serviceWordsFor(runtime: Runtime): Map<string, string[][]> {
+  let words = serviceWordsByRuntime.get(runtime);
+  if (!words) {
+    words = new Map();
+    try {
+      for (const i of runtime.service(knowledgeService).data.items)
+        words.set(
+          i.id,
+          [i.code ?? '', i.name, ...i.aliases.en, ...i.aliases.it, ...i.aliases.id]
+            .map((n) => prepare(n).trim())
+            .filter(Boolean)
+            .map((n) => n.split(' ')),
+        );
+    } catch (error) {
+      runtime.logger.warn({ err: error }, 'knowledge unavailable for service names');
+    }
+    serviceWordsByRuntime.set(runtime, words);
+  }
+  return words;
+}
+
 function translationsFor(runtime: Runtime): ReadonlyMap<string, { it: string; id: string }> {
   try {
     return runtime.service(knowledgeService).data.translations;
@@ -269,7 +317,13 @@ function splitUnanswered(text: string): { rest: string; unanswered: string[] } {
 }
 
 /** A general topic (visa on arrival, KITAS vs KITAP, overstay…) named by the message: answered from topics.yaml. */
-async function answerTopic(text: string, intent: Intent, a: AnswerBuilder, call: Call): Promise<boolean> {
+async function answerTopic(
+  text: string,
+  intent: Intent,
+  a: AnswerBuilder,
+  call: Call,
+  serviceNames: readonly string[],
+): Promise<boolean> {
   // "minimum investment for a restaurant": a business named makes it a KBLI requirements question.
   if (
     intent.kind === 'knowledge' &&
@@ -284,6 +338,10 @@ async function answerTopic(text: string, intent: Intent, a: AnswerBuilder, call:
     if (error instanceof NotConfident || (ZantaraError.isInstance(error) && error.status === 404)) return false;
     throw error;
   }
+  // "multiple entry visa" names a service of the price list, not the topic "entry visa" inside its name.
+  const padded = ` ${prepare(text).trim()} `;
+  const matched = ` ${prepare(result.topics[0].matched).trim()} `;
+  if (serviceNames.some((name) => name !== matched && name.includes(matched) && padded.includes(name))) return false;
   renderTopic(a, result.topics[0]);
   return true;
 }
@@ -326,6 +384,7 @@ function followUp(text: string, intent: Intent, history: string[]): string | nul
     const variant = [
       !now.option && then.option ? then.option : '',
       !now.years && then.years ? `${then.years} years` : '',
+      !now.days && !now.years && then.days ? `${then.days} days` : '',
     ].join(' ');
     // The earlier question is reused only for a bare variant ("and for 2 years?", "kalau onshore?"); a question the
     // classifier cannot read ("e quanto ci vuole?") is not assumed to be the earlier one.
@@ -341,7 +400,8 @@ async function answerIntent(
   message: string,
   a: AnswerBuilder,
   call: Call,
-  followingUp = false,
+  followingUp: boolean,
+  names: ReadonlyMap<string, string[][]>,
 ): Promise<void> {
   const subject = subjectOf(message);
   const needSubject = () => {
@@ -350,7 +410,7 @@ async function answerIntent(
   };
   switch (kind) {
     case 'price': {
-      const result = await matchServices(call, needSubject(), isComparison(message));
+      const result = await matchServices(call, needSubject(), isComparison(message), names);
       if (result.services.length > MAX_PRICE_MATCHES) throw new NotConfident('too many price matches');
       renderPricing(a, result, {
         ...wantedVariant(message),
@@ -377,7 +437,7 @@ async function answerIntent(
           packages.push(part.replace(/\b(quote|preventivo|penawaran|harga|for|per|untuk|the|il|lo|la)\b/g, ' ').trim());
         else {
           // Each named service is resolved (and its match checked) first; the quote then names it by id.
-          const matched = await matchServices(call, name);
+          const matched = await matchServices(call, name, false, names);
           if (matched.services.length > MAX_PRICE_MATCHES) throw new NotConfident(`"${name}" is ambiguous`);
           services.push({ service: matched.services[0].id, ...wantedVariant(part) });
         }
@@ -390,20 +450,33 @@ async function answerIntent(
       // "spouse kitas 2 years onshore": a named duration or place of application makes it a price question.
       const asked = wantedVariant(message);
       if (asked.years || asked.option === 'offshore' || asked.option === 'onshore')
-        return answerIntent('price', message, a, call, followingUp);
+        return answerIntent('price', message, a, call, followingUp, names);
+      // "info kitas?", "che visto mi consigliate?": the kind of permit alone names none of them.
+      if (/^((kitas|kitap|visa|visas|visto|visti|permit|permesso|izin)\b ?)+$/.test(needSubject()))
+        throw new NotConfident('which visa?');
       const result = await call(visaInfo, { query: needSubject() });
-      // "Which visa for my dog?" must not answer with the tourist visa because "visa" matched.
-      const named = await namedByEachWord(subject, async (word) => {
-        const alone = await call(visaInfo, { query: word });
-        return [alone.visa.code, ...alone.alternatives.map((alt) => alt.code)];
-      });
+      // "Which visa for my dog?" must not answer with the tourist visa because "visa" matched. The word "visa"
+      // itself names the kind of thing asked about, not which visa ("work remotely visa").
+      const kind = subject
+        .replace(/\b(visa|visas|visto|visti)\b/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+      // Once "visa" is gone, even a single word left must name the visa ("visa for a cafe" names none).
+      const named = await namedByEachWord(
+        kind || subject,
+        async (word) => {
+          const alone = await call(visaInfo, { query: word });
+          return [alone.visa.code, ...alone.alternatives.map((alt) => alt.code)];
+        },
+        kind !== '' && kind !== subject,
+      );
       if (!agreesOn(named, result.visa.code))
         throw new NotConfident(`the words of "${subject}" do not agree on one visa`);
       renderVisa(a, result);
       return;
     }
     case 'documents': {
-      const matched = await matchServices(call, needSubject());
+      const matched = await matchServices(call, needSubject(), false, names);
       if (matched.services.length !== 1) throw new NotConfident('documents for which service?');
       if (!renderChecklist(a, await call(documentChecklist, { service: matched.services[0].id }))) {
         throw new NotConfident('a document has no translation');
@@ -415,7 +488,11 @@ async function answerIntent(
       // Three results are shown; asking for three lets curated matches answer without a search of the full table.
       // "villa rental business": the words for "a business" name no activity.
       const activity = needSubject()
-        .replace(/\b(business|businesses|bisnis|usaha|attivita|impresa|company|azienda|perusahaan)\b/g, ' ')
+        // "dive shop", "negozio di surf": the kind of premises names no activity either.
+        .replace(
+          /\b(business|businesses|bisnis|usaha|attivita|impresa|company|azienda|perusahaan|pt pma|pma|pt|shop|store|negozio|toko|place|locale|tempat)\b/g,
+          ' ',
+        )
         .replace(/\s+/g, ' ')
         .trim();
       if (!code && !activity) throw new NotConfident('no activity named');
@@ -447,19 +524,18 @@ async function answerIntent(
       return;
     }
     case 'team': {
-      const department = departmentIn(message);
       const language = teamLanguageIn(message);
-      const service = department
-        ? undefined
-        : subjectOf(message)
-            .replace(
-              /\b(bali|zero|team|staff|tim|squadra|vostro|nostro|nel|handles|handle|deals|speaks|speak|parla|parlano|menangani|siapa|bisa|berbahasa|bahasa|specialist|charge|occupa|occupano|segue|english|inglese|inggris|italian|italiano|italia|indonesian|indonesiano|indonesia)\b/g,
-              ' ',
-            )
-            .replace(/\s+/g, ' ')
-            .trim();
+      const named = subjectOf(message)
+        .replace(
+          /\b(bali|zero|team|staff|tim|squadra|vostro|nostro|nel|handles|handle|deals|speaks|speak|parla|parlano|menangani|siapa|bisa|berbahasa|bahasa|specialist|charge|occupa|occupano|segue|english|inglese|inggris|italian|italiano|italia|indonesian|indonesiano|indonesia)\b/g,
+          ' ',
+        )
+        .replace(/\s+/g, ' ')
+        .trim();
+      const department = departmentIn(message) ?? (named ? departmentIn(named, true) : undefined);
+      const service = department ? undefined : named;
       // The service is checked like a price question ("who handles yoga retreats?" names no service of ours).
-      const serviceId = service ? (await matchServices(call, service)).services[0].id : undefined;
+      const serviceId = service ? (await matchServices(call, service, false, names)).services[0].id : undefined;
       const params = {
         ...(department ? { department } : {}),
         ...(language ? { language } : {}),
@@ -482,20 +558,28 @@ async function answerIntent(
       const matched = await matchServices(
         call,
         needSubject()
-          .replace(/\b(deadline|deadlines|due|date|scadenza|batas|tenggat|jatuh|tempo|kapan|lapor|report)\b/g, ' ')
+          .replace(
+            /\b(deadline|deadlines|due|date|scadenza|batas|tenggat|jatuh|tempo|kapan|lapor|report|file|filed|filing|fare|fatto|fatta|presentare)\b/g,
+            ' ',
+          )
           .replace(/\s+/g, ' ')
           .trim() || 'lkpm',
+        false,
+        names,
       );
       const result = await call(taxDeadlines, { within_days: 400 });
       const ids = new Set(matched.services.map((s) => s.id));
-      const deadline = result.deadlines.find((d) => ids.has(d.service.id));
-      if (!deadline) throw new NotConfident('no deadline for that service');
-      renderDeadline(a, deadline);
+      // A service can have several deadlines (the monthly tax is paid on one day and reported on another): each one,
+      // at its next date.
+      const next = new Map<string, (typeof result.deadlines)[number]>();
+      for (const d of result.deadlines) if (ids.has(d.service.id) && !next.has(d.id)) next.set(d.id, d);
+      if (!next.size) throw new NotConfident('no deadline for that service');
+      for (const deadline of next.values()) renderDeadline(a, deadline);
       return;
     }
     case 'timeline': {
       // "How long does a KITAS take?" matches every KITAS; they share one processing time, so the estimate holds.
-      const matched = await matchServices(call, needSubject());
+      const matched = await matchServices(call, needSubject(), false, names);
       if (new Set(matched.services.map((s) => s.processing_time?.id ?? null)).size !== 1)
         throw new NotConfident('services with different timelines');
       renderTimeline(a, await call(timelineEstimate, { service: matched.services[0].id }));
@@ -509,15 +593,26 @@ const GENERIC_WORD_MATCHES = 4;
 
 /**
  * What each word of a subject names on its own: the ids the lookup finds for it (an empty set for a word the facts
- * do not know). Words naming GENERIC_WORD_MATCHES entries or more are left out; a one-word subject is not checked.
+ * do not know). Words naming GENERIC_WORD_MATCHES entries or more are left out; a one-word subject is not checked
+ * unless `checkOne`.
  */
 async function namedByEachWord(
   subject: string,
   lookup: (word: string) => Promise<string[] | null>,
+  checkOne = false,
 ): Promise<Array<Set<string>>> {
-  const words = [...new Set(subject.split(' ').filter((w) => w.length >= 2))];
+  // "pt pma" is one name: its two words would outvote the other service of "pt pma plus investor kitas".
+  const words = [
+    ...new Set(
+      subject
+        .replace(/\bpt pma\b/g, 'pt\u0000pma')
+        .split(' ')
+        .map((w) => w.replace('\u0000', ' '))
+        .filter((w) => w.length >= 2),
+    ),
+  ];
   if (words.length > MAX_SUBJECT_WORDS) throw new NotConfident('subject too long');
-  if (words.length < 2) return [];
+  if (words.length < (checkOne ? 1 : 2)) return [];
   const named: Array<Set<string>> = [];
   for (const word of words) {
     let ids: string[] | null = [];
@@ -552,9 +647,19 @@ function agreesOn(named: Array<Set<string>>, id: string): boolean {
  * bar" still finds the alcohol licence. With `several` (a comparison: "E33G vs E28A") every entry returned must be
  * named by a word, and the words naming none of them must be a minority.
  */
-async function matchServices(call: Call, subject: string, several = false): Promise<PricingResult> {
+async function matchServices(
+  call: Call,
+  subject: string,
+  several = false,
+  names?: ReadonlyMap<string, string[][]>,
+): Promise<PricingResult> {
   const result = await call(baliZeroPricing, { specific_service: subject });
   if (!result.services.length) throw new NotConfident(`no match for "${subject}"`);
+  // One word names an entry when it is most of one of its names: "restaurant" is not the "restaurant tax number".
+  const words = subject.split(' ').filter(Boolean);
+  const top = names?.get(result.services[0].id);
+  if (words.length === 1 && top && !top.some((name) => nameCovered(name, words[0])))
+    throw new NotConfident(`"${subject}" is only a part of the names of ${result.services[0].id}`);
   const named = await namedByEachWord(subject, async (word) =>
     (await call(baliZeroPricing, { specific_service: word })).services.map((entry) => entry.id),
   );
@@ -565,6 +670,15 @@ async function matchServices(call: Call, subject: string, several = false): Prom
       : agreesOn(named, result.services[0].id);
   if (!agreed) throw new NotConfident(`the words of "${subject}" do not agree on one service`);
   return result;
+}
+
+/** A one-word name ("npwp") or a two-word one with the word in it ("spouse" ~ "spouse kitas", "retire" ~ "retirement"). */
+function nameCovered(name: string[], word: string): boolean {
+  // A prefix counts from five letters and for at most four more ("retire" ~ "retirement", not "band" ~ "bandara").
+  const prefix = (short: string, long: string) =>
+    short.length >= 5 && long.length - short.length <= 4 && long.startsWith(short);
+  const same = (a: string, b: string) => a === b || prefix(a, b) || prefix(b, a) || sameWordOtherForm(a, b);
+  return name.length <= 2 && name.some((w) => same(w, word));
 }
 
 // ---------- with no model ----------

@@ -108,6 +108,7 @@ function processingLine(p: Phrases, pt: ProcessingTimeInfo | null): string | nul
 export type WantedPrice = {
   option?: PriceEntry['variants'][number]['option'];
   years?: number;
+  days?: number;
   persons?: number;
   withBase?: boolean;
 };
@@ -131,13 +132,20 @@ function chooseVariants(
   ) {
     wanted = { ...wanted, option: undefined };
   }
-  if (!wanted.option && !wanted.years) {
+  // A stay length only singles out a variant on an entry priced by length ("internship visa 6 months").
+  if (wanted.days && !all.some((v) => v.days !== undefined && v.days !== all[0].days))
+    wanted = { ...wanted, days: undefined };
+  if (!wanted.option && !wanted.years && !wanted.days) {
     return {
       variants: all,
       line: new Set(all.map((v) => `${v.option}/${v.years ?? ''}/${v.days ?? ''}`)).size > 1 ? p.whichOne : null,
     };
   }
-  const label = [wanted.option ? p.option[wanted.option] : null, wanted.years ? p.years(wanted.years) : null]
+  const label = [
+    wanted.option ? p.option[wanted.option] : null,
+    wanted.years ? p.years(wanted.years) : null,
+    wanted.days ? p.days(wanted.days) : null,
+  ]
     .filter(Boolean)
     .join(', ');
   let picked = all.filter(
@@ -150,7 +158,9 @@ function chooseVariants(
   const yearsKnown = !wanted.years || all.some((v) => v.years === wanted.years);
   if (wanted.years)
     picked = picked.filter((v) => v.years === wanted.years || (wanted.withBase && v.years === undefined));
-  if (!picked.length || !yearsKnown) return { variants: all, line: p.noSuchVariant(label) };
+  const daysKnown = !wanted.days || all.some((v) => v.days === wanted.days);
+  if (wanted.days) picked = picked.filter((v) => v.days === wanted.days);
+  if (!picked.length || !yearsKnown || !daysKnown) return { variants: all, line: p.noSuchVariant(label) };
   if (wanted.withBase) return { variants: picked, line: null };
   return { variants: picked, line: p.selected(label) };
 }
@@ -423,8 +433,9 @@ export function renderTopic(a: AnswerBuilder, topic: TopicResult['topics'][numbe
 /** The next due date of a filing (and the other reading, where the sources disagree). */
 export function renderDeadline(a: AnswerBuilder, d: DeadlineResult['deadlines'][number]): void {
   const { p } = a;
-  // The short name ("LKPM") is the filing's own name; the English gloss in brackets is left to English answers.
-  const name = a.language === 'en' ? d.name : d.name.split(' (')[0];
+  // The short name ("LKPM") is the filing's own name; the English gloss in brackets is left to English answers, and
+  // an English short name is shown as translations.yaml translates it.
+  const name = a.language === 'en' ? d.name : a.name(d.name.split(' (')[0]);
   a.section([
     p.deadlineLine(name, d.due),
     d.alternative_due && d.alternative_due !== d.due ? p.deadlineAlternative(d.alternative_due) : null,

@@ -42,6 +42,18 @@ codice codici attivita fai fammi potete
 harga biaya tarif penawaran paket dokumen berkas
 persyaratan diperlukan dibutuhkan lama hari minggu bulan proses waktu kode usaha
 buatkan buat berapakah
+till until ready done finished esce escono pronto pronta pronti jadi selesai keluar
+indonesia
+entro va vanno pagata pagato pagare presentata presentato presentare paling lambat tanggal bayar membayar lapor melapor
+guys hello dear sir madam bro mate ragazzi gentili cari halo kakak gan sis
+viene vengono stuff things thing matters cose pratica pratiche urusan soal hal
+prepare preparare preparo disiapkan siapkan menyiapkan talk parlare bicara ngobrol help aiuto aiutare bantu membantu
+estendere estendo prolungare prolungo allungare plus next prossimo depan
+recommend recommended suggest suitable best right appropriate consigli consigliate consigliato adatto adatta migliore
+cocok sesuai terbaik rekomendasi saran sarankan
+nya pakai pake menggunakan usare
+ubud canggu seminyak kuta legian sanur uluwatu jimbaran denpasar pererenan berawa umalas kerobokan tabanan gianyar
+amed lovina singaraja nusa dua lembongan penida lombok gili
 `
     .trim()
     .split(/\s+/),
@@ -51,20 +63,37 @@ export const FILLER_WORDS: readonly string[] = [...FILLER];
 
 /** The part of a message that names a service, a visa, a business activity or a person. */
 export function subjectOf(message: string): string {
-  return foldText(message)
-    .replace(/[^a-z0-9/]+/g, ' ')
-    .replace(/\b(from abroad|dall estero|dall italia|dari luar negeri|pt pma)\b/g, (m) => (m === 'pt pma' ? m : ' '))
-    .split(' ')
-    .filter((word) => word && !FILLER.has(word) && !/^\d{1,2}$/.test(word))
-    .join(' ');
+  return (
+    foldText(message)
+      .replace(/[^a-z0-9/]+/g, ' ')
+      .replace(
+        /\b(from abroad|from overseas|from outside|from home|dall estero|dall italia|da fuori|dal mio paese|dari luar negeri|dari luar)\b/g,
+        ' ',
+      )
+      // Service names built from filler words ("work permit", "aprire una società") are kept whole, as the price list names them.
+      .replace(PROTECTED, (m) => m.replace(/ /g, '\u0000'))
+      .split(' ')
+      // One letter is an elision or a typo ("what's" → "s"), never a subject.
+      .filter((word) => word && !FILLER.has(word) && !/^\d{1,2}$/.test(word) && word.length > 1)
+      .join(' ')
+      .replace(/\u0000/g, ' ')
+      .replace(OPEN_COMPANY, 'pt pma')
+  );
 }
 
-/** Which price variant a message asks for, when it says so: offshore/onshore/extension, 1 or 2 years. */
-export function wantedVariant(message: string): { option?: PriceOption; years?: 1 | 2 } {
+// Price-list service names made of words that are filler on their own ("permit", "open", "izin").
+const PROTECTED =
+  /\b(pt pma|work permit|working permit|permesso di lavoro|izin kerja|(open|opening|set up|setting up|start|starting|register|incorporate) (a |my |the |an )?(company|business)|(aprire|apertura di|apertura|costituire|costituzione di) (una |la |l |mia )?(societa|azienda)|(buka|bikin|membuka|mendirikan|pendirian|buat) (sebuah )?(perusahaan|pt))\b/g;
+// "Opening a company" is the price list's PT PMA set-up (its own aliases say so): one name for the matcher.
+const OPEN_COMPANY =
+  /\b((open|opening|set up|setting up|start|starting|register|incorporate) (a |my |the |an )?(company|business)|(aprire|apertura di|apertura|costituire|costituzione di) (una |la |l |mia )?(societa|azienda)|(buka|bikin|membuka|mendirikan|pendirian|buat) (sebuah )?(perusahaan|pt))\b/g;
+
+/** Which price variant a message asks for, when it says so: offshore/onshore/extension, 1 or 2 years, a stay in days. */
+export function wantedVariant(message: string): { option?: PriceOption; years?: 1 | 2; days?: number } {
   const text = ` ${foldText(message).replace(/[^a-z0-9]+/g, ' ')} `;
   let option: PriceOption | undefined;
   if (
-    / (offshore|from abroad|outside indonesia|dall estero|dall italia|dari luar negeri|luar negeri|applying from abroad) /.test(
+    / (offshore|from abroad|from overseas|from outside|outside indonesia|dall estero|dall italia|da fuori|fuori dall indonesia|dal mio paese|dari luar negeri|luar negeri|dari luar|applying from abroad) /.test(
       text,
     )
   )
@@ -86,7 +115,12 @@ export function wantedVariant(message: string): { option?: PriceOption; years?: 
     : /\b(2|two|due|dua) (year|years|anno|anni|tahun)\b/.test(text)
       ? 2
       : undefined;
-  return { ...(option ? { option } : {}), ...(years ? { years } : {}) };
+  // "6 months", "180 giorni", "6 bulan": the stay a visa priced by length is asked for (a month read as 30 days).
+  const stay =
+    /\b(\d{1,3}|six|three|sei|tre|enam|tiga) (day|days|giorni|giorno|hari|month|months|mese|mesi|bulan)\b/.exec(text);
+  const count = stay ? Number(stay[1]) || { six: 6, sei: 6, enam: 6, three: 3, tre: 3, tiga: 3 }[stay[1]] : undefined;
+  const days = stay && count ? (/^(day|days|giorni|giorno|hari)$/.test(stay[2]) ? count : count * 30) : undefined;
+  return { ...(option ? { option } : {}), ...(years ? { years } : {}), ...(days && !years ? { days } : {}) };
 }
 
 /** How many people a message prices for ("2 ppl", "x 2 persone", "for me and my wife"), when more than one. */
@@ -146,9 +180,16 @@ const DEPARTMENTS: Array<[string, RegExp]> = [
   ['technology', / (technology|tech|tecnologia|teknologi|it team) /],
 ];
 
-/** A department the message names ("the tax team", "tim pajak"). */
-export function departmentIn(message: string): string | undefined {
+/**
+ * A department the message names ("the tax team", "tim pajak"); with `alone`, the message names nothing else (a
+ * "who handles" question about "tax" is about the tax team).
+ */
+export function departmentIn(message: string, alone = false): string | undefined {
   const text = ` ${foldText(message).replace(/[^a-z]+/g, ' ')} `;
+  if (alone) {
+    const found = DEPARTMENTS.find(([, pattern]) => pattern.test(text));
+    return found && text.replace(found[1], ' ').trim() === '' ? found[0] : undefined;
+  }
   // "the PT PMA setup" is a service; "the setup team" is a department.
   if (!/ (team|tim|squadra|staff|reparto|department|dipartimento|departemen|divisi|bagian) /.test(text))
     return undefined;
