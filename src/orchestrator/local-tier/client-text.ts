@@ -66,6 +66,7 @@ const ABBREVIATIONS: Record<string, string> = {
   im: 'i am',
   yrs: 'years',
   yr: 'year',
+  gg: 'giorni',
   ppl: 'people',
   docs: 'documents',
   doc: 'document',
@@ -74,6 +75,8 @@ const ABBREVIATIONS: Record<string, string> = {
   tks: 'thanks',
   hw: 'how',
   abt: 'about',
+  center: 'centre',
+  centers: 'centres',
   // Italian chat spelling
   cmq: 'comunque',
   nn: 'non',
@@ -84,6 +87,9 @@ const ABBREVIATIONS: Record<string, string> = {
   sn: 'sono',
   tt: 'tutto',
 };
+
+/** Units written short after a number ("2yrs", "180gg", "6mos"). */
+const UNITS: Record<string, string> = { gg: 'giorni', mo: 'months', mos: 'months' };
 
 /** Folds, spells out abbreviations and turns "x" between a number or "2 anni" context into "per". */
 export function spellOut(message: string): string {
@@ -102,9 +108,23 @@ export function spellOut(message: string): string {
       out.push('per');
       continue;
     }
-    const n = /^(\d+)x$/.exec(w);
+    // "perpanjangan x2": after an extension, "x2" counts extensions too (elsewhere it may count people: left as is).
+    const n =
+      /^(\d+)x$/.exec(w) ??
+      (/^(extension|extensions|estensione|estensioni|proroga|proroghe|perpanjangan)$/.test(out.at(-1) ?? '')
+        ? /^x(\d)$/.exec(w)
+        : null);
     if (n) {
       out.push(n[1], 'times');
+      continue;
+    }
+    // "1yr", "2thn", "6bln", "180gg": a number written against its unit.
+    const span =
+      /^(\d{1,3})(yrs?|years?|thn|th|tahun|bln|bulan|anni|anno|mesi|mese|gg|giorni|hari|hr|days?|months?|mos?)$/.exec(
+        w,
+      );
+    if (span) {
+      out.push(span[1], UNITS[span[2]] ?? ABBREVIATIONS[span[2]] ?? span[2]);
       continue;
     }
     out.push(ABBREVIATIONS[w] ?? w);

@@ -113,6 +113,11 @@ const OTHER_COUNTRIES = word(
   ].join(', '),
 );
 
+/** Whether prepared text (padded, folded) names a country other than Indonesia. */
+export function otherCountryIn(text: string): boolean {
+  return has(` ${text.trim()} `, OTHER_COUNTRIES);
+}
+
 /** Region names in the three languages, folded; Indonesia itself (and names shorter than 4 letters) left out. */
 function regionNames(): string[] {
   const names = new Set<string>();
@@ -191,6 +196,10 @@ const KBLI_REQUIREMENTS = word(
     'capitale minimo, investimento minimo, persyaratan investasi, modal minimum, investasi minimum, requirements to open, requisiti per aprire, ' +
     'syarat membuka, persyaratan untuk membuka, foreign ownership, proprieta straniera, kepemilikan asing',
 );
+// Licences asked beside a KBLI code: its requirement notes answer them.
+const LICENCES = word(
+  'licence, licences, license, licenses, licensing, permits needed, licenza, licenze, autorizzazioni, izin apa, izinnya, perizinan',
+);
 // Visa and permit topics; question phrases alone ("tell me about…") are not enough to ask visa.info.
 const VISA = word(
   'visa, visas, visto, visti, kitas, kitap, permit, permesso, izin tinggal, stay permit, residence, residenza, ' +
@@ -219,7 +228,10 @@ const ADVICE = word(
     'fits me, should i choose, ' +
     // How much tax someone owes is advice on their case, not a service fee.
     'how much tax, how much taxes, tax rate, tax rates, quante tasse, quanto pago di tasse, aliquota, aliquote, ' +
-    'berapa pajak, tarif pajak, persen pajak',
+    'berapa pajak, tarif pajak, persen pajak, ' +
+    // A fine is not a service fee: only a topic (overstay) answers it.
+    'the fine, a fine, fines, any fine, overstay fine, penalty, penalties, multa, multe, sanzione, sanzioni, ' +
+    'denda, dendanya, sanksi',
 );
 const DEADLINE = word(
   'deadline, deadlines, due date, when is, due, by when, when do, when should, when must, ' +
@@ -227,12 +239,19 @@ const DEADLINE = word(
     'quando pago, quando bisogna, ' +
     'batas waktu, tenggat, jatuh tempo, kapan, paling lambat, tanggal berapa, batas lapor',
 );
+// Opening days asked of the office the person writes to ("can I drop by on Saturday?", "sabtu buka?").
+const OPEN_DAYS =
+  'drop by, come by, pop in, passare da voi, posso passare, mampir, ' +
+  'open on saturday, open on sunday, open today, open on weekends, open at the weekend, ' +
+  'aperti il sabato, aperti la domenica, aperti oggi, aperto il sabato, aperti sabato, ' +
+  'sabtu buka, minggu buka, hari ini buka, buka hari sabtu, buka sabtu, buka hari minggu, buka hari ini';
 // Someone asking how to reach Bali Zero addresses it: "your number", "vi contatto", "hubungi bali zero", "nomor kantor anda".
 const ADDRESSED = word(
   'you, your, yours, u, ur, bali zero, balizero, bali nol, the team, your team, your office, you guys, ' +
     'vi, voi, vostro, vostra, vostri, vostre, siete, avete, fate, aprite, contattarvi, raggiungervi, anda, kalian, admin, ' +
     // Office hours asked with no owner are the office of the assistant the person is writing to.
-    'orario dell ufficio, orari dell ufficio, jam buka kantor, jam kerja kantor, kantornya',
+    'orario dell ufficio, orari dell ufficio, jam buka kantor, jam kerja kantor, kantornya, ' +
+    OPEN_DAYS,
 );
 const CONTACT = word(
   'contact, contacts, reach you, reach bali zero, phone, phone number, telephone, whatsapp number, email address, ' +
@@ -241,7 +260,8 @@ const CONTACT = word(
     'email bali zero, whatsapp bali zero, email kalian, email anda, whatsapp kalian, whatsapp anda, nomor anda, nomor kalian, ' +
     'nomornya, emailnya, alamatnya, ' +
     'contattar*, contatto, contatti, telefono, numero di telefono, numero whatsapp, indirizzo, orari*, orario, ufficio, dove siete, ' +
-    'hubungi, menghubungi, kontak, nomor telepon, nomor whatsapp, nomor wa, alamat, kantor, jam buka, jam kerja, email anda',
+    'hubungi, menghubungi, kontak, nomor telepon, nomor whatsapp, nomor wa, alamat, kantor, jam buka, jam kerja, email anda, ' +
+    OPEN_DAYS,
 );
 
 /** Every word and phrase the classifier knows, for typo correction (a word close to one of them is that word). */
@@ -259,6 +279,7 @@ export const INTENT_WORDS: readonly string[] = [
   DEADLINE,
   REQUIREMENTS,
   PAY,
+  LICENCES,
 ]
   .flat()
   .map((w) => w.replace('*', ''));
@@ -282,14 +303,20 @@ export function classifyIntent(message: string): Intent {
   const text = prepare(message);
   const baliZero = BALI_ZERO_CODES.test(text);
 
+  // "How much is the music visa?": music names the visa asked about, not something to play.
+  const visaNamed = / (visa|visto|visti) /.test(text);
   for (const [topic, words] of Object.entries(OFF_TOPIC)) {
-    if (has(text, words) && !baliZero) return { kind: 'out_of_scope', topic };
+    if (has(text, words) && !baliZero && !(topic === 'music' && visaNamed)) return { kind: 'out_of_scope', topic };
   }
   if (
     has(text, OTHER_COUNTRIES) &&
     !baliZero &&
     !/\b(bali|indonesia|indonesian)\b/.test(
-      text.replace(/ for indonesians? | per un indonesiano | untuk orang indonesia /g, ' '),
+      // "a Schengen visa for my Indonesian wife": an Indonesian travelling abroad, not a visa for Indonesia.
+      text.replace(
+        / (for|per|untuk) (an |un |una |my |mia |mio |la mia |il mio )?(indonesians?|indonesiano|indonesiana|orang indonesia)( wife| husband| partner| girlfriend| boyfriend| friend| moglie| marito| fidanzata| fidanzato| amico| amica)? /g,
+        ' ',
+      ),
     )
   ) {
     return { kind: 'out_of_scope', topic: 'other_country' };
@@ -325,14 +352,20 @@ export function classifyIntent(message: string): Intent {
   const intents: KnowledgeIntent[] = [];
   if (quote) intents.push('quote');
   if (has(text, KBLI_REQUIREMENTS)) intents.push('kbli_requirements');
-  else if (has(text, KBLI)) intents.push('kbli');
+  else if (has(text, KBLI)) {
+    intents.push('kbli');
+    // "KBLI for a beach club and which licences do I need?": the code and the notes on what it requires.
+    if (has(text, LICENCES)) intents.push('kbli_requirements');
+  }
   if (price && !quote) intents.push('price');
   if (has(text, TIMELINE)) intents.push('timeline');
   if (deadlineAsked) intents.push('deadline');
   const requirements = has(text, REQUIREMENTS) && !intents.includes('kbli_requirements');
   // Requirements of a visa: who qualifies (visa.info) and what to prepare (the checklist).
   if (requirements && intents.length === 0 && has(text, VISA)) intents.push('visa');
-  if (has(text, DOCUMENTS) || (requirements && !intents.some((i) => i !== 'visa'))) intents.push('documents');
+  // "harga dan syarat kitas kerja?": the price and what to prepare, both.
+  if (has(text, DOCUMENTS) || (requirements && !intents.some((i) => i !== 'visa' && i !== 'price')))
+    intents.push('documents');
   // "minta nomor wa nya dong", "emailnya apa?": the suffix, with no one named in the message, points at the business
   // written to.
   const addressed =

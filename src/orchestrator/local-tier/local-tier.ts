@@ -13,7 +13,7 @@ import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { sameWordOtherForm } from '../../knowledge/text-match.ts';
 import { identifyLanguage, type Language } from '../../text/language.ts';
 import { Vocabulary } from './client-text.ts';
-import { classifyIntent, KNOWN_WORDS, prepare, type Intent, type KnowledgeIntent } from './intent.ts';
+import { classifyIntent, KNOWN_WORDS, otherCountryIn, prepare, type Intent, type KnowledgeIntent } from './intent.ts';
 import { PHRASES } from './phrases.ts';
 import {
   AnswerBuilder,
@@ -70,7 +70,7 @@ const MAX_PRICE_MATCHES = 3;
 const KBLI_SHOWN = 3;
 /** "E33G vs E28A", "NPWP and how long": a message that may name more than one service. */
 function isComparison(message: string): boolean {
-  return /\b(vs|versus|or|and|compare|compared|difference|oppure|o|e|rispetto|confronto|atau|dan|dibandingkan|banding)\b/i.test(
+  return /\b(vs|versus|or|and|plus|piu|compare|compared|difference|oppure|o|e|rispetto|confronto|atau|dan|dibandingkan|banding)\b/i.test(
     message,
   );
 }
@@ -113,8 +113,14 @@ export async function tryLocalAnswer(
   const history = context.history ?? [];
   const language = await identifyLanguage(message, { history, stored: context.language });
   const vocabulary = vocabularyFor(runtime);
-  const text = vocabulary.normalize(message);
-  const intent = classifyIntent(text);
+  const whole = vocabulary.normalize(message);
+  const wholeIntent = classifyIntent(whole);
+  // A long message (greeting, who they are, then the question) is read from its question; the whole message still
+  // decides whether it is out of scope, an action or advice.
+  const read = wholeIntent.kind === 'knowledge' ? questionFocus(message, vocabulary) : null;
+  const focus = read === MIXED ? null : read;
+  const text = focus ?? whole;
+  const intent = focus ? classifyIntent(focus) : wholeIntent;
   const findings: Findings = { subject: subjectOf(text), facts: [] };
   const escalate = async (reason: EscalationReason): Promise<LocalVerdict> => {
     // Ready for noModelMessage, should no model be configured (one contact.info call per runtime).
@@ -140,6 +146,9 @@ export async function tryLocalAnswer(
     // "How much is the E28A and can I buy land with it?": the answerable part is looked up (its facts go to the
     // model with the hand-over), but a part the facts cannot answer sends the whole message on.
     const { rest, unanswered } = splitUnanswered(text);
+    // "Volevo sapere se posso lavorare col kitas pensione, quanto costa?": the price alone would be half an answer;
+    // it is looked up (its facts go with the hand-over), and the whole message is handed over.
+    if (read === MIXED) unanswered.push('another question of the message');
     const asked = unanswered.length ? classifyIntent(rest) : intent;
     if (await answerTopic(rest, asked, answer, call, serviceNamesFor(runtime))) {
       if (unanswered.length) throw new NotConfident(`not about the facts: "${unanswered.join('", "')}"`);
@@ -166,6 +175,75 @@ export async function tryLocalAnswer(
   }
   if (answer.empty) return escalate('not_confident');
   return { status: 'answered', response: answer.toString(), handlers_used: used, language };
+}
+
+// A sentence opening like this asks something, with or without its question mark.
+const QUESTION_START =
+  /^(what|how|can|could|may|is|are|do|does|did|will|would|should|which|who|when|where|why|che|cosa|come|quanto|quanta|quanti|quante|quale|quali|quando|dove|perche|posso|puo|possiamo|devo|apa|apakah|bagaimana|berapa|kapan|dimana|mana|kenapa|mengapa|siapa|bisa|boleh|bisakah|harus|ada)\b/;
+// A greeting opening a sentence ("Hello team,", "Halo kak"): "team" there names no one to ask about.
+const GREETING =
+  /^(hi|hello|hey|dear|good morning|good afternoon|good evening|buongiorno|buonasera|salve|ciao|halo|hai|hallo|selamat pagi|selamat siang|selamat sore|selamat malam)( (there|team|all|guys|everyone|a tutti|ragazzi|kak|kakak|min|admin|tim|bali zero))?\b/;
+
+/** A message that asks something besides what the facts answer: handed over whole. */
+const MIXED = Symbol('mixed');
+// Small talk around the question ("hope you're well", "come stai?", "apa kabar?") asks nothing to answer.
+const PLEASANTRY =
+  /\b(i )?hope (you are|you re|ur|all is|everything is) (well|good|fine|ok)|how are you( doing)?|spero (tu stia|stiate|che stiate|vada tutto) bene|come stai|come state|come va|apa kabar|semoga sehat( selalu)?\b/g;
+// Asking without a question mark ("I'd like to know if…", "mau tanya apakah…"); alone it is only a polite opening.
+const ASKING =
+  /\b(want to know|wanted to know|would like to know|like to know|wondering|wonder|tell me|let me know|if|whether|vorrei sapere|volevo sapere|mi chiedevo|chiedo|sapere se|fammi sapere|ditemi|se|mau tanya|mau nanya|ingin tahu|ingin bertanya|apakah|kalau|jika|kasih tahu)\b/;
+const POLITE = /\b(i|saya|aku|mau|ingin|just|solo|also|anche|juga|kak|ya|please|per favore|tolong)\b/g;
+
+function questionLike(s: { text: string; asked: boolean }): boolean {
+  if (s.asked || QUESTION_START.test(s.text)) return true;
+  return ASKING.test(s.text) && s.text.replace(ASKING, ' ').replace(POLITE, ' ').trim() !== '';
+}
+
+// Where someone is from or is now is not where they are going ("retired from the UK", "currently in Australia").
+const ORIGIN =
+  /\b(from|da|dal|dalla|dall|dai|dari|asal|currently in|living in|based in|live in|still in|now in|sono in|ancora in|vivo in|abito in|sekarang di|masih di|tinggal di)( the)? [a-z]+( [a-z]+)?/g;
+
+/** A statement naming another country other than as where the person is from or is now. */
+function elsewhere(text: string): boolean {
+  return otherCountryIn(prepare(text)) && otherCountryIn(prepare(text.replace(ORIGIN, ' ')));
+}
+
+/**
+ * The question of a message of several sentences ("Hi! I'm 58 and retired… How much is the retirement KITAS?"): the
+ * sentences that ask something the facts answer, with the price variant the whole message names (and, when the
+ * question names nothing, the subject of the sentence before it: "I'm opening a pizzeria. Which KBLI?"). Null when
+ * the message is one sentence, or when another sentence asks something else: that question is not dropped.
+ */
+function questionFocus(message: string, vocabulary: Vocabulary): string | typeof MIXED | null {
+  const sentences: Array<{ text: string; asked: boolean }> = [];
+  const pattern = /([^.!?,;\n\p{Extended_Pictographic}]+)([.!?,;\n\p{Extended_Pictographic}\uFE0F\u200D\s]*)/gu;
+  for (const [, body, end] of message.matchAll(pattern)) {
+    const text = vocabulary.normalize(body).replace(GREETING, '').replace(PLEASANTRY, '').trim();
+    if (text) sentences.push({ text, asked: end.includes('?') });
+  }
+  if (sentences.length < 2) return null;
+  const read = sentences.map((s) => ({ ...s, intent: classifyIntent(s.text) }));
+  const asking = read.filter((s) => s.intent.kind === 'knowledge' && s.intent.intents.some((k) => k !== 'visa'));
+  // What is dropped must be a statement ("I'm 58 and retired"), never a second question (then the message is handed
+  // over whole, not half-answered) or a trip elsewhere ("we fly to Australia next month": read whole, as before).
+  if (!asking.length || asking.length === read.length) return null;
+  if (read.some((s) => !asking.includes(s) && questionLike(s))) return MIXED;
+  if (read.some((s) => !asking.includes(s) && elsewhere(s.text))) return null;
+  let focus = asking.map((s) => s.text).join(' ');
+  if (!subjectOf(focus)) {
+    const before = read.slice(0, read.indexOf(asking[0])).reverse();
+    const named = before.map((s) => subjectOf(s.text)).find(Boolean);
+    if (!named) return null;
+    focus = `${named} ${focus}`;
+  }
+  const own = wantedVariant(focus);
+  const all = wantedVariant(read.map((s) => s.text).join(' '));
+  const variant = [
+    !own.option && all.option ? all.option : '',
+    !own.years && all.years ? `${all.years} years` : '',
+    !own.days && !own.years && !all.years && all.days ? `${all.days} days` : '',
+  ].join(' ');
+  return `${focus} ${variant}`.replace(/\s+/g, ' ').trim();
 }
 
 /** What the tier found before handing over (the subject, the handler results), for the model to start from. */
@@ -410,7 +488,25 @@ async function answerIntent(
   };
   switch (kind) {
     case 'price': {
-      const result = await matchServices(call, needSubject(), isComparison(message), names);
+      const result = await matchServices(call, needSubject(), isComparison(message), names).catch(async (error) => {
+        // "pt pma + investor kitas": each part names its own service, checked on its own words.
+        // Only "plus"/"and" joins two services here, and each part must name one: a code or a two-word name
+        // ("e33g with my wife" is one service and a person, not two services).
+        const parts = message
+          .split(/\s*(?:\+|&|\bplus\b|\band\b|\be\b|\bpiu\b|\bdan\b)\s*/)
+          .map(subjectOf)
+          .filter(Boolean);
+        if (parts.some((part) => !/\d/.test(part) && part.split(' ').length < 2)) throw error;
+        if (!(error instanceof NotConfident) || parts.length < 2 || parts.length > MAX_PRICE_MATCHES) throw error;
+        const services: PricingResult['services'] = [];
+        let last: PricingResult | undefined;
+        for (const part of parts) {
+          last = await matchServices(call, part, false, names);
+          if (last.services.length !== 1) throw new NotConfident(`"${part}" names more than one service`);
+          if (!services.some((s) => s.id === last!.services[0].id)) services.push(last.services[0]);
+        }
+        return { ...last!, services };
+      });
       if (result.services.length > MAX_PRICE_MATCHES) throw new NotConfident('too many price matches');
       renderPricing(a, result, {
         ...wantedVariant(message),
@@ -493,6 +589,12 @@ async function answerIntent(
           /\b(business|businesses|bisnis|usaha|attivita|impresa|company|azienda|perusahaan|pt pma|pma|pt|shop|store|negozio|toko|place|locale|tempat)\b/g,
           ' ',
         )
+        // "motorbike rental for tourists": who the customers are names no activity; "which licences" asks the notes.
+        .replace(
+          /(?<=\S.*)\b(tourists|tourist|turisti|turista|turis|wisatawan|customers|customer|clienti|pelanggan)\b/g,
+          ' ',
+        )
+        .replace(/\b(licence|licences|license|licenses|licenza|licenze|izin|perizinan)\b/g, ' ')
         .replace(/\s+/g, ' ')
         .trim();
       if (!code && !activity) throw new NotConfident('no activity named');
@@ -515,7 +617,10 @@ async function answerIntent(
       const code = kbliCodeIn(message);
       // "a bar with a PT PMA": the company form is not the business activity.
       const business = needSubject()
-        .replace(/\b(pt pma|pma|pt|company|societa|perusahaan)\b/g, ' ')
+        .replace(
+          /\b(pt pma|pma|pt|company|societa|perusahaan|licence|licences|license|licenses|licenza|licenze|izin|perizinan)\b/g,
+          ' ',
+        )
         .replace(/\s+/g, ' ')
         .trim();
       if (!code && !business) throw new NotConfident('no business named');

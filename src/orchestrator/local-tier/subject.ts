@@ -5,6 +5,7 @@
  */
 import { foldText, STOP_WORDS } from '../../text/analysis.ts';
 import type { PriceOption } from '../../knowledge/schemas.ts';
+import { otherCountryIn } from './intent.ts';
 
 // The shared function words plus the words that only say what kind of question it is.
 const FILLER = new Set([
@@ -54,6 +55,12 @@ cocok sesuai terbaik rekomendasi saran sarankan
 nya pakai pake menggunakan usare
 ubud canggu seminyak kuta legian sanur uluwatu jimbaran denpasar pererenan berawa umalas kerobokan tabanan gianyar
 amed lovina singaraja nusa dua lembongan penida lombok gili
+quick question questions domanda domande veloce pertanyaan small little piccolo piccola kecil
+brother sister cousin friend fratello sorella cugino cugina amico amica sepupu teman temen adik
+age old eta umur usia minimal minima stay longer rimanere restare lungo
+volevo vorrei vorremmo sapere dobbiamo farei faremmo richiesta mille moving move trasferirmi trasferirci pindah
+selamat pagi siang sore malam here qui qua sini
+father mother dad mom padre madre papa mamma ayah ibu bapak
 `
     .trim()
     .split(/\s+/),
@@ -98,18 +105,29 @@ export function wantedVariant(message: string): { option?: PriceOption; years?: 
     )
   )
     option = 'offshore';
+  // "I'm currently in Australia": someone in another country applies from abroad.
   else if (
-    / (onshore|inside indonesia|already in (indonesia|bali)|i am (already )?in (bali|indonesia)|dall interno|gia (in indonesia|a bali|in bali)|dalam negeri|sudah di (indonesia|bali)) /.test(
-      text,
+    otherCountryIn(
+      / (currently|still|right now|attualmente|ancora|sekarang|masih|saat ini) (living |based |working )?(in|a|di) ([a-z]+( [a-z]+)?) /.exec(
+        text,
+      )?.[4] ?? '',
     )
   )
-    option = 'onshore';
+    option = 'offshore';
+  else if (/ onshore /.test(text)) option = 'onshore';
+  // "I'm already in Bali and want to renew": someone already here who renews asks for the extension.
   else if (
-    / (extend|extension|extensions|renew|renewal|proroga|prorogare|rinnovo|rinnovare|estensione|perpanjang|perpanjangan|memperpanjang) /.test(
+    / (extend|extending|extension|extensions|renew|renewing|renewal|proroga|prorogare|rinnovo|rinnovare|estensione|prolungare|prolungamento|perpanjang|perpanjangan|memperpanjang) /.test(
       text,
     )
   )
     option = 'extension';
+  else if (
+    / (inside indonesia|already (here )?in (indonesia|bali)|already here|i am (already )?(here )?in (bali|indonesia)|currently in (bali|indonesia)|dall interno|gia (qui|qua)|gia (qui |qua )?(in indonesia|a bali|in bali)|dalam negeri|sudah (di sini|disini)|sudah di (indonesia|bali)) /.test(
+      text,
+    )
+  )
+    option = 'onshore';
   const years = /\b(1|one|un|uno|satu) (year|years|anno|anni|tahun)\b/.test(text)
     ? 1
     : /\b(2|two|due|dua) (year|years|anno|anni|tahun)\b/.test(text)
