@@ -216,7 +216,8 @@ function elsewhere(text: string): boolean {
  */
 function questionFocus(message: string, vocabulary: Vocabulary): string | typeof MIXED | null {
   const sentences: Array<{ text: string; asked: boolean }> = [];
-  const pattern = /([^.!?,;\n\p{Extended_Pictographic}]+)([.!?,;\n\p{Extended_Pictographic}\uFE0F\u200D\s]*)/gu;
+  // Sentences and clauses end at punctuation or an emoji (with its joiners and variation selectors).
+  const pattern = /([^.!?,;\n\p{Extended_Pictographic}]+)((?:[.!?,;\s]|\p{Extended_Pictographic}|\u200D|\uFE0F)*)/gu;
   for (const [, body, end] of message.matchAll(pattern)) {
     const text = vocabulary.normalize(body).replace(GREETING, '').replace(PLEASANTRY, '').trim();
     if (text) sentences.push({ text, asked: end.includes('?') });
