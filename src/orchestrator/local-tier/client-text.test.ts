@@ -10,6 +10,13 @@ test('WhatsApp abbreviations are spelled out in the three languages; "x" is "per
   assert.equal(spellOut("Quanto costa l'estensione?"), 'quanto costa l estensione');
 });
 
+test('a number written against its unit is split ("2yrs", "6bln", "180gg"); "x2" counts only extensions', () => {
+  assert.equal(spellOut('kitas 1yr, 2yrs, 2thn, 6bln, 180gg'), 'kitas 1 year 2 years 2 tahun 6 bulan 180 giorni');
+  assert.equal(spellOut('visa turis perpanjangan x2'), 'visa turis perpanjangan 2 times');
+  assert.equal(spellOut('kitas pensione x2'), 'kitas pensione x2');
+  assert.equal(spellOut('dive center'), 'dive centre');
+});
+
 test("typos of the facts' words are corrected only when one word is that close", () => {
   const v = new Vocabulary(
     ['Retirement KITAS', 'retirement visa', 'Investor KITAS', 'investment visa'],

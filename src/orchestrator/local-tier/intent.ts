@@ -118,6 +118,14 @@ export function otherCountryIn(text: string): boolean {
   return has(` ${text.trim()} `, OTHER_COUNTRIES);
 }
 
+/** Prepared text without the other countries it names ("warga inggris kitas kerja" → "warga kitas kerja"). */
+export function withoutCountries(text: string): string {
+  let out = ` ${text.trim()} `;
+  for (let match = matcherFor(OTHER_COUNTRIES).exec(out); match; match = matcherFor(OTHER_COUNTRIES).exec(out))
+    out = `${out.slice(0, match.index)} ${out.slice(match.index + match[0].length)}`;
+  return out.replace(/\s+/g, ' ').trim();
+}
+
 /** Region names in the three languages, folded; Indonesia itself (and names shorter than 4 letters) left out. */
 function regionNames(): string[] {
   const names = new Set<string>();

@@ -279,3 +279,58 @@ test('"and with the extension?" after a price question asks for the extension; "
   for (const option of ['standard', 'extension'])
     assert.ok(both.response.includes(fmt(amount('c1-tourism', option))), both.response);
 });
+
+test('a long message is read from its question; the context still names the variant', async () => {
+  const retired = await answer(
+    "Hi there, hope you're well! 😊 I'm 61, retired from Canada, planning to live in Sanur. How much is the retirement KITAS if I apply from outside Indonesia? Thanks!",
+  );
+  assert.ok(amountsIn(retired.response).includes(amount('e33f-retirement', 'offshore')), retired.response);
+  assert.ok(!amountsIn(retired.response).includes(amount('e33f-retirement', 'onshore')), retired.response);
+  const spouse = await answer(
+    'Salve, mio marito è indonesiano e viviamo a Sanur. Sono già in Indonesia. Quanto costa il kitas coniuge per 1 anno?',
+  );
+  assert.equal(spouse.language, 'it');
+  assert.ok(amountsIn(spouse.response).includes(amount('e31a-spouse', 'onshore', 1)), spouse.response);
+  assert.ok(!amountsIn(spouse.response).includes(amount('e31a-spouse', 'offshore', 1)), spouse.response);
+  const abroad = await answer("Hello, I'm currently in Germany. How much is the investor kitas?");
+  assert.ok(!amountsIn(abroad.response).includes(amount('e28a-investor', 'onshore')), abroad.response);
+  const cafe = await answer('Halo kak 🙏 temen saya mau buka kafe di Ubud. KBLI nya apa ya kak?');
+  assert.equal(cafe.language, 'id');
+  assert.match(cafe.response, /56303/);
+  const both = await answer('price of pt pma + e28a?');
+  for (const a of [amount('pt-pma-setup', 'standard'), amount('e28a-investor', 'offshore')])
+    assert.ok(amountsIn(both.response).includes(a), both.response);
+  const licences = await answer('kbli for a bar and which licences do I need?');
+  assert.match(licences.response, /56301/);
+  assert.match(licences.response, /alcohol licence/i);
+});
+
+test('a message asking something else too is handed over whole, never half-answered', async () => {
+  for (const message of [
+    'Ciao! Volevo sapere se posso lavorare col kitas pensione, quanto costa?',
+    'Halo kak, mau tanya apakah istri saya bisa kerja. Harga kitas pasangan brp?',
+    'Hi there! What is the price for the 1yr multiple entry visa? Also, can I work on it?',
+    'how much for the E33G with my wife',
+    'Hi! I live in Bali but need to go to Australia next month. How much is the tourist visa?',
+  ]) {
+    const verdict = await tryLocalAnswer(rt, client, message);
+    assert.equal(verdict.status, 'escalate', message);
+  }
+});
+
+test("another country's visa is out of scope even beside a music or an Indonesian word", async () => {
+  for (const message of [
+    'how much is a Schengen visa for my Indonesian wife?',
+    'Hi! I am a musician, I need a visa for Japan for my tour.',
+    'visa musik ke jepang brp kak?',
+  ]) {
+    const verdict = await tryLocalAnswer(rt, client, message);
+    assert.deepEqual(
+      [verdict.status, verdict.status === 'escalate' && verdict.reason],
+      ['escalate', 'out_of_scope'],
+      message,
+    );
+  }
+  const music = await answer('Hi, I am a DJ from Berlin 🎧 How much is the music visa?');
+  assert.ok(amountsIn(music.response).includes(amount('c7ab-music', 'standard')), music.response);
+});

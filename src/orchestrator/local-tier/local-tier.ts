@@ -13,7 +13,15 @@ import { knowledgeService } from '../../knowledge/knowledge-service.ts';
 import { sameWordOtherForm } from '../../knowledge/text-match.ts';
 import { identifyLanguage, type Language } from '../../text/language.ts';
 import { Vocabulary } from './client-text.ts';
-import { classifyIntent, KNOWN_WORDS, otherCountryIn, prepare, type Intent, type KnowledgeIntent } from './intent.ts';
+import {
+  classifyIntent,
+  KNOWN_WORDS,
+  otherCountryIn,
+  prepare,
+  withoutCountries,
+  type Intent,
+  type KnowledgeIntent,
+} from './intent.ts';
 import { PHRASES } from './phrases.ts';
 import {
   AnswerBuilder,
@@ -201,7 +209,7 @@ function questionLike(s: { text: string; asked: boolean }): boolean {
 
 // Where someone is from or is now is not where they are going ("retired from the UK", "currently in Australia").
 const ORIGIN =
-  /\b(from|da|dal|dalla|dall|dai|dari|asal|currently in|living in|based in|live in|still in|now in|sono in|ancora in|vivo in|abito in|sekarang di|masih di|tinggal di)( the)? [a-z]+( [a-z]+)?/g;
+  /\b(from|da|dal|dalla|dall|dai|dari|asal|warga|orang|citizen|cittadino|cittadina|currently in|living in|based in|live in|still in|now in|sono in|ancora in|vivo in|abito in|sekarang di|masih di|tinggal di)( the)? [a-z]+( [a-z]+)?/g;
 
 /** A statement naming another country other than as where the person is from or is now. */
 function elsewhere(text: string): boolean {
@@ -217,7 +225,8 @@ function elsewhere(text: string): boolean {
 function questionFocus(message: string, vocabulary: Vocabulary): string | typeof MIXED | null {
   const sentences: Array<{ text: string; asked: boolean }> = [];
   // Sentences and clauses end at punctuation or an emoji (with its joiners and variation selectors).
-  const pattern = /([^.!?,;\n\p{Extended_Pictographic}]+)((?:[.!?,;\s]|\p{Extended_Pictographic}|\u200D|\uFE0F)*)/gu;
+  const pattern =
+    /([^.!?,;\n\p{Extended_Pictographic}\p{Regional_Indicator}]+)((?:[.!?,;\s]|\p{Extended_Pictographic}|\p{Regional_Indicator}|\u200D|\uFE0F)*)/gu;
   for (const [, body, end] of message.matchAll(pattern)) {
     const text = vocabulary.normalize(body).replace(GREETING, '').replace(PLEASANTRY, '').trim();
     if (text) sentences.push({ text, asked: end.includes('?') });
@@ -233,7 +242,8 @@ function questionFocus(message: string, vocabulary: Vocabulary): string | typeof
   let focus = asking.map((s) => s.text).join(' ');
   if (!subjectOf(focus)) {
     const before = read.slice(0, read.indexOf(asking[0])).reverse();
-    const named = before.map((s) => subjectOf(s.text)).find(Boolean);
+    // "saya warga Inggris, mau perpanjang kitas kerja": where the person is from names no service.
+    const named = before.map((s) => subjectOf(withoutCountries(s.text))).find(Boolean);
     if (!named) return null;
     focus = `${named} ${focus}`;
   }

@@ -61,6 +61,7 @@ age old eta umur usia minimal minima stay longer rimanere restare lungo
 volevo vorrei vorremmo sapere dobbiamo farei faremmo richiesta mille moving move trasferirmi trasferirci pindah
 selamat pagi siang sore malam here qui qua sini
 father mother dad mom padre madre papa mamma ayah ibu bapak
+warga citizen citizens cittadino cittadina wna
 `
     .trim()
     .split(/\s+/),
@@ -105,10 +106,10 @@ export function wantedVariant(message: string): { option?: PriceOption; years?: 
     )
   )
     option = 'offshore';
-  // "I'm currently in Australia": someone in another country applies from abroad.
+  // "I'm currently in Australia", "sono in Thailandia": someone in another country applies from abroad.
   else if (
     otherCountryIn(
-      / (currently|still|right now|attualmente|ancora|sekarang|masih|saat ini) (living |based |working )?(in|a|di) ([a-z]+( [a-z]+)?) /.exec(
+      / (currently|still|now|right now|attualmente|ancora|ora|sekarang|masih|saat ini|i am|i m|we are|sono|siamo|saya|aku|kami) (living |based |working |staying |sedang |tinggal |masih )?(in|a|di) ([a-z]+( [a-z]+)?) /.exec(
         text,
       )?.[4] ?? '',
     )
