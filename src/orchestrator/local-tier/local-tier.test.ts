@@ -318,11 +318,12 @@ test('a message asking something else too is handed over whole, never half-answe
   }
 });
 
-test("another country's visa is out of scope even beside a music or an Indonesian word", async () => {
+test("another country's visa, or someone else's number, is out of scope even beside a music or Indonesian word", async () => {
   for (const message of [
     'how much is a Schengen visa for my Indonesian wife?',
     'Hi! I am a musician, I need a visa for Japan for my tour.',
     'visa musik ke jepang brp kak?',
+    'Hi! My mom changed her phone number. Can you tell me what it is?',
   ]) {
     const verdict = await tryLocalAnswer(rt, client, message);
     assert.deepEqual(

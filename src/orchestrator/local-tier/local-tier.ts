@@ -126,7 +126,7 @@ export async function tryLocalAnswer(
   // A long message (greeting, who they are, then the question) is read from its question; the whole message still
   // decides whether it is out of scope, an action or advice.
   const read = wholeIntent.kind === 'knowledge' ? questionFocus(message, vocabulary) : null;
-  const focus = read === MIXED ? null : read;
+  const focus = typeof read === 'string' ? read : null;
   const text = focus ?? whole;
   const intent = focus ? classifyIntent(focus) : wholeIntent;
   const findings: Findings = { subject: subjectOf(text), facts: [] };
@@ -135,7 +135,7 @@ export async function tryLocalAnswer(
     await loadContactForFallback(runtime, principal);
     return { status: 'escalate', reason, language, ...(findings.facts.length ? { findings } : {}) };
   };
-  if (intent.kind === 'out_of_scope') return escalate('out_of_scope');
+  if (intent.kind === 'out_of_scope' || read === ELSEWHERE) return escalate('out_of_scope');
   if (intent.kind === 'action') return escalate('action');
   if (intent.kind === 'unsupported') return escalate('unsupported');
 
@@ -194,6 +194,8 @@ const GREETING =
 
 /** A message that asks something besides what the facts answer: handed over whole. */
 const MIXED = Symbol('mixed');
+/** A message whose contact words are about someone else's contact details: out of scope. */
+const ELSEWHERE = Symbol('elsewhere');
 // Small talk around the question ("hope you're well", "come stai?", "apa kabar?") asks nothing to answer.
 const PLEASANTRY =
   /\b(i )?hope (you are|you re|ur|all is|everything is) (well|good|fine|ok)|how are you( doing)?|spero (tu stia|stiate|che stiate|vada tutto) bene|come stai|come state|come va|apa kabar|semoga sehat( selalu)?\b/g;
@@ -222,7 +224,7 @@ function elsewhere(text: string): boolean {
  * question names nothing, the subject of the sentence before it: "I'm opening a pizzeria. Which KBLI?"). Null when
  * the message is one sentence, or when another sentence asks something else: that question is not dropped.
  */
-function questionFocus(message: string, vocabulary: Vocabulary): string | typeof MIXED | null {
+function questionFocus(message: string, vocabulary: Vocabulary): string | typeof MIXED | typeof ELSEWHERE | null {
   const sentences: Array<{ text: string; asked: boolean }> = [];
   // Sentences and clauses end at punctuation or an emoji (with its joiners and variation selectors).
   const pattern =
@@ -233,6 +235,10 @@ function questionFocus(message: string, vocabulary: Vocabulary): string | typeof
   }
   if (sentences.length < 2) return null;
   const read = sentences.map((s) => ({ ...s, intent: classifyIntent(s.text) }));
+  // "My mom changed her phone number. Can you tell me what it is?": the number asked for is someone else's.
+  const othersContact = read.some((s) => s.intent.kind === 'out_of_scope' && s.intent.topic === 'personal_contacts');
+  if (othersContact && !read.some((s) => s.intent.kind === 'knowledge' && s.intent.intents.includes('contact')))
+    return ELSEWHERE;
   const asking = read.filter((s) => s.intent.kind === 'knowledge' && s.intent.intents.some((k) => k !== 'visa'));
   // What is dropped must be a statement ("I'm 58 and retired"), never a second question (then the message is handed
   // over whole, not half-answered) or a trip elsewhere ("we fly to Australia next month": read whole, as before).
