@@ -13,8 +13,6 @@ import { createZantara } from './composition/zantara.ts';
 import { backgroundTasks } from './composition/background-tasks.ts';
 import { loadOrchestratorConfig } from './orchestrator/config.ts';
 import { startBackgroundTasks } from './runtime/background.ts';
-import { knowledgeService } from './knowledge/knowledge-service.ts';
-import { loadLanguageModel } from './text/language.ts';
 
 const serverEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -27,11 +25,6 @@ async function main(): Promise<void> {
   // A missing or broken ZANTARA_CONFIG, or a route naming a provider without credentials, stops the start.
   loadOrchestratorConfig(env);
   const runtime = await createZantara({ env });
-  // The facts and the language model are loaded before the server listens, not at the first message: a broken fact
-  // file stops the start in one line, and the first client after a restart does not wait ~0.7 s for them
-  // (BENCHMARKS.md, "Restart to first answer").
-  runtime.service(knowledgeService);
-  await loadLanguageModel();
   const admin = await bootstrapAdmin(runtime);
   // Saved at once, so a start that fails later does not lose the only copy of the key.
   const keyFile = admin.createdKey ? saveAdminKey(env, admin.createdKey) : undefined;

@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,16 @@ describe('start-up mistakes', { timeout: 240_000 }, () => {
     assertOneLine(
       await start({ HOST: '999.1.1.1' }),
       /^zantara: Cannot listen on 999\.1\.1\.1:0: (ENOTFOUND|EAI_AGAIN|EADDRNOTAVAIL) \(HOST .*\)\.$/,
+    );
+  });
+
+  it('a fact file that is not valid YAML', async () => {
+    const knowledge = join(dir, 'knowledge');
+    cpSync(join(root, 'knowledge'), knowledge, { recursive: true });
+    writeFileSync(join(knowledge, 'visas.yaml'), 'visas: [C1, {code: E33G\n');
+    assertOneLine(
+      await start({ ZANTARA_KNOWLEDGE_DIR: knowledge }),
+      /^zantara: The knowledge files are invalid: visas\.yaml: YAML syntax: /,
     );
   });
 

@@ -216,6 +216,30 @@ describe('collectStream', () => {
     assert.deepEqual(result.response, { id: 'resp-1', modelId: 'm-1', headers: { 'x-test': '1' } });
   });
 
+  test('keeps the provider metadata a block gets after its start (Gemini signs the last chunk)', async () => {
+    const signed = (signature: string) => ({ google: { thoughtSignature: signature } });
+    const result = await collectStream({
+      stream: streamOf([
+        { type: 'stream-start', warnings: [] },
+        { type: 'reasoning-start', id: 'r' },
+        { type: 'reasoning-delta', id: 'r', delta: 'think' },
+        { type: 'reasoning-end', id: 'r', providerMetadata: signed('sig-r') },
+        { type: 'text-start', id: 't' },
+        { type: 'text-delta', id: 't', delta: 'Let me ' },
+        { type: 'text-delta', id: 't', delta: 'check.', providerMetadata: signed('sig-t') },
+        { type: 'text-delta', id: 't', delta: '' },
+        { type: 'text-end', id: 't' },
+        { type: 'tool-call', toolCallId: 'x', toolName: 'a', input: '{}', providerMetadata: signed('sig-x') },
+        { type: 'finish', usage: usage(5, 3), finishReason: { unified: 'tool-calls', raw: 'STOP' } },
+      ]),
+    });
+    assert.deepEqual(result.content, [
+      { type: 'reasoning', text: 'think', providerMetadata: signed('sig-r') },
+      { type: 'text', text: 'Let me check.', providerMetadata: signed('sig-t') },
+      { type: 'tool-call', toolCallId: 'x', toolName: 'a', input: '{}', providerMetadata: signed('sig-x') },
+    ]);
+  });
+
   test('an error part fails the call', async () => {
     await assert.rejects(
       collectStream({

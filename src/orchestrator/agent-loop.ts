@@ -12,6 +12,7 @@ import type {
   LanguageModelV4GenerateResult,
   LanguageModelV4StreamPart,
   LanguageModelV4StreamResult,
+  SharedV4ProviderMetadata,
 } from '@ai-sdk/provider';
 import { ZantaraError } from '../errors.ts';
 import { keyForToolName } from '../handlers/tool-names.ts';
@@ -140,7 +141,8 @@ export async function collectStream(
   onPart?: (part: LanguageModelV4StreamPart) => void,
 ): Promise<LanguageModelV4GenerateResult> {
   const content: LanguageModelV4Content[] = [];
-  const blocks = new Map<string, { type: 'text' | 'reasoning'; text: string }>();
+  type Block = { type: 'text' | 'reasoning'; text: string; providerMetadata?: SharedV4ProviderMetadata };
+  const blocks = new Map<string, Block>();
   let finish: Extract<LanguageModelV4StreamPart, { type: 'finish' }> | undefined;
   let warnings: LanguageModelV4GenerateResult['warnings'] = [];
   let metadata: Omit<Extract<LanguageModelV4StreamPart, { type: 'response-metadata' }>, 'type'> = {};
@@ -161,8 +163,8 @@ export async function collectStream(
       }
       case 'text-start':
       case 'reasoning-start': {
-        const block = {
-          type: part.type === 'text-start' ? ('text' as const) : ('reasoning' as const),
+        const block: Block = {
+          type: part.type === 'text-start' ? 'text' : 'reasoning',
           text: '',
           ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}),
         };
@@ -170,16 +172,29 @@ export async function collectStream(
         content.push(block);
         break;
       }
+      // A block's metadata can come with any of its parts (Gemini signs the last chunk): the latest one wins, as in
+      // the SDK's own streamText, so a `thoughtSignature` is replayed with the block in the next step.
       case 'text-delta':
       case 'reasoning-delta': {
         const type = part.type === 'text-delta' ? ('text' as const) : ('reasoning' as const);
         const block = blocks.get(`${type}:${part.id}`);
-        if (block) block.text += part.delta;
-        else content.push({ type, text: part.delta });
+        if (block) {
+          block.text += part.delta;
+          if (part.providerMetadata) block.providerMetadata = part.providerMetadata;
+        } else
+          content.push({
+            type,
+            text: part.delta,
+            ...(part.providerMetadata ? { providerMetadata: part.providerMetadata } : {}),
+          });
         break;
       }
       case 'text-end':
-      case 'reasoning-end':
+      case 'reasoning-end': {
+        const block = blocks.get(`${part.type === 'text-end' ? 'text' : 'reasoning'}:${part.id}`);
+        if (block && part.providerMetadata) block.providerMetadata = part.providerMetadata;
+        break;
+      }
       case 'tool-input-start':
       case 'tool-input-delta':
       case 'tool-input-end':

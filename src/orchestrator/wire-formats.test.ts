@@ -156,3 +156,136 @@ test('a 429 from Anthropic falls back to Gemini', async () => {
     await rt.close();
   }
 });
+
+/** The parts of the model's turns in a Gemini request (what the client replays of earlier steps). */
+function modelParts(body: Record<string, unknown>): Array<Record<string, unknown>> {
+  return (body.contents as Array<{ role: string; parts: Array<Record<string, unknown>> }>)
+    .filter((c) => c.role === 'model')
+    .flatMap((c) => c.parts);
+}
+
+/** What `run` resolves to, and the process warnings about thought signatures it caused (the AI SDK's fallback). */
+async function signatureWarnings<T>(run: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
+  const warnings: string[] = [];
+  const listener = (warning: Error) => {
+    if (/thoughtSignature/.test(warning.message)) warnings.push(warning.message);
+  };
+  process.on('warning', listener);
+  try {
+    const result = await run();
+    // process.emitWarning delivers on a later tick.
+    await new Promise((resolve) => setImmediate(resolve));
+    return { result, warnings };
+  } finally {
+    process.off('warning', listener);
+  }
+}
+
+describe('Gemini 3 thought signatures go back unchanged on the parts that carried them', () => {
+  const gemini3 = 'gemini-3-flash-preview';
+
+  test('streamed turn: parallel calls, then a second step, then a follow-up turn', async () => {
+    const rt = await createOrchestratorTestRuntime({
+      store,
+      env: { ...env(), GOOGLE_MODEL: gemini3 },
+      config: { routing: { mode: 'single', chain: ['google'] } },
+    });
+    try {
+      const { key } = await rt.key('client');
+      const fake = fakes.gemini;
+      fake.enqueue(
+        {
+          toolCalls: [
+            { name: 'test-lookup', args: { item: 'gadget' } },
+            { name: 'test-lookup', args: { item: 'widget' } },
+          ],
+        },
+        { toolCalls: [{ name: 'test-lookup', args: { item: 'gizmo' } }] },
+        { text: 'FIGURE-GADGET, FIGURE-WIDGET and FIGURE-GIZMO.' },
+      );
+      const { result: body, warnings } = await signatureWarnings(async () => {
+        const res = await rt.request('/v1/chat', { key, body: { message: 'Gadget, widget and gizmo figures?' } });
+        return (await res.json()) as ChatTurnResult;
+      });
+      assert.equal(body.response, 'FIGURE-GADGET, FIGURE-WIDGET and FIGURE-GIZMO.', JSON.stringify(body));
+      assert.equal(body.model, gemini3);
+      assert.equal(fake.requests.length, 3);
+      const [first, second, third] = fake.requests;
+      assert.ok(
+        fake.requests.every((r) => r.stream && r.path.includes(`models/${gemini3}:streamGenerateContent`)),
+        'every step streams from the Gemini 3 model',
+      );
+      const firstSignature = first.thoughtSignature;
+      const secondSignature = second.thoughtSignature;
+      assert.ok(firstSignature && secondSignature && firstSignature !== secondSignature, 'each reply has its own');
+      // Step 2 replays step 1: the signature on the first call only, as Gemini sent it (no stand-in on the second).
+      assert.deepEqual(
+        modelParts(second.body).map((p) => [(p.functionCall as { name: string }).name, p.thoughtSignature]),
+        [
+          ['test-lookup', firstSignature],
+          ['test-lookup', undefined],
+        ],
+      );
+      // Step 3 replays both steps, each call with its own signature.
+      assert.deepEqual(
+        modelParts(third.body).map((p) => p.thoughtSignature),
+        [firstSignature, undefined, secondSignature],
+      );
+      assert.deepEqual(warnings, [], 'the AI SDK did not have to stand in for a dropped signature');
+
+      // The next turn replays the conversation as text (no tool calls), so there is no signature to carry over.
+      fake.enqueue({ text: 'Still the same figures.' });
+      const next = await signatureWarnings(async () => {
+        const res = await rt.request('/v1/chat', {
+          key,
+          body: { message: 'Still the same?', conversation_id: body.conversation_id },
+        });
+        return (await res.json()) as ChatTurnResult;
+      });
+      assert.equal(next.result.response, 'Still the same figures.', JSON.stringify(next.result));
+      const followUp = fake.requests[3].body;
+      assert.match(JSON.stringify(followUp.contents), /FIGURE-GIZMO/, 'the earlier answer is in the history');
+      assert.deepEqual(
+        modelParts(followUp).filter((p) => 'functionCall' in p),
+        [],
+      );
+      assert.deepEqual(next.warnings, []);
+    } finally {
+      await rt.close();
+    }
+  });
+
+  test('non-streamed (generateText): the follow-up request carries the call’s signature', async () => {
+    const fake = fakes.gemini;
+    fake.enqueue({ toolCalls: [{ name: 'lookup', args: { item: 'x' } }] }, { text: 'Done: FIGURE-X' });
+    const { result, warnings } = await signatureWarnings(() =>
+      generateText({
+        model: createProviderModel(providersFromEnv(env()).google, gemini3),
+        prompt: 'Look up x',
+        tools: {
+          lookup: tool({
+            description: 'Look up an item',
+            inputSchema: jsonSchema<{ item: string }>({
+              type: 'object',
+              properties: { item: { type: 'string' } },
+              required: ['item'],
+            }),
+            execute: async ({ item }) => ({ figure: `FIGURE-${item.toUpperCase()}` }),
+          }),
+        },
+        stopWhen: stepCountIs(3),
+        maxRetries: 0,
+      }),
+    );
+    assert.equal(result.text, 'Done: FIGURE-X');
+    assert.equal(fake.requests.length, 2);
+    assert.ok(fake.requests.every((r) => !r.stream));
+    const signature = fake.requests[0].thoughtSignature;
+    assert.ok(signature, 'the reply with the call was signed');
+    assert.deepEqual(
+      modelParts(fake.requests[1].body).map((p) => [(p.functionCall as { name: string }).name, p.thoughtSignature]),
+      [['lookup', signature]],
+    );
+    assert.deepEqual(warnings, []);
+  });
+});

@@ -2,6 +2,9 @@
  * Fake model servers on loopback for tests: each speaks one real wire format — OpenAI chat completions,
  * Anthropic Messages or Gemini generateContent — streamed (SSE) or not, as the client asks. A test scripts the
  * replies as a queue (text, tool calls, HTTP errors, delays) and reads back the requests it received.
+ * Like Gemini 3, the Gemini fake signs its replies (`thoughtSignature`): the first functionCall part of a reply with
+ * calls, else its last part. Each request records the signature its reply carried, so a test can check that the
+ * next request sends it back on the same part.
  *
  * @example
  * const fake = await startFakeModelServer('openai');
@@ -39,6 +42,8 @@ export type RecordedRequest = {
   headers: Record<string, string | string[] | undefined>;
   body: Record<string, unknown>;
   stream: boolean;
+  /** The `thoughtSignature` the reply carried (Gemini replies only; not errors). */
+  thoughtSignature?: string;
 };
 
 export type FakeModelServer = {
@@ -80,7 +85,13 @@ export async function startFakeModelServer(format: WireFormat): Promise<FakeMode
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     const path = req.url ?? '/';
     const stream = format === 'gemini' ? path.includes(':streamGenerateContent') : body.stream === true;
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, stream };
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers,
+      body,
+      stream,
+    };
     requests.push(recorded);
     const reply = queue.shift() ??
       (typeof fallback === 'function' ? fallback(recorded) : fallback) ?? {
@@ -114,7 +125,10 @@ export async function startFakeModelServer(format: WireFormat): Promise<FakeMode
       return stream
         ? anthropicStream(res, id, model, text, calls, usage)
         : anthropicJson(res, id, model, text, calls, usage);
-    return stream ? geminiStream(res, text, calls, usage) : geminiJson(res, text, calls, usage);
+    // Opaque to the client and deterministic per test: the request's number since the last reset.
+    const signature = Buffer.from(`fake-thought-signature/${requests.length}`).toString('base64');
+    recorded.thoughtSignature = signature;
+    return stream ? geminiStream(res, text, calls, usage, signature) : geminiJson(res, text, calls, usage, signature);
   }
 
   function sendError(res: ServerResponse, status: number, message: string): void {
@@ -367,27 +381,39 @@ function geminiUsage(u: Usage) {
   };
 }
 
-function geminiParts(text: string, calls: Call[]): unknown[] {
-  const parts: unknown[] = [];
+/**
+ * A reply's parts, signed like Gemini 3's: a reply with calls signs its first functionCall part only (parallel calls
+ * share one signature), a reply without calls signs its last part.
+ */
+function geminiParts(text: string, calls: Call[], signature: string): Array<Record<string, unknown>> {
+  const parts: Array<Record<string, unknown>> = [];
   if (text) parts.push({ text });
-  for (const c of calls) parts.push({ functionCall: { name: c.name, args: c.args } });
+  for (const [i, c] of calls.entries())
+    parts.push({ functionCall: { name: c.name, args: c.args }, ...(i === 0 ? { thoughtSignature: signature } : {}) });
+  if (!calls.length) {
+    if (!parts.length) parts.push({ text: '' });
+    parts[parts.length - 1].thoughtSignature = signature;
+  }
   return parts;
 }
 
-function geminiJson(res: ServerResponse, text: string, calls: Call[], usage: Usage): void {
+function geminiJson(res: ServerResponse, text: string, calls: Call[], usage: Usage, signature: string): void {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(
     JSON.stringify({
-      candidates: [{ content: { role: 'model', parts: geminiParts(text, calls) }, finishReason: 'STOP', index: 0 }],
+      candidates: [
+        { content: { role: 'model', parts: geminiParts(text, calls, signature) }, finishReason: 'STOP', index: 0 },
+      ],
       usageMetadata: geminiUsage(usage),
     }),
   );
 }
 
-function geminiStream(res: ServerResponse, text: string, calls: Call[], usage: Usage): void {
+/** Text in chunks; the last chunk carries the calls (or the last piece of text) with the signature. */
+function geminiStream(res: ServerResponse, text: string, calls: Call[], usage: Usage, signature: string): void {
   const send = sse(res);
   const textPieces = pieces(text);
-  const last = calls.length ? geminiParts('', calls) : [{ text: textPieces.pop() ?? '' }];
+  const last = geminiParts(calls.length ? '' : (textPieces.pop() ?? ''), calls, signature);
   for (const piece of textPieces)
     send({ candidates: [{ content: { role: 'model', parts: [{ text: piece }] }, index: 0 }] });
   send({
