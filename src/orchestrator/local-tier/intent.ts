@@ -247,7 +247,7 @@ const DEADLINE = word(
     'quando pago, quando bisogna, ' +
     'batas waktu, tenggat, jatuh tempo, kapan, paling lambat, tanggal berapa, batas lapor',
 );
-// Opening days asked of the office the person writes to ("can I drop by on Saturday?", "sabtu buka?").
+// Opening days and visits ("can I drop by on Saturday?", "sabtu buka?"): Bali Zero's only when it is addressed.
 const OPEN_DAYS =
   'drop by, come by, pop in, passare da voi, posso passare, mampir, ' +
   'open on saturday, open on sunday, open today, open on weekends, open at the weekend, ' +
@@ -258,8 +258,7 @@ const ADDRESSED = word(
   'you, your, yours, u, ur, bali zero, balizero, bali nol, the team, your team, your office, you guys, ' +
     'vi, voi, vostro, vostra, vostri, vostre, siete, avete, fate, aprite, contattarvi, raggiungervi, anda, kalian, admin, ' +
     // Office hours asked with no owner are the office of the assistant the person is writing to.
-    'orario dell ufficio, orari dell ufficio, jam buka kantor, jam kerja kantor, kantornya, ' +
-    OPEN_DAYS,
+    'orario dell ufficio, orari dell ufficio, jam buka kantor, jam kerja kantor, kantornya',
 );
 const CONTACT = word(
   'contact, contacts, reach you, reach bali zero, phone, phone number, telephone, whatsapp number, email address, ' +

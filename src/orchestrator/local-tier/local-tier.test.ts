@@ -324,6 +324,8 @@ test("another country's visa, or someone else's number, is out of scope even bes
     'Hi! I am a musician, I need a visa for Japan for my tour.',
     'visa musik ke jepang brp kak?',
     'Hi! My mom changed her phone number. Can you tell me what it is?',
+    'is the immigration office open today?',
+    'can I drop by the immigration office tomorrow?',
   ]) {
     const verdict = await tryLocalAnswer(rt, client, message);
     assert.deepEqual(
@@ -334,4 +336,15 @@ test("another country's visa, or someone else's number, is out of scope even bes
   }
   const music = await answer('Hi, I am a DJ from Berlin 🎧 How much is the music visa?');
   assert.ok(amountsIn(music.response).includes(amount('c7ab-music', 'standard')), music.response);
+});
+
+test("a visit or an opening day asked beside Bali Zero's hours is about Bali Zero's office", async () => {
+  for (const message of [
+    'what are your opening hours? can I drop by on saturday?',
+    'jam buka kantor bali zero? sabtu buka ga?',
+  ]) {
+    const verdict = await answer(message);
+    assert.deepEqual(verdict.handlers_used, ['contact.info']);
+    assert.match(verdict.response, /10[:.]00/, 'the Saturday hours');
+  }
 });

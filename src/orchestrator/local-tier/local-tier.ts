@@ -237,9 +237,15 @@ function questionFocus(message: string, vocabulary: Vocabulary): string | typeof
   const read = sentences.map((s) => ({ ...s, intent: classifyIntent(s.text) }));
   // "My mom changed her phone number. Can you tell me what it is?": the number asked for is someone else's.
   const othersContact = read.some((s) => s.intent.kind === 'out_of_scope' && s.intent.topic === 'personal_contacts');
-  if (othersContact && !read.some((s) => s.intent.kind === 'knowledge' && s.intent.intents.includes('contact')))
-    return ELSEWHERE;
-  const asking = read.filter((s) => s.intent.kind === 'knowledge' && s.intent.intents.some((k) => k !== 'visa'));
+  const asksContact = read.some((s) => s.intent.kind === 'knowledge' && s.intent.intents.includes('contact'));
+  if (othersContact && !asksContact) return ELSEWHERE;
+  // "What are your opening hours? Can I drop by on Saturday?": contact words in one sentence are addressed to Bali
+  // Zero when another sentence asks Bali Zero's contact details.
+  const asking = read.filter(
+    (s) =>
+      (s.intent.kind === 'knowledge' && s.intent.intents.some((k) => k !== 'visa')) ||
+      (asksContact && s.intent.kind === 'out_of_scope' && s.intent.topic === 'personal_contacts'),
+  );
   // What is dropped must be a statement ("I'm 58 and retired"), never a second question (then the message is handed
   // over whole, not half-answered) or a trip elsewhere ("we fly to Australia next month": read whole, as before).
   if (!asking.length || asking.length === read.length) return null;
