@@ -95,3 +95,18 @@ test('any other country makes a visa question out of scope, in the three languag
   }
   assert.notEqual(kind('do I need a visa to travel to Indonesia?'), 'out_of_scope');
 });
+
+test('a trip that starts in Bali goes elsewhere; "moving to Bali" stays in scope', () => {
+  assert.equal(kind('Ci serve il visto per il Giappone, partiamo da Bali ad agosto'), 'out_of_scope');
+  assert.equal(kind('need a visa for new zealand, flying out of bali next week'), 'out_of_scope');
+  assert.equal(kind('mau urus visa ke Jepang, berangkat dari Bali bulan depan'), 'out_of_scope');
+  assert.deepEqual(intents('moving from Australia to Bali, how much is the retirement kitas?'), ['price']);
+});
+
+test('"by which day", "what day": deadlines; "umur minimal berapa": an age, not a price; "do I have to pay": whether', () => {
+  assert.ok(intents('entro quale giorno si paga la tassa annuale della pt?').includes('deadline'));
+  assert.ok(intents('what day is the monthly tax return due?').includes('deadline'));
+  assert.ok(!intents('kitas lansia umur minimal berapa?').includes('price'));
+  assert.ok(!intents('do I need to pay BPJS with an investor KITAS?').includes('price'));
+  assert.ok(intents('how much do I have to pay for the investor kitas?').includes('price'));
+});

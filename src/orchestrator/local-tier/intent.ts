@@ -244,7 +244,7 @@ const ADVICE = word(
 const DEADLINE = word(
   'deadline, deadlines, due date, when is, due, by when, when do, when should, when must, ' +
     'scadenza, scadenze, entro quando, quando scade, quando va, quando devo, quando si paga, quando si presenta, ' +
-    'quando pago, quando bisogna, ' +
+    'quando pago, quando bisogna, entro che giorno, entro quale giorno, che giorno, what day, which day, ' +
     'batas waktu, tenggat, jatuh tempo, kapan, paling lambat, tanggal berapa, batas lapor',
 );
 // Opening days and visits ("can I drop by on Saturday?", "sabtu buka?"): Bali Zero's only when it is addressed.
@@ -319,11 +319,14 @@ export function classifyIntent(message: string): Intent {
     has(text, OTHER_COUNTRIES) &&
     !baliZero &&
     !/\b(bali|indonesia|indonesian)\b/.test(
-      // "a Schengen visa for my Indonesian wife": an Indonesian travelling abroad, not a visa for Indonesia.
-      text.replace(
-        / (for|per|untuk) (an |un |una |my |mia |mio |la mia |il mio )?(indonesians?|indonesiano|indonesiana|orang indonesia)( wife| husband| partner| girlfriend| boyfriend| friend| moglie| marito| fidanzata| fidanzato| amico| amica)? /g,
-        ' ',
-      ),
+      // "a Schengen visa for my Indonesian wife": an Indonesian travelling abroad, not a visa for Indonesia;
+      // "partiamo da Bali", "flying out of Bali", "berangkat dari Bali": a trip that starts here goes elsewhere.
+      text
+        .replace(/ (from|out of|leaving|da|dal|dalla|dari) (bali|indonesia) /g, ' ')
+        .replace(
+          / (for|per|untuk) (an |un |una |my |mia |mio |la mia |il mio )?(indonesians?|indonesiano|indonesiana|orang indonesia)( wife| husband| partner| girlfriend| boyfriend| friend| moglie| marito| fidanzata| fidanzato| amico| amica)? /g,
+          ' ',
+        ),
     )
   ) {
     return { kind: 'out_of_scope', topic: 'other_country' };
@@ -337,12 +340,17 @@ export function classifyIntent(message: string): Intent {
       /(?<! tanggal| tgl| nomor| kode| no) berapa $/.test(text)) &&
     !has(text, CONTACT) &&
     !has(text, KBLI) &&
+    // "umur minimal brp?": an age is asked, not a price.
+    !/ (umur|umurnya|usia|usianya) /.test(text) &&
     // "lama proses izin alkohol brp?": how long, not how much.
     !has(text, TIMELINE);
   const deadlineAsked =
     has(text, DEADLINE) &&
     / (lkpm|tax|taxes|pajak|tasse|tassa|imposte|spt|report|laporan|lapor|rapporto|return|dichiarazione) /.test(text);
-  const price = has(text, PRICE) || (has(text, PAY) && !deadlineAsked) || bareBerapa;
+  // "Do I have to pay BPJS?" asks whether, not how much: a topic answers it, or the team.
+  const mustPay =
+    /\b(have to|need to|must i|do i pay|devo|dobbiamo|bisogna|harus|wajib|perlu) (pay|pagare|bayar)\b/.test(text);
+  const price = has(text, PRICE) || (has(text, PAY) && !deadlineAsked && !mustPay) || bareBerapa;
   const quote = has(text, QUOTE);
   // "Make me a quote" and "which documents should I send?" ask for information, not for an action.
   const asksQuote = quote && /\b(buatkan|make|prepare|fammi|mi fai)\b/.test(text);
