@@ -12,6 +12,12 @@ export type Language = 'en' | 'it' | 'id';
 
 export const LANGUAGES: readonly Language[] = ['en', 'it', 'id'];
 
+/**
+ * Words that speak for one language, for the marker vote: function words and everyday words. This is not the
+ * stop-word set (`STOP_WORDS`, src/text/analysis.ts), which answers another question — which words carry no subject,
+ * in any language — and keeps out words a ranker needs ("much", "dove"); this list says which language a word belongs
+ * to and includes content words ("hujan", "musik"). Each list exists once.
+ */
 const MARKERS: Record<Language, readonly string[]> = {
   en: [
     'the',
