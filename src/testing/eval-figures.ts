@@ -60,6 +60,7 @@ export const CLIENT_HOLDOUT_3_PATH = fileURLToPath(new URL('../../evals/client-h
 export const CLIENT_HOLDOUT_4_PATH = fileURLToPath(new URL('../../evals/client-holdout-4.jsonl', import.meta.url));
 export const CLIENT_HOLDOUT_5_PATH = fileURLToPath(new URL('../../evals/client-holdout-5.jsonl', import.meta.url));
 export const CLIENT_HOLDOUT_6_PATH = fileURLToPath(new URL('../../evals/client-holdout-6.jsonl', import.meta.url));
+export const CLIENT_HOLDOUT_7_PATH = fileURLToPath(new URL('../../evals/client-holdout-7.jsonl', import.meta.url));
 
 /**
  * Amounts of the item's other variants, for a case whose question names one variant: a right answer shows none of
