@@ -19,6 +19,7 @@ import {
   CLIENT_HOLDOUT_4_PATH,
   CLIENT_HOLDOUT_5_PATH,
   CLIENT_HOLDOUT_6_PATH,
+  CLIENT_HOLDOUT_7_PATH,
   CLIENT_HOLDOUT_PATH,
   loadEvalCases,
 } from '../src/testing/eval-figures.ts';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     ['held-out 4 (blind)', loadEvalCases(CLIENT_HOLDOUT_4_PATH), rounds],
     ['held-out 5 (blind)', loadEvalCases(CLIENT_HOLDOUT_5_PATH), rounds],
     ['held-out 6 (blind)', loadEvalCases(CLIENT_HOLDOUT_6_PATH), rounds],
+    ['held-out 7 (blind, final exam)', loadEvalCases(CLIENT_HOLDOUT_7_PATH), rounds],
     ['out-of-scope templates (tuning)', outOfScopeCases(outOfScopeMessages('tuning')), 1],
     ['out-of-scope templates (held-out)', outOfScopeCases(outOfScopeMessages('holdout')), 1],
   ] as const;
