@@ -158,7 +158,7 @@ export async function tryLocalAnswer(
     // it is looked up (its facts go with the hand-over), and the whole message is handed over.
     if (read === MIXED) unanswered.push('another question of the message');
     const asked = unanswered.length ? classifyIntent(rest) : intent;
-    if (await answerTopic(rest, asked, answer, call, serviceNamesFor(runtime))) {
+    if (await answerTopic(rest, asked, answer, call, serviceNamesFor(runtime).padded)) {
       if (unanswered.length) throw new NotConfident(`not about the facts: "${unanswered.join('", "')}"`);
       return { status: 'answered', response: answer.toString(), handlers_used: used, language };
     }
@@ -171,7 +171,7 @@ export async function tryLocalAnswer(
     const resolved = effective === text ? intent : classifyIntent(effective);
     if (resolved.kind !== 'knowledge')
       return escalate(resolved.kind === 'out_of_scope' ? 'out_of_scope' : 'not_confident');
-    const names = serviceWordsFor(runtime);
+    const names = serviceNamesFor(runtime).words;
     for (const kind of resolved.intents) await answerIntent(kind, effective, answer, call, effective !== rest, names);
     if (unanswered.length) throw new NotConfident(`not about the facts: "${unanswered.join('", "')}"`);
   } catch (error) {
@@ -343,50 +343,34 @@ function vocabularyFor(runtime: Runtime): Vocabulary {
   return vocabulary;
 }
 
-// The price list's service names and aliases, folded and padded (" multiple entry visa "); once per runtime.
-const serviceNamesByRuntime = new WeakMap<Runtime, string[]>();
-function serviceNamesFor(runtime: Runtime): string[] {
+/**
+ * The price list's names, once per runtime: every service name and alias folded and padded (" multiple entry visa ",
+ * for the topic check) and, per entry, its code, name and aliases as folded words (for matchServices' one-word check).
+ */
+type ServiceNames = { padded: string[]; words: Map<string, string[][]> };
+const serviceNamesByRuntime = new WeakMap<Runtime, ServiceNames>();
+function serviceNamesFor(runtime: Runtime): ServiceNames {
   let names = serviceNamesByRuntime.get(runtime);
   if (!names) {
-    names = [];
+    names = { padded: [], words: new Map() };
     try {
-      const data = runtime.service(knowledgeService).data;
-      names = [
-        ...new Set(
-          data.items
-            .flatMap((i) => [i.name, ...i.aliases.en, ...i.aliases.it, ...i.aliases.id])
-            .map((n) => ` ${prepare(n).trim()} `),
-        ),
-      ];
+      for (const i of runtime.service(knowledgeService).data.items) {
+        const folded = [i.code ?? '', i.name, ...i.aliases.en, ...i.aliases.it, ...i.aliases.id]
+          .map((n) => prepare(n).trim())
+          .filter(Boolean);
+        names.words.set(
+          i.id,
+          folded.map((n) => n.split(' ')),
+        );
+        names.padded.push(...folded.slice(i.code ? 1 : 0).map((n) => ` ${n} `));
+      }
+      names.padded = [...new Set(names.padded)];
     } catch (error) {
       runtime.logger.warn({ err: error }, 'knowledge unavailable for service names');
     }
     serviceNamesByRuntime.set(runtime, names);
   }
   return names;
-}
-
-// Each price-list entry's code, name and aliases as folded words, for the one-word check of matchServices.
-const serviceWordsByRuntime = new WeakMap<Runtime, Map<string, string[][]>>();
-function serviceWordsFor(runtime: Runtime): Map<string, string[][]> {
-  let words = serviceWordsByRuntime.get(runtime);
-  if (!words) {
-    words = new Map();
-    try {
-      for (const i of runtime.service(knowledgeService).data.items)
-        words.set(
-          i.id,
-          [i.code ?? '', i.name, ...i.aliases.en, ...i.aliases.it, ...i.aliases.id]
-            .map((n) => prepare(n).trim())
-            .filter(Boolean)
-            .map((n) => n.split(' ')),
-        );
-    } catch (error) {
-      runtime.logger.warn({ err: error }, 'knowledge unavailable for service names');
-    }
-    serviceWordsByRuntime.set(runtime, words);
-  }
-  return words;
 }
 
 function translationsFor(runtime: Runtime): ReadonlyMap<string, { it: string; id: string }> {
