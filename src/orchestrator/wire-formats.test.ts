@@ -39,6 +39,17 @@ const env = () => ({
   GROQ_MODEL: 'groq-fake',
 });
 
+/** The tool both non-streamed tests give generateText. */
+const lookup = tool({
+  description: 'Look up an item',
+  inputSchema: jsonSchema<{ item: string }>({
+    type: 'object',
+    properties: { item: { type: 'string' } },
+    required: ['item'],
+  }),
+  execute: async ({ item }) => ({ figure: `FIGURE-${item.toUpperCase()}` }),
+});
+
 const cases: Array<{ format: WireFormat; provider: ProviderName; model: string }> = [
   { format: 'openai', provider: 'groq', model: 'groq-fake' },
   { format: 'anthropic', provider: 'anthropic', model: 'claude-fake' },
@@ -114,15 +125,7 @@ describe('the provider models also work without streaming (generateText)', () =>
         model: createProviderModel(settings, model),
         prompt: 'Look up x',
         tools: {
-          lookup: tool({
-            description: 'Look up an item',
-            inputSchema: jsonSchema<{ item: string }>({
-              type: 'object',
-              properties: { item: { type: 'string' } },
-              required: ['item'],
-            }),
-            execute: async ({ item }) => ({ figure: `FIGURE-${item.toUpperCase()}` }),
-          }),
+          lookup,
         },
         stopWhen: stepCountIs(3),
         maxRetries: 0,
@@ -263,15 +266,7 @@ describe('Gemini 3 thought signatures go back unchanged on the parts that carrie
         model: createProviderModel(providersFromEnv(env()).google, gemini3),
         prompt: 'Look up x',
         tools: {
-          lookup: tool({
-            description: 'Look up an item',
-            inputSchema: jsonSchema<{ item: string }>({
-              type: 'object',
-              properties: { item: { type: 'string' } },
-              required: ['item'],
-            }),
-            execute: async ({ item }) => ({ figure: `FIGURE-${item.toUpperCase()}` }),
-          }),
+          lookup,
         },
         stopWhen: stepCountIs(3),
         maxRetries: 0,
