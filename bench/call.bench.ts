@@ -11,7 +11,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { BENCH_ADMIN_KEY as adminKey, launch, PRICING_CALL as body, stop, zantaraEnv } from './server-process.ts';
+import {
+  BENCH_ADMIN_KEY as adminKey,
+  launch,
+  PRICING_CALL as body,
+  readyMs,
+  stop,
+  zantaraEnv,
+} from './server-process.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -33,12 +40,6 @@ async function load(url: string, options: Partial<autocannon.Options> = {}): Pro
 
 function rssMiB(pid: number): number {
   return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) / 1024;
-}
-
-async function readyMs(url: string, t0: number): Promise<number> {
-  while ((await fetch(`${url}/ready`).catch(() => undefined))?.status !== 200)
-    await new Promise((r) => setTimeout(r, 5));
-  return performance.now() - t0;
 }
 
 async function main(): Promise<void> {

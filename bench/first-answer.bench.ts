@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_ADMIN_KEY, launch, stop, zantaraEnv } from './server-process.ts';
+import { BENCH_ADMIN_KEY, launch, readyMs, stop, zantaraEnv } from './server-process.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const trees = [
@@ -39,9 +39,7 @@ async function once(tree: string, dataDir: string): Promise<Sample> {
     `${dataDir}.log`,
   );
   try {
-    while ((await fetch(`${server.url}/ready`).catch(() => undefined))?.status !== 200)
-      await new Promise((r) => setTimeout(r, 5));
-    const ready = performance.now() - server.t0;
+    const ready = await readyMs(server.url, server.t0);
     const first = await ask(server.url);
     return { ready, first, second: await ask(server.url) };
   } finally {

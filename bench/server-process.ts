@@ -81,3 +81,10 @@ export function cpuNanos(pid: number): number | undefined {
   }
   return total;
 }
+
+/** Milliseconds from `t0` (the spawn) until `/ready` answers 200, polling every 5 ms. */
+export async function readyMs(url: string, t0: number): Promise<number> {
+  while ((await fetch(`${url}/ready`).catch(() => undefined))?.status !== 200)
+    await new Promise((r) => setTimeout(r, 5));
+  return performance.now() - t0;
+}
